@@ -1,0 +1,86 @@
+# meshroll: see README.md. `make check` is what CI runs (through build.sh).
+PREFIX   ?= /usr/local
+DESTDIR  ?=
+CFLAGS   ?= -O2 -g
+WERROR   ?= -Werror
+PKG_CONFIG ?= pkg-config
+
+WARN = -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+       -Wwrite-strings -Wformat=2 -Wvla
+BASE_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(WERROR) -Isrc -Ibuild
+YAML_CFLAGS := $(shell $(PKG_CONFIG) --cflags yaml-0.1 2>/dev/null)
+YAML_LIBS   := $(shell $(PKG_CONFIG) --libs yaml-0.1 2>/dev/null || echo -lyaml)
+TEST_CFLAGS := $(shell $(PKG_CONFIG) --cflags criterion libfyaml 2>/dev/null)
+TEST_LIBS   := $(shell $(PKG_CONFIG) --libs criterion libfyaml 2>/dev/null || echo -lcriterion -lfyaml)
+
+SRC  = $(sort $(wildcard src/*.c))
+LIB  = $(filter-out src/main.c,$(SRC))
+TESTS = $(sort $(wildcard tests/*.c))
+EMBED = $(sort $(wildcard templates/*.yaml)) schemas/rollout.schema.json
+
+# B is the build directory: build/ normally, build/sanitize/ for the sanitizer build.
+B ?= build
+OBJ      = $(LIB:src/%.c=$(B)/%.o) $(B)/embedded.o
+TEST_OBJ = $(TESTS:tests/%.c=$(B)/tests/%.o)
+
+all: $(B)/meshroll
+
+$(B)/meshroll: $(B)/main.o $(OBJ)
+	$(CC) $(LDFLAGS) -o $@ $^ $(YAML_LIBS)
+
+$(B)/%.o: src/%.c $(wildcard src/*.h) build/embedded.c
+	@mkdir -p $(@D)
+	$(CC) $(BASE_CFLAGS) $(YAML_CFLAGS) $(CFLAGS) -c -o $@ $<
+
+$(B)/embedded.o: build/embedded.c src/embed.h
+	$(CC) $(BASE_CFLAGS) $(CFLAGS) -Wno-overlength-strings -c -o $@ $<
+
+build/embed: tools/embed.c
+	@mkdir -p build
+	$(CC) $(BASE_CFLAGS) -O1 -o $@ $<
+
+build/embedded.c: build/embed $(EMBED)
+	build/embed $@ $(foreach f,$(EMBED),$(f)=$(f))
+
+$(B)/tests/%.o: tests/%.c $(wildcard tests/*.h src/*.h)
+	@mkdir -p $(@D)
+	$(CC) $(BASE_CFLAGS) -Itests $(YAML_CFLAGS) $(TEST_CFLAGS) $(CFLAGS) -c -o $@ $<
+
+$(B)/unit: $(TEST_OBJ) $(OBJ)
+	$(CC) $(LDFLAGS) -o $@ $^ $(TEST_LIBS) $(YAML_LIBS)
+
+# The whole suite: unit tests, golden cases and the checks against outside tools.
+test: $(B)/meshroll $(B)/unit
+	MESHROLL=$(B)/meshroll $(B)/unit $(TESTFLAGS)
+
+check: format-check test
+
+sanitize:
+	$(MAKE) B=build/sanitize CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
+		LDFLAGS="-fsanitize=address,undefined" test
+
+golden-update: $(B)/meshroll
+	MESHROLL=$(B)/meshroll tests/golden.sh --update
+
+bench: $(B)/meshroll
+	MESHROLL=$(B)/meshroll tools/bench.sh $(N)
+
+example: $(B)/meshroll
+	$(B)/meshroll render -o example/deploy example/rollout.yaml
+	@echo "rendered example/rollout.yaml into example/deploy:"
+	@cd example/deploy && find . -type f | sort
+
+format:
+	clang-format -i src/*.c src/*.h tests/*.c tests/*.h tools/*.c
+
+format-check:
+	clang-format --dry-run --Werror src/*.c src/*.h tests/*.c tests/*.h tools/*.c
+
+install: $(B)/meshroll
+	install -d $(DESTDIR)$(PREFIX)/bin
+	install -m 755 $(B)/meshroll $(DESTDIR)$(PREFIX)/bin/meshroll
+
+clean:
+	rm -rf build
+
+.PHONY: all test check sanitize golden-update bench example format format-check install clean

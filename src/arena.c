@@ -1,0 +1,141 @@
+/* arena.c: bump allocation in chunks; see arena.h for the ownership rule. */
+#include "arena.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { ARENA_CHUNK = 64 * 1024, ARENA_ALIGN = 16 };
+
+struct arena_chunk {
+	struct arena_chunk *next;
+	size_t size;
+	_Alignas(ARENA_ALIGN) unsigned char data[];
+};
+
+void
+arena_init(struct arena *a)
+{
+	a->head = NULL;
+	a->used = 0;
+}
+
+void
+arena_release(struct arena *a)
+{
+	struct arena_chunk *c = a->head;
+
+	while (c) {
+		struct arena_chunk *next = c->next;
+		free(c);
+		c = next;
+	}
+	arena_init(a);
+}
+
+void
+arena_reset(struct arena *a)
+{
+	if (!a->head)
+		return;
+	struct arena_chunk *keep = a->head, *c = keep->next;
+
+	while (c) {
+		struct arena_chunk *next = c->next;
+		free(c);
+		c = next;
+	}
+	keep->next = NULL;
+	a->used = 0;
+}
+
+static void *
+oom(void)
+{
+	fputs("meshroll: out of memory\n", stderr);
+	abort();
+}
+
+void *
+arena_alloc(struct arena *a, size_t size)
+{
+	size = (size + ARENA_ALIGN - 1) & ~(size_t)(ARENA_ALIGN - 1);
+	if (size == 0)
+		size = ARENA_ALIGN;
+	if (!a->head || a->head->size - a->used < size) {
+		size_t cap = size > ARENA_CHUNK ? size : ARENA_CHUNK;
+		if (cap > SIZE_MAX - sizeof(struct arena_chunk))
+			return oom();
+		struct arena_chunk *c = malloc(sizeof(*c) + cap);
+		if (!c)
+			return oom();
+		c->size = cap;
+		if (a->head && cap > ARENA_CHUNK) {
+			/* a big block goes behind the current chunk, which keeps its free space */
+			c->next = a->head->next;
+			a->head->next = c;
+			memset(c->data, 0, size);
+			return c->data;
+		}
+		c->next = a->head;
+		a->head = c;
+		a->used = 0;
+	}
+	void *p = a->head->data + a->used;
+	a->used += size;
+	memset(p, 0, size);
+	return p;
+}
+
+void *
+arena_grow(struct arena *a, void *old, size_t oldsize, size_t newsize)
+{
+	void *p = arena_alloc(a, newsize);
+
+	if (old && oldsize)
+		memcpy(p, old, oldsize < newsize ? oldsize : newsize);
+	return p;
+}
+
+char *
+arena_strndup(struct arena *a, const char *s, size_t n)
+{
+	char *p = arena_alloc(a, n + 1);
+
+	memcpy(p, s, n);
+	p[n] = '\0';
+	return p;
+}
+
+char *
+arena_strdup(struct arena *a, const char *s)
+{
+	return arena_strndup(a, s, strlen(s));
+}
+
+char *
+arena_vprintf(struct arena *a, const char *fmt, va_list ap)
+{
+	va_list ap2;
+
+	va_copy(ap2, ap);
+	int n = vsnprintf(NULL, 0, fmt, ap2);
+	va_end(ap2);
+	if (n < 0)
+		return arena_strdup(a, "(unprintable message)");
+	char *p = arena_alloc(a, (size_t)n + 1);
+	vsnprintf(p, (size_t)n + 1, fmt, ap);
+	return p;
+}
+
+char *
+arena_printf(struct arena *a, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	char *p = arena_vprintf(a, fmt, ap);
+	va_end(ap);
+	return p;
+}

@@ -1,0 +1,33 @@
+/* arena.h: one bump allocator per run.
+ *
+ * Ownership rule, stated once: everything a stage builds (parsed nodes, the
+ * model, rendered bytes, diagnostic text) lives in the arena it was given and
+ * is freed all at once by arena_release(). Nothing arena-owned is freed on its
+ * own; callers never free() a pointer they got from here. Allocation failure
+ * aborts the process: an out-of-memory run has nothing sensible to write. */
+#ifndef MESHROLL_ARENA_H
+#define MESHROLL_ARENA_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+struct arena_chunk;
+
+struct arena {
+	struct arena_chunk *head; /* newest chunk first; owned */
+	size_t used;              /* bytes taken from head */
+};
+
+void arena_init(struct arena *a);
+void arena_release(struct arena *a);
+/* Frees every chunk but the newest, and empties that one: a scratch arena for a loop. */
+void arena_reset(struct arena *a);
+void *arena_alloc(struct arena *a, size_t size); /* zeroed, aligned for any type */
+void *arena_grow(struct arena *a, void *old, size_t oldsize, size_t newsize);
+char *arena_strndup(struct arena *a, const char *s, size_t n);
+char *arena_strdup(struct arena *a, const char *s);
+char *arena_printf(struct arena *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+char *arena_vprintf(struct arena *a, const char *fmt, va_list ap)
+    __attribute__((format(printf, 2, 0)));
+
+#endif

@@ -1,0 +1,50 @@
+/* diag.h: diagnostics are collected, never printed where they are found.
+ *
+ * Stage code records an error with its file:line:col and returns -1; main
+ * prints them all, sorted, and then chooses the exit status. The text of a
+ * diagnostic, and a copy of the source line it points at, live in the arena
+ * given to diags_init(), so a diagnostic outlives the source it came from. */
+#ifndef MESHROLL_DIAG_H
+#define MESHROLL_DIAG_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "arena.h"
+
+struct source;
+
+enum diag_level { DIAG_ERROR, DIAG_WARNING };
+
+struct diag {
+	const char *file; /* NULL when the diagnostic is about no file */
+	int line, col;    /* 1-based; 0 when unknown */
+	int span;         /* width of the caret underline in characters, >= 1 */
+	enum diag_level level;
+	int io;           /* an I/O or internal error (exit 3), not bad input */
+	const char *msg;  /* lowercase, no final period; arena */
+	const char *text; /* the source line, copied; arena; NULL when none */
+	size_t seq;       /* order of recording, to keep the sort stable */
+};
+
+struct diags {
+	struct arena *arena; /* borrowed: holds messages and line copies */
+	struct diag *v;      /* arena */
+	size_t n, cap;
+	int errors;    /* every error, bad input or I/O */
+	int io_errors; /* the I/O or internal ones among them */
+	int warnings;
+};
+
+void diags_init(struct diags *d, struct arena *a);
+/* Records a diagnostic pointing at src:line:col. Returns -1, so `return diag_at(...)` reads well.
+ */
+int diag_at(struct diags *d, enum diag_level level, const struct source *src, int line, int col,
+            int span, const char *fmt, ...) __attribute__((format(printf, 7, 8)));
+/* Records an I/O or internal error about path (may be NULL), with strerror(errnum) when nonzero. */
+int diag_io(struct diags *d, const char *path, int errnum, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+/* Prints every diagnostic sorted by file, line and column, compiler style, then forgets them. */
+void diags_print(struct diags *d, FILE *fp);
+
+#endif

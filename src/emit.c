@@ -1,0 +1,180 @@
+/* emit.c: node tree to YAML text, by the output rules of emit.h. */
+#include "emit.h"
+
+#include <string.h>
+#include <strings.h>
+
+static void emit_map(struct buf *b, const struct node *map, int indent, bool inline_first);
+static void emit_seq(struct buf *b, const struct node *seq, int indent, bool inline_first);
+
+bool
+emit_plain_ok(const char *s, size_t len)
+{
+	static const char *const words[] = {"y",   "n",    "yes",   "no",   "on",
+	                                    "off", "true", "false", "null", NULL};
+
+	if (len == 0 || !((s[0] >= 'A' && s[0] <= 'Z') || (s[0] >= 'a' && s[0] <= 'z')))
+		return false;
+	for (size_t i = 1; i < len; i++) {
+		char c = s[i];
+		if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+		      c == '.' || c == '_' || c == '/' || c == '-'))
+			return false;
+	}
+	for (const char *const *w = words; *w; w++)
+		if (strlen(*w) == len && strncasecmp(*w, s, len) == 0)
+			return false;
+	return true;
+}
+
+static void
+emit_quoted(struct buf *b, const char *s, size_t len)
+{
+	buf_addc(b, '"');
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+		switch (c) {
+		case '"':
+			buf_adds(b, "\\\"");
+			break;
+		case '\\':
+			buf_adds(b, "\\\\");
+			break;
+		case '\n':
+			buf_adds(b, "\\n");
+			break;
+		case '\t':
+			buf_adds(b, "\\t");
+			break;
+		default:
+			if (c < 0x20 || c == 0x7F)
+				buf_addf(b, "\\x%02X", c);
+			else
+				buf_addc(b, (char)c);
+		}
+	}
+	buf_addc(b, '"');
+}
+
+static void
+emit_string(struct buf *b, const char *s, size_t len)
+{
+	if (emit_plain_ok(s, len))
+		buf_add(b, s, len);
+	else
+		emit_quoted(b, s, len);
+}
+
+/* A literal block: "|" with the chomping that keeps its final newlines exact. */
+static void
+emit_block(struct buf *b, const struct node *n, int indent)
+{
+	const char *s = n->str, *end = s + n->len;
+	size_t trailing = 0;
+
+	while (trailing < n->len && s[n->len - 1 - trailing] == '\n')
+		trailing++;
+	buf_addc(b, '|');
+	if (n->len && s[0] == ' ')
+		buf_addf(b, "%d", 2);
+	buf_adds(b, trailing == 0 ? "-" : trailing > 1 ? "+" : "");
+	buf_addc(b, '\n');
+	while (s < end) {
+		const char *nl = memchr(s, '\n', (size_t)(end - s));
+		size_t len = nl ? (size_t)(nl - s) : (size_t)(end - s);
+		if (len)
+			buf_pad(b, indent);
+		buf_add(b, s, len);
+		buf_addc(b, '\n');
+		s += len + (nl != NULL);
+	}
+}
+
+/* A scalar after "key:" or "- ", with its line end. */
+static void
+emit_scalar(struct buf *b, const struct node *n, int indent)
+{
+	switch (n->type) {
+	case SCALAR_BLOCK:
+		emit_block(b, n, indent);
+		return;
+	case SCALAR_STR:
+		emit_string(b, n->str, n->len);
+		break;
+	case SCALAR_NULL:
+		buf_adds(b, "null");
+		break;
+	case SCALAR_INT:
+		buf_addf(b, "%lld", n->ival);
+		break;
+	case SCALAR_BOOL:
+		buf_adds(b, n->ival ? "true" : "false");
+		break;
+	case SCALAR_FLOAT: /* not made by meshroll; written as it was read */
+		buf_add(b, n->str, n->len);
+	}
+	buf_addc(b, '\n');
+}
+
+/* A value after "key:" at indent: inline scalar, or a nested block below. */
+static void
+emit_value(struct buf *b, const struct node *v, int indent)
+{
+	if (v->kind == NODE_SCALAR) {
+		buf_addc(b, ' ');
+		emit_scalar(b, v, indent + 2);
+	} else if (v->n == 0) {
+		buf_adds(b, v->kind == NODE_MAP ? " {}\n" : " []\n");
+	} else if (v->kind == NODE_MAP) {
+		buf_addc(b, '\n');
+		emit_map(b, v, indent + 2, false);
+	} else {
+		buf_addc(b, '\n');
+		emit_seq(b, v, indent, false);
+	}
+}
+
+static void
+emit_map(struct buf *b, const struct node *map, int indent, bool inline_first)
+{
+	for (size_t i = 0; i < map->n; i++) {
+		const struct node *k = map->kids[2 * i];
+		if (i > 0 || !inline_first)
+			buf_pad(b, indent);
+		emit_string(b, k->str, k->len);
+		buf_addc(b, ':');
+		emit_value(b, map->kids[2 * i + 1], indent);
+	}
+}
+
+static void
+emit_seq(struct buf *b, const struct node *seq, int indent, bool inline_first)
+{
+	for (size_t i = 0; i < seq->n; i++) {
+		const struct node *item = seq->kids[i];
+		if (i > 0 || !inline_first)
+			buf_pad(b, indent);
+		buf_adds(b, "- ");
+		if (item->kind == NODE_SCALAR)
+			emit_scalar(b, item, indent + 2);
+		else if (item->n == 0)
+			buf_adds(b, item->kind == NODE_MAP ? "{}\n" : "[]\n");
+		else if (item->kind == NODE_MAP)
+			emit_map(b, item, indent + 2, true);
+		else
+			emit_seq(b, item, indent + 2, true);
+	}
+}
+
+void
+emit_document(struct buf *b, const struct node *doc)
+{
+	if (doc->kind == NODE_MAP && doc->n)
+		emit_map(b, doc, 0, false);
+	else if (doc->kind == NODE_SEQ && doc->n)
+		emit_seq(b, doc, 0, false);
+	else if (doc->kind == NODE_SCALAR)
+		emit_scalar(b, doc, 0);
+	else
+		buf_adds(b, doc->kind == NODE_MAP ? "{}\n" : "[]\n");
+}

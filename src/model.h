@@ -1,0 +1,80 @@
+/* model.h: the rollout as the renderer sees it: built once, const afterwards.
+ *
+ * Every string and array lives in the arena given to model_build(), which
+ * copies what it needs from the parse tree: the tree can be released as soon
+ * as the model is built. */
+#ifndef MESHROLL_MODEL_H
+#define MESHROLL_MODEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "arena.h"
+#include "node.h"
+
+enum mtls_mode { MTLS_STRICT, MTLS_PERMISSIVE, MTLS_DISABLE };
+
+struct kv {
+	const char *key, *value;
+};
+
+struct kvs {
+	struct kv *v; /* sorted bytewise by key */
+	size_t n;
+};
+
+struct strs {
+	const char **v;
+	size_t n;
+};
+
+struct stage {
+	const char *id; /* its name, else its weight in three digits: "010" */
+	int weight;     /* the canary's share, 0..100 */
+};
+
+/* Optional numbers are -1 when unset; optional strings NULL. */
+struct circuit_breaker {
+	long long consecutive_5xx_errors, consecutive_gateway_errors;
+	const char *interval, *base_ejection_time;
+	long long max_ejection_percent, min_health_percent;
+	long long max_connections, http1_max_pending_requests, http2_max_requests;
+	long long max_requests_per_connection, max_retries;
+};
+
+struct retries {
+	long long attempts; /* -1: no retries block */
+	const char *per_try_timeout, *retry_on;
+};
+
+struct rollout {
+	const char *file; /* the rollout file, as named */
+	const char *name, *ns;
+	struct kvs labels; /* metadata.labels */
+	const char *host;
+	int port; /* 0: unset */
+	struct kvs workload_labels;
+	const char *version_label, *stable, *canary;
+	struct stage *stages;
+	size_t nstages;
+	size_t active; /* index into stages */
+	struct strs gateways, hosts;
+	const char *timeout;
+	struct retries retries;
+	bool has_circuit_breaker;
+	struct circuit_breaker cb;
+	enum mtls_mode mtls;
+};
+
+/* A stage's weight, from its integer or map form; -1 when it has none. */
+int model_stage_weight(const struct node *stage);
+/* A stage's id: its name, else its weight in three digits (written into buf). */
+const char *model_stage_id(const struct node *stage, char buf[16]);
+/* The index of the stage that sel (an integer weight or a string id) names; -1 for none. */
+int model_find_stage(const struct rollout *r, const struct node *sel);
+/* The index of the stage with this id; -1 for none. */
+int model_stage_index(const struct rollout *r, const char *id);
+/* Builds the model of a document that passed schema_validate() and validate_rollout(). */
+struct rollout *model_build(const struct node *doc, const char *file, struct arena *a);
+
+#endif

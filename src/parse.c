@@ -1,0 +1,396 @@
+/* parse.c: libyaml events to nodes; duplicate keys, depth and alias budget. */
+#include "parse.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <yaml.h>
+
+struct anchor {
+	const char *name; /* NULL: an empty slot */
+	struct node *node;
+};
+
+struct parser {
+	yaml_parser_t yp;
+	const struct source *src;
+	struct arena *a;
+	struct diags *d;
+	unsigned flags;
+	int depth;
+	size_t alias_nodes;     /* nodes repeated by aliases so far */
+	struct anchor *anchors; /* open-addressed hash table; heap */
+	size_t nanchors, anchor_cap;
+	bool fatal; /* a syntax error or a limit: stop */
+};
+
+/* A fatal error at a libyaml mark: parsing stops. */
+static int
+parser_fail_at(struct parser *p, yaml_mark_t m, const char *msg)
+{
+	p->fatal = true;
+	return diag_at(p->d, DIAG_ERROR, p->src, (int)m.line + 1, (int)m.column + 1, 1, "%s", msg);
+}
+
+static int
+parser_syntax_error(struct parser *p)
+{
+	const yaml_parser_t *yp = &p->yp;
+	const char *problem = yp->problem ? yp->problem : "invalid yaml";
+	int line, col;
+
+	p->fatal = true;
+	if (yp->error == YAML_READER_ERROR) {
+		source_locate(p->src, yp->problem_offset, &line, &col);
+		return diag_at(p->d, DIAG_ERROR, p->src, line, col, 1, "invalid yaml: %s", problem);
+	}
+	line = (int)yp->problem_mark.line + 1;
+	col = (int)yp->problem_mark.column + 1;
+	if (yp->context)
+		return diag_at(p->d, DIAG_ERROR, p->src, line, col, 1,
+		               "invalid yaml: %s (%s at line %d)", problem, yp->context,
+		               (int)yp->context_mark.line + 1);
+	return diag_at(p->d, DIAG_ERROR, p->src, line, col, 1, "invalid yaml: %s", problem);
+}
+
+static int
+parser_next(struct parser *p, yaml_event_t *ev)
+{
+	if (!yaml_parser_parse(&p->yp, ev))
+		return parser_syntax_error(p);
+	return 0;
+}
+
+static uint32_t
+hash_str(const char *s)
+{
+	uint32_t h = 2166136261u;
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 16777619u;
+	return h;
+}
+
+static struct anchor *
+anchor_slot(struct parser *p, const char *name)
+{
+	size_t mask = p->anchor_cap - 1;
+	size_t i = hash_str(name) & mask;
+
+	while (p->anchors[i].name && strcmp(p->anchors[i].name, name) != 0)
+		i = (i + 1) & mask;
+	return &p->anchors[i];
+}
+
+static void
+anchor_set(struct parser *p, const char *name, struct node *n)
+{
+	if (2 * (p->nanchors + 1) > p->anchor_cap) {
+		struct anchor *old = p->anchors;
+		size_t oldcap = p->anchor_cap;
+		p->anchor_cap = oldcap ? oldcap * 2 : 16;
+		p->anchors = calloc(p->anchor_cap, sizeof(*p->anchors));
+		if (!p->anchors)
+			abort();
+		for (size_t i = 0; i < oldcap; i++)
+			if (old[i].name)
+				*anchor_slot(p, old[i].name) = old[i];
+		free(old);
+	}
+	struct anchor *slot = anchor_slot(p, name);
+	if (!slot->name) {
+		slot->name = arena_strdup(p->a, name);
+		p->nanchors++;
+	}
+	slot->node = n; /* a later anchor of the same name wins, as in YAML */
+}
+
+static struct node *
+parser_alias(struct parser *p, const yaml_event_t *ev)
+{
+	const char *name = (const char *)ev->data.alias.anchor;
+	struct anchor *slot = p->anchor_cap ? anchor_slot(p, name) : NULL;
+
+	if (!slot || !slot->name) {
+		parser_fail_at(p, ev->start_mark, arena_printf(p->a, "unknown anchor '%s'", name));
+		return NULL;
+	}
+	p->alias_nodes += slot->node->weight;
+	if (p->alias_nodes > PARSE_MAX_ALIAS_NODES) {
+		parser_fail_at(p, ev->start_mark,
+		               arena_printf(p->a,
+		                            "aliases expand to more than %d nodes (at alias '%s')",
+		                            PARSE_MAX_ALIAS_NODES, name));
+		return NULL;
+	}
+	return slot->node;
+}
+
+static struct node *
+parser_new(struct parser *p, enum node_kind kind, const yaml_event_t *ev)
+{
+	struct node *n = arena_alloc(p->a, sizeof(*n));
+
+	n->kind = kind;
+	n->src = p->src;
+	n->line = (int)ev->start_mark.line + 1;
+	n->col = (int)ev->start_mark.column + 1;
+	n->span = 1;
+	n->weight = 1;
+	n->str = "";
+	return n;
+}
+
+/* Core tags that agree with the value are fine; !!str makes a string; a local tag is
+ * kept only where the caller asked for them (templates). */
+static void
+parser_tag(struct parser *p, struct node *n, const char *tag)
+{
+	static const struct {
+		const char *tag;
+		int kind, type;
+	} core[] = {
+	    {"tag:yaml.org,2002:map", NODE_MAP, -1},
+	    {"tag:yaml.org,2002:seq", NODE_SEQ, -1},
+	    {"tag:yaml.org,2002:int", NODE_SCALAR, SCALAR_INT},
+	    {"tag:yaml.org,2002:float", NODE_SCALAR, SCALAR_FLOAT},
+	    {"tag:yaml.org,2002:bool", NODE_SCALAR, SCALAR_BOOL},
+	    {"tag:yaml.org,2002:null", NODE_SCALAR, SCALAR_NULL},
+	};
+
+	if (!tag || strcmp(tag, "!") == 0)
+		return;
+	if (strcmp(tag, "tag:yaml.org,2002:str") == 0 && n->kind == NODE_SCALAR) {
+		n->type = SCALAR_STR;
+		return;
+	}
+	for (size_t i = 0; i < sizeof(core) / sizeof(core[0]); i++) {
+		if (strcmp(tag, core[i].tag) != 0)
+			continue;
+		if ((int)n->kind == core[i].kind &&
+		    (core[i].type < 0 || (int)n->type == core[i].type))
+			return;
+		node_error(p->d, n, "value does not match its tag '%s'", tag);
+		return;
+	}
+	if ((p->flags & PARSE_LOCAL_TAGS) && tag[0] == '!' && tag[1] != '!') {
+		n->tag = arena_strdup(p->a, tag);
+		return;
+	}
+	node_error(p->d, n, "unsupported tag '%s'", tag);
+}
+
+static struct node *
+parser_scalar(struct parser *p, const yaml_event_t *ev)
+{
+	struct node *n = parser_new(p, NODE_SCALAR, ev);
+
+	n->str = arena_strndup(p->a, (const char *)ev->data.scalar.value, ev->data.scalar.length);
+	n->len = ev->data.scalar.length;
+	n->plain = ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
+	if (ev->end_mark.line == ev->start_mark.line && ev->end_mark.column > ev->start_mark.column)
+		n->span = (int)(ev->end_mark.column - ev->start_mark.column);
+	node_resolve(n);
+	parser_tag(p, n, (const char *)ev->data.scalar.tag);
+	return n;
+}
+
+static int
+key_cmp(const void *pa, const void *pb)
+{
+	const struct node *a = *(struct node *const *)pa, *b = *(struct node *const *)pb;
+	size_t n = a->len < b->len ? a->len : b->len;
+	int c = memcmp(a->str, b->str, n);
+
+	if (c)
+		return c;
+	if (a->len != b->len)
+		return a->len < b->len ? -1 : 1;
+	return a->line != b->line ? (a->line < b->line ? -1 : 1)
+	                          : (a->col > b->col) - (a->col < b->col);
+}
+
+/* Every key of a map must be a scalar and appear once; sorting keeps a big map fast. */
+static void
+parser_check_keys(struct parser *p, struct node *map)
+{
+	struct node **keys = malloc((map->n ? map->n : 1) * sizeof(*keys));
+	size_t nkeys = 0;
+
+	if (!keys)
+		abort();
+	for (size_t i = 0; i < map->n; i++) {
+		struct node *k = map->kids[2 * i];
+		if (k->kind != NODE_SCALAR)
+			node_error(p->d, k, "mapping keys must be scalars");
+		else
+			keys[nkeys++] = k;
+	}
+	qsort(keys, nkeys, sizeof(*keys), key_cmp);
+	for (size_t i = 1; i < nkeys; i++)
+		if (keys[i]->len == keys[i - 1]->len &&
+		    memcmp(keys[i]->str, keys[i - 1]->str, keys[i]->len) == 0)
+			node_error(p->d, keys[i], "duplicate key '%s' (first at line %d)",
+			           keys[i]->str, keys[i - 1]->line);
+	free(keys);
+}
+
+static struct node *parser_node(struct parser *p, yaml_event_t *ev);
+
+/* The items of a list or the keys and values of a map, up to its end event. */
+static struct node *
+parser_collection(struct parser *p, struct node *n, yaml_event_type_t end)
+{
+	size_t cap = 0, len = 0;
+	yaml_event_t ev;
+
+	if (++p->depth > PARSE_MAX_DEPTH) {
+		p->fatal = true;
+		node_error(p->d, n, "nesting deeper than %d levels", PARSE_MAX_DEPTH);
+		return NULL;
+	}
+	for (;;) {
+		if (parser_next(p, &ev) < 0)
+			return NULL;
+		if (ev.type == end) {
+			yaml_event_delete(&ev);
+			break;
+		}
+		struct node *kid = parser_node(p, &ev);
+		if (!kid)
+			return NULL;
+		if (len == cap) {
+			size_t ncap = cap ? cap * 2 : 8;
+			n->kids = arena_grow(p->a, n->kids, cap * sizeof(*n->kids),
+			                     ncap * sizeof(*n->kids));
+			cap = ncap;
+		}
+		n->kids[len++] = kid;
+		n->weight += kid->weight;
+	}
+	p->depth--;
+	n->n = n->kind == NODE_MAP ? len / 2 : len;
+	n->cap = n->n;
+	if (n->kind == NODE_MAP)
+		parser_check_keys(p, n);
+	return n;
+}
+
+/* Builds the node that starts with ev (consumed). NULL after a fatal error. */
+static struct node *
+parser_node(struct parser *p, yaml_event_t *ev)
+{
+	struct node *n = NULL;
+	const char *anchor = NULL, *tag = NULL;
+
+	switch (ev->type) {
+	case YAML_ALIAS_EVENT:
+		n = parser_alias(p, ev);
+		yaml_event_delete(ev);
+		return n;
+	case YAML_SCALAR_EVENT:
+		n = parser_scalar(p, ev);
+		anchor = (const char *)ev->data.scalar.anchor;
+		break;
+	case YAML_SEQUENCE_START_EVENT:
+		n = parser_new(p, NODE_SEQ, ev);
+		anchor = (const char *)ev->data.sequence_start.anchor;
+		tag = (const char *)ev->data.sequence_start.tag;
+		break;
+	case YAML_MAPPING_START_EVENT:
+		n = parser_new(p, NODE_MAP, ev);
+		anchor = (const char *)ev->data.mapping_start.anchor;
+		tag = (const char *)ev->data.mapping_start.tag;
+		break;
+	default:
+		parser_fail_at(p, ev->start_mark, "unexpected yaml event");
+		yaml_event_delete(ev);
+		return NULL;
+	}
+	char *anchor_name = anchor ? arena_strdup(p->a, anchor) : NULL;
+	yaml_event_type_t type = ev->type;
+	if (n->kind != NODE_SCALAR)
+		parser_tag(p, n, tag);
+	yaml_event_delete(ev);
+	if (type == YAML_SEQUENCE_START_EVENT || type == YAML_MAPPING_START_EVENT) {
+		n = parser_collection(p, n,
+		                      type == YAML_SEQUENCE_START_EVENT ? YAML_SEQUENCE_END_EVENT
+		                                                        : YAML_MAPPING_END_EVENT);
+	}
+	if (n && anchor_name)
+		anchor_set(p, anchor_name, n);
+	return n;
+}
+
+/* Events up to the first document's root; NULL (no error) for an empty stream. */
+static int
+parser_skip_to_root(struct parser *p, yaml_event_t *ev)
+{
+	for (;;) {
+		if (parser_next(p, ev) < 0)
+			return -1;
+		switch (ev->type) {
+		case YAML_STREAM_START_EVENT:
+		case YAML_DOCUMENT_START_EVENT:
+			yaml_event_delete(ev);
+			continue;
+		case YAML_STREAM_END_EVENT:
+			yaml_event_delete(ev);
+			return 1;
+		default:
+			return 0;
+		}
+	}
+}
+
+/* After the root: a document end, then the end of the stream and not a second document. */
+static int
+parser_expect_end(struct parser *p)
+{
+	yaml_event_t ev;
+
+	for (;;) {
+		if (parser_next(p, &ev) < 0)
+			return -1;
+		yaml_event_type_t type = ev.type;
+		yaml_mark_t mark = ev.start_mark;
+		yaml_event_delete(&ev);
+		if (type == YAML_DOCUMENT_END_EVENT)
+			continue;
+		if (type == YAML_STREAM_END_EVENT)
+			return 0;
+		return parser_fail_at(p, mark,
+		                      "a rollout file holds one yaml document; found a "
+		                      "second one");
+	}
+}
+
+int
+parse_document(const struct source *src, unsigned flags, struct arena *a, struct diags *d,
+               struct node **root)
+{
+	struct parser p = {.src = src, .a = a, .d = d, .flags = flags};
+	int errors = d->errors;
+	yaml_event_t ev;
+
+	*root = NULL;
+	if (!yaml_parser_initialize(&p.yp))
+		return diag_io(d, src->path, 0, "cannot initialize the yaml parser");
+	yaml_parser_set_input_string(&p.yp, (const unsigned char *)src->data, src->len);
+	yaml_parser_set_encoding(&p.yp, YAML_UTF8_ENCODING);
+	int r = parser_skip_to_root(&p, &ev);
+	if (r == 1)
+		diag_at(d, DIAG_ERROR, src, 0, 0, 0, "empty file; expected a yaml document");
+	else if (r == 0) {
+		*root = parser_node(&p, &ev);
+		if (*root)
+			parser_expect_end(&p);
+	}
+	yaml_parser_delete(&p.yp);
+	free(p.anchors);
+	if (d->errors > errors) {
+		*root = NULL;
+		return -1;
+	}
+	return 0;
+}

@@ -1,0 +1,187 @@
+/* render.c: model to Istio objects and the kustomize tree. */
+#include "render.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "emit.h"
+
+static const enum tmpl_id objects[] = {TMPL_DESTINATIONRULE, TMPL_VIRTUALSERVICE,
+                                       TMPL_PEERAUTHENTICATION};
+static const char *const object_files[] = {"destinationrule.yaml", "virtualservice.yaml",
+                                           "peerauthentication.yaml"};
+
+static struct node *
+val_str(struct arena *a, const char *s)
+{
+	return s ? node_new_str(a, s) : NULL;
+}
+
+static struct node *
+val_int(struct arena *a, long long v)
+{
+	return v >= 0 ? node_new_int(a, v) : NULL;
+}
+
+static struct node *
+val_map(struct arena *a, const struct kvs *kvs)
+{
+	if (kvs->n == 0)
+		return NULL;
+	struct node *map = node_new_map(a, kvs->n);
+	for (size_t i = 0; i < kvs->n; i++)
+		node_map_add(map, node_new_str(a, kvs->v[i].key), node_new_str(a, kvs->v[i].value));
+	return map;
+}
+
+static struct node *
+val_pair(struct arena *a, const char *key, const char *value)
+{
+	struct kv kv = {key, value};
+	struct kvs kvs = {&kv, 1};
+
+	return val_map(a, &kvs);
+}
+
+/* The route's hosts: spec.host first, then spec.hosts. */
+static struct node *
+val_hosts(struct arena *a, const struct rollout *r)
+{
+	struct node *seq = node_new_seq(a, 1 + r->hosts.n);
+
+	node_seq_add(seq, node_new_str(a, r->host));
+	for (size_t i = 0; i < r->hosts.n; i++)
+		node_seq_add(seq, node_new_str(a, r->hosts.v[i]));
+	return seq;
+}
+
+static struct node *
+val_list(struct arena *a, const struct strs *s)
+{
+	if (s->n == 0)
+		return NULL;
+	struct node *seq = node_new_seq(a, s->n);
+	for (size_t i = 0; i < s->n; i++)
+		node_seq_add(seq, node_new_str(a, s->v[i]));
+	return seq;
+}
+
+static void
+vals_fill(struct tvals *tv, const struct rollout *r, size_t stage, struct arena *a)
+{
+	static const char *const mtls_modes[] = {"STRICT", "PERMISSIVE", "DISABLE"};
+	const struct circuit_breaker *cb = &r->cb;
+	struct node **v = tv->v;
+	int w = r->stages[stage].weight, w0 = r->stages[0].weight;
+
+	memset(tv, 0, sizeof(*tv));
+	v[TV_NAME] = val_str(a, r->name);
+	v[TV_NAMESPACE] = val_str(a, r->ns);
+	v[TV_LABELS] = val_map(a, &r->labels);
+	v[TV_HOST] = val_str(a, r->host);
+	v[TV_HOSTS] = val_hosts(a, r);
+	v[TV_GATEWAYS] = val_list(a, &r->gateways);
+	v[TV_PORT] = r->port ? val_int(a, r->port) : NULL;
+	v[TV_STABLE] = val_str(a, r->stable);
+	v[TV_CANARY] = val_str(a, r->canary);
+	v[TV_STABLE_LABELS] = val_pair(a, r->version_label, r->stable);
+	v[TV_CANARY_LABELS] = val_pair(a, r->version_label, r->canary);
+	v[TV_WORKLOAD_LABELS] = val_map(a, &r->workload_labels);
+	v[TV_STABLE_WEIGHT] = val_int(a, 100 - w);
+	v[TV_CANARY_WEIGHT] = val_int(a, w);
+	v[TV_BASE_STABLE_WEIGHT] = val_int(a, 100 - w0);
+	v[TV_BASE_CANARY_WEIGHT] = val_int(a, w0);
+	v[TV_STAGE_ID] = val_str(a, r->stages[stage].id);
+	v[TV_ACTIVE_STAGE_PATH] = val_str(a, arena_printf(a, "stages/%s", r->stages[r->active].id));
+	v[TV_TIMEOUT] = val_str(a, r->timeout);
+	v[TV_RETRY_ATTEMPTS] = val_int(a, r->retries.attempts);
+	v[TV_RETRY_PER_TRY_TIMEOUT] = val_str(a, r->retries.per_try_timeout);
+	v[TV_RETRY_ON] = val_str(a, r->retries.retry_on);
+	v[TV_CONSECUTIVE_5XX_ERRORS] = val_int(a, cb->consecutive_5xx_errors);
+	v[TV_CONSECUTIVE_GATEWAY_ERRORS] = val_int(a, cb->consecutive_gateway_errors);
+	v[TV_INTERVAL] = val_str(a, cb->interval);
+	v[TV_BASE_EJECTION_TIME] = val_str(a, cb->base_ejection_time);
+	v[TV_MAX_EJECTION_PERCENT] = val_int(a, cb->max_ejection_percent);
+	v[TV_MIN_HEALTH_PERCENT] = val_int(a, cb->min_health_percent);
+	v[TV_MAX_CONNECTIONS] = val_int(a, cb->max_connections);
+	v[TV_HTTP1_MAX_PENDING_REQUESTS] = val_int(a, cb->http1_max_pending_requests);
+	v[TV_HTTP2_MAX_REQUESTS] = val_int(a, cb->http2_max_requests);
+	v[TV_MAX_REQUESTS_PER_CONNECTION] = val_int(a, cb->max_requests_per_connection);
+	v[TV_MAX_RETRIES] = val_int(a, cb->max_retries);
+	v[TV_TLS_MODE] = r->mtls == MTLS_DISABLE ? NULL : val_str(a, "ISTIO_MUTUAL");
+	v[TV_MTLS_MODE] = val_str(a, mtls_modes[r->mtls]);
+}
+
+static void
+set_add(struct render_set *set, struct arena *a, const char *path, struct buf *b)
+{
+	if (set->n == set->cap) {
+		size_t cap = set->cap ? set->cap * 2 : 16;
+		set->v = arena_grow(a, set->v, set->n * sizeof(*set->v), cap * sizeof(*set->v));
+		set->cap = cap;
+	}
+	set->v[set->n++] = (struct rendered){path, arena_strndup(a, b->data, b->len), b->len};
+}
+
+/* One file: the header line, then the template filled for this stage. */
+static void
+render_file(struct render_set *set, struct arena *a, const char *path, const struct templates *t,
+            enum tmpl_id id, const struct tvals *vals)
+{
+	struct buf b;
+
+	buf_init(&b);
+	buf_adds(&b, RENDER_HEADER);
+	emit_document(&b, template_expand(t, id, vals, a));
+	set_add(set, a, path, &b);
+	buf_release(&b);
+}
+
+static int
+rendered_cmp(const void *pa, const void *pb)
+{
+	const struct rendered *x = pa, *y = pb;
+
+	return strcmp(x->path, y->path);
+}
+
+void
+render_tree(const struct rollout *r, const struct templates *t, struct arena *a,
+            struct render_set *set)
+{
+	const char *dir = arena_printf(a, "%s/%s", r->ns, r->name);
+	struct tvals vals;
+	size_t first = set->n;
+
+	vals_fill(&vals, r, 0, a);
+	render_file(set, a, arena_printf(a, "%s/kustomization.yaml", dir), t, TMPL_KUSTOMIZATION,
+	            &vals);
+	render_file(set, a, arena_printf(a, "%s/base/kustomization.yaml", dir), t,
+	            TMPL_KUSTOMIZATION_BASE, &vals);
+	for (size_t i = 0; i < sizeof(objects) / sizeof(objects[0]); i++)
+		render_file(set, a, arena_printf(a, "%s/base/%s", dir, object_files[i]), t,
+		            objects[i], &vals);
+	for (size_t s = 0; s < r->nstages; s++) {
+		vals_fill(&vals, r, s, a);
+		render_file(
+		    set, a,
+		    arena_printf(a, "%s/stages/%s/kustomization.yaml", dir, r->stages[s].id), t,
+		    TMPL_KUSTOMIZATION_STAGE, &vals);
+	}
+	qsort(set->v + first, set->n - first, sizeof(*set->v), rendered_cmp);
+}
+
+void
+render_stage_objects(const struct rollout *r, size_t stage, const struct templates *t,
+                     struct arena *a, struct buf *out, int *first)
+{
+	struct tvals vals;
+
+	vals_fill(&vals, r, stage, a);
+	for (size_t i = 0; i < sizeof(objects) / sizeof(objects[0]); i++) {
+		if (!*first)
+			buf_adds(out, "---\n");
+		*first = 0;
+		emit_document(out, template_expand(t, objects[i], &vals, a));
+	}
+}

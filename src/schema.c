@@ -1,0 +1,498 @@
+/* schema.c: a JSON Schema interpreter for the rollout file's structural rules. */
+#include "schema.h"
+
+#include <regex.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "embed.h"
+#include "parse.h"
+
+struct schema_regex {
+	const struct node *pattern;
+	regex_t re;
+};
+
+struct check {
+	struct schema *s;
+	struct diags *d;
+	int quiet;      /* counting errors (a oneOf branch being tried), not recording */
+	int failed;     /* errors found, quiet or not */
+	char path[512]; /* the field path: spec.stages[2] */
+	size_t pathlen;
+};
+
+static const char *const known_keywords[] = {
+    "$schema",       "$id",           "$ref",       "$defs",
+    "title",         "description",   "deprecated", "default",
+    "examples",      "errorMessage",  "type",       "enum",
+    "minimum",       "maximum",       "minLength",  "maxLength",
+    "pattern",       "properties",    "required",   "additionalProperties",
+    "propertyNames", "minProperties", "items",      "minItems",
+    "maxItems",      "oneOf",         NULL,
+};
+
+bool
+schema_keyword_known(const char *keyword)
+{
+	for (const char *const *k = known_keywords; *k; k++)
+		if (strcmp(*k, keyword) == 0)
+			return true;
+	return false;
+}
+
+int
+schema_load(struct schema *s, struct arena *a, struct diags *d)
+{
+	const struct embedded *e = embedded_find("schemas/rollout.schema.json");
+	struct source *src = arena_alloc(a, sizeof(*src));
+
+	memset(s, 0, sizeof(*s));
+	if (!e)
+		return diag_io(d, NULL, 0, "internal error: the schema is not embedded");
+	src->path = "<embedded>/schemas/rollout.schema.json";
+	src->data = e->data;
+	src->len = e->len;
+	if (parse_document(src, 0, a, d, &s->root) < 0)
+		return diag_io(d, NULL, 0, "internal error: the embedded schema does not parse");
+	return 0;
+}
+
+void
+schema_release(struct schema *s)
+{
+	for (size_t i = 0; i < s->nres; i++)
+		regfree(&s->res[i].re);
+	free(s->res);
+	s->res = NULL;
+	s->nres = s->cap = 0;
+}
+
+static size_t
+levenshtein(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b), row[64];
+
+	if (lb >= 64 || la >= 64)
+		return (size_t)-1;
+	for (size_t j = 0; j <= lb; j++)
+		row[j] = j;
+	for (size_t i = 1; i <= la; i++) {
+		size_t diag = row[0];
+		row[0] = i;
+		for (size_t j = 1; j <= lb; j++) {
+			size_t up = row[j], best = diag + (a[i - 1] != b[j - 1]);
+			if (up + 1 < best)
+				best = up + 1;
+			if (row[j - 1] + 1 < best)
+				best = row[j - 1] + 1;
+			diag = up;
+			row[j] = best;
+		}
+	}
+	return row[lb];
+}
+
+const char *
+schema_suggest(const char *word, const char *const *names, size_t n)
+{
+	const char *best = NULL;
+	size_t best_dist = strlen(word) / 3 + 1;
+
+	if (best_dist < 2)
+		best_dist = 2;
+	for (size_t i = 0; i < n; i++) {
+		size_t dist = strcasecmp(word, names[i]) == 0 ? 0 : levenshtein(word, names[i]);
+		if (dist <= best_dist && (!best || dist < best_dist)) {
+			best = names[i];
+			best_dist = dist;
+		}
+	}
+	return best;
+}
+
+static void check_value(struct check *c, const struct node *s, const struct node *v);
+
+__attribute__((format(printf, 3, 4))) static void
+check_error(struct check *c, const struct node *at, const char *fmt, ...)
+{
+	va_list ap;
+
+	c->failed++;
+	if (c->quiet)
+		return;
+	va_start(ap, fmt);
+	char *msg = arena_vprintf(c->d->arena, fmt, ap);
+	va_end(ap);
+	if (c->pathlen)
+		node_error(c->d, at, "%s: %s", c->path, msg);
+	else
+		node_error(c->d, at, "%s", msg);
+}
+
+static size_t
+path_push_key(struct check *c, const char *key)
+{
+	size_t old = c->pathlen;
+	int n = snprintf(c->path + old, sizeof(c->path) - old, "%s%s", old ? "." : "", key);
+
+	c->pathlen = n < 0                                ? old
+	             : old + (size_t)n >= sizeof(c->path) ? sizeof(c->path) - 1
+	                                                  : old + (size_t)n;
+	return old;
+}
+
+static size_t
+path_push_index(struct check *c, size_t i)
+{
+	size_t old = c->pathlen;
+	int n = snprintf(c->path + old, sizeof(c->path) - old, "[%zu]", i);
+
+	c->pathlen = n < 0                                ? old
+	             : old + (size_t)n >= sizeof(c->path) ? sizeof(c->path) - 1
+	                                                  : old + (size_t)n;
+	return old;
+}
+
+static void
+path_pop(struct check *c, size_t old)
+{
+	c->pathlen = old;
+	c->path[old] = '\0';
+}
+
+static const struct node *
+schema_ref(struct check *c, const struct node *ref)
+{
+	static const char prefix[] = "#/$defs/";
+
+	if (!node_is_str(ref) || strncmp(ref->str, prefix, sizeof(prefix) - 1) != 0)
+		return NULL;
+	return node_get(node_get(c->s->root, "$defs"), ref->str + sizeof(prefix) - 1);
+}
+
+static bool
+type_matches(const char *type, const struct node *v)
+{
+	const char *have = node_type_name(v);
+
+	return strcmp(type, have) == 0 ||
+	       (strcmp(type, "number") == 0 && v->type == SCALAR_INT && v->kind == NODE_SCALAR);
+}
+
+/* The schema's "type" accepts v: a name or a list of names. */
+static bool
+schema_type_ok(const struct node *type, const struct node *v)
+{
+	if (node_is_str(type))
+		return type_matches(type->str, v);
+	for (size_t i = 0; type && type->kind == NODE_SEQ && i < type->n; i++)
+		if (type_matches(type->kids[i]->str, v))
+			return true;
+	return type == NULL;
+}
+
+static void
+type_names(const struct node *type, char *out, size_t size)
+{
+	if (node_is_str(type)) {
+		snprintf(out, size, "%s", type->str);
+		return;
+	}
+	out[0] = '\0';
+	for (size_t i = 0; i < type->n; i++) {
+		size_t len = strlen(out);
+		snprintf(out + len, size - len, "%s%s",
+		         i == 0             ? ""
+		         : i + 1 == type->n ? " or "
+		                            : ", ",
+		         type->kids[i]->str);
+	}
+}
+
+/* Type mismatches, and integers YAML 1.1 would read otherwise than a reader expects. */
+static bool
+check_type(struct check *c, const struct node *s, const struct node *v)
+{
+	const struct node *type = node_get(s, "type");
+	char want[64];
+
+	if (!type)
+		return true;
+	if (v->kind == NODE_SCALAR && v->type == SCALAR_INT && (v->overflow || v->nondecimal)) {
+		if (v->overflow)
+			check_error(c, v, "integer %s is out of range", v->str);
+		else
+			check_error(
+			    c, v,
+			    "ambiguous integer '%s' (YAML 1.1 reads it as %lld); write it in "
+			    "decimal, or quote it to make it a string",
+			    v->str, v->ival);
+		return false;
+	}
+	if (schema_type_ok(type, v))
+		return true;
+	type_names(type, want, sizeof(want));
+	if (v->kind != NODE_SCALAR)
+		check_error(c, v, "expected %s, got %s", want, node_type_name(v));
+	else if (strstr(want, "string") && v->plain)
+		check_error(c, v, "expected %s, got %s %s; quote it to make it a string", want,
+		            node_type_name(v), v->str);
+	else if (v->type == SCALAR_STR)
+		check_error(c, v, "expected %s, got string \"%s\"", want, v->str);
+	else
+		check_error(c, v, "expected %s, got %s %s", want, node_type_name(v), v->str);
+	return false;
+}
+
+static void
+check_enum(struct check *c, const struct node *e, const struct node *v)
+{
+	const char *names[16];
+	char list[256] = "";
+	size_t n = 0;
+
+	for (size_t i = 0; i < e->n && n < 16; i++) {
+		if (node_is_str(v) && strcmp(e->kids[i]->str, v->str) == 0)
+			return;
+		names[n++] = e->kids[i]->str;
+		size_t len = strlen(list);
+		snprintf(list + len, sizeof(list) - len, "%s%s", i ? ", " : "", e->kids[i]->str);
+	}
+	const char *hint = v->kind == NODE_SCALAR ? schema_suggest(v->str, names, n) : NULL;
+	if (hint)
+		check_error(c, v, "'%s' is not one of %s; did you mean '%s'?", v->str, list, hint);
+	else if (v->kind == NODE_SCALAR)
+		check_error(c, v, "'%s' is not one of %s", v->str, list);
+	else
+		check_error(c, v, "expected one of %s, got %s", list, node_type_name(v));
+}
+
+static regex_t *
+schema_regex(struct check *c, const struct node *pattern)
+{
+	struct schema *s = c->s;
+
+	for (size_t i = 0; i < s->nres; i++)
+		if (s->res[i].pattern == pattern)
+			return &s->res[i].re;
+	if (s->nres == s->cap) {
+		s->cap = s->cap ? s->cap * 2 : 16;
+		s->res = realloc(s->res, s->cap * sizeof(*s->res));
+		if (!s->res)
+			abort();
+	}
+	struct schema_regex *r = &s->res[s->nres];
+	if (regcomp(&r->re, pattern->str, REG_EXTENDED | REG_NOSUB) != 0) {
+		diag_io(c->d, NULL, 0, "internal error: bad pattern in the schema: %s",
+		        pattern->str);
+		return NULL;
+	}
+	r->pattern = pattern;
+	s->nres++;
+	return &r->re;
+}
+
+static size_t
+utf8_chars(const char *s, size_t len)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < len; i++)
+		n += ((unsigned char)s[i] & 0xC0) != 0x80;
+	return n;
+}
+
+static void
+check_string(struct check *c, const struct node *s, const struct node *v)
+{
+	const struct node *min = node_get(s, "minLength"), *max = node_get(s, "maxLength");
+	const struct node *pattern = node_get(s, "pattern"), *msg = node_get(s, "errorMessage");
+	size_t chars = utf8_chars(v->str, v->len);
+
+	if (min && chars < (size_t)min->ival) {
+		check_error(
+		    c, v, chars == 0 ? "must not be empty" : "'%s' is shorter than %lld characters",
+		    v->str, min->ival);
+		return;
+	}
+	if (max && chars > (size_t)max->ival) {
+		check_error(c, v, "is %zu characters long; the limit is %lld", chars, max->ival);
+		return;
+	}
+	regex_t *re = pattern ? schema_regex(c, pattern) : NULL;
+	if (!re || strlen(v->str) != v->len || regexec(re, v->str, 0, NULL, 0) == 0)
+		return;
+	if (msg)
+		check_error(c, v, "'%s' %s", v->str, msg->str);
+	else
+		check_error(c, v, "'%s' does not match %s", v->str, pattern->str);
+}
+
+static void
+check_number(struct check *c, const struct node *s, const struct node *v)
+{
+	const struct node *min = node_get(s, "minimum"), *max = node_get(s, "maximum");
+
+	if (min && v->ival < min->ival)
+		check_error(c, v, "%s is less than the minimum %lld", v->str, min->ival);
+	if (max && v->ival > max->ival)
+		check_error(c, v, "%s is greater than the maximum %lld", v->str, max->ival);
+}
+
+static void
+check_unknown_key(struct check *c, const struct node *props, const struct node *key)
+{
+	const char *names[64];
+	size_t n = 0;
+
+	for (size_t i = 0; props && i < props->n && n < 64; i++)
+		names[n++] = props->kids[2 * i]->str;
+	const char *hint = schema_suggest(key->str, names, n);
+	if (hint)
+		check_error(c, key, "unknown field '%s'; did you mean '%s'?", key->str, hint);
+	else
+		check_error(c, key, "unknown field '%s'", key->str);
+}
+
+static void
+check_object(struct check *c, const struct node *s, const struct node *v)
+{
+	const struct node *props = node_get(s, "properties"), *req = node_get(s, "required");
+	const struct node *extra = node_get(s, "additionalProperties");
+	const struct node *names = node_get(s, "propertyNames"),
+	                  *minp = node_get(s, "minProperties");
+
+	for (size_t i = 0; req && i < req->n; i++)
+		if (!node_get(v, req->kids[i]->str))
+			check_error(c, v, "missing required field '%s'", req->kids[i]->str);
+	if (minp && v->n < (size_t)minp->ival)
+		check_error(c, v, "must have at least %lld entries", minp->ival);
+	for (size_t i = 0; i < v->n; i++) {
+		const struct node *key = v->kids[2 * i], *val = v->kids[2 * i + 1];
+		const struct node *ps = node_get(props, key->str);
+		size_t old = path_push_key(c, key->str);
+
+		if (names)
+			check_value(c, names, key);
+		if (ps)
+			check_value(c, ps, val);
+		else if (extra && extra->kind == NODE_MAP)
+			check_value(c, extra, val);
+		else if (extra && extra->type == SCALAR_BOOL && !extra->ival) {
+			path_pop(c, old);
+			check_unknown_key(c, props, key);
+		}
+		path_pop(c, old);
+	}
+}
+
+static void
+check_array(struct check *c, const struct node *s, const struct node *v)
+{
+	const struct node *items = node_get(s, "items");
+	const struct node *min = node_get(s, "minItems"), *max = node_get(s, "maxItems");
+
+	if (min && v->n < (size_t)min->ival)
+		check_error(c, v, v->n == 0 ? "must not be empty" : "must have at least %lld items",
+		            min->ival);
+	if (max && v->n > (size_t)max->ival)
+		check_error(c, v, "has %zu items; the limit is %lld", v->n, max->ival);
+	for (size_t i = 0; items && i < v->n; i++) {
+		size_t old = path_push_index(c, i);
+		check_value(c, items, v->kids[i]);
+		path_pop(c, old);
+	}
+}
+
+/* The type a branch asks for, looking through one $ref. */
+static const struct node *
+branch_type(struct check *c, const struct node *b)
+{
+	const struct node *type = node_get(b, "type");
+	const struct node *ref = node_get(b, "$ref");
+
+	if (!type && ref)
+		type = node_get(schema_ref(c, ref), "type");
+	return type;
+}
+
+/* oneOf: the value must match exactly one branch. When none matches, the errors shown are
+ * those of the branch whose type fits the value, which is what its author meant. */
+static void
+check_one_of(struct check *c, const struct node *one_of, const struct node *v)
+{
+	size_t matched = 0;
+	const struct node *fit = NULL;
+	char want[128] = "";
+
+	for (size_t i = 0; i < one_of->n; i++) {
+		const struct node *b = one_of->kids[i], *type = branch_type(c, b);
+		int failed = c->failed;
+		c->quiet++;
+		check_value(c, b, v);
+		c->quiet--;
+		matched += c->failed == failed;
+		c->failed = failed;
+		if (!fit && type && schema_type_ok(type, v))
+			fit = b;
+		if (type) {
+			size_t len = strlen(want);
+			snprintf(want + len, sizeof(want) - len, "%s%s", i ? " or " : "",
+			         type->str);
+		}
+	}
+	if (matched == 1)
+		return;
+	if (matched > 1)
+		check_error(c, v, "matches more than one form");
+	else if (fit)
+		check_value(c, fit, v);
+	else
+		check_error(c, v, "expected %s, got %s", want, node_type_name(v));
+}
+
+static void
+check_value(struct check *c, const struct node *s, const struct node *v)
+{
+	const struct node *ref = node_get(s, "$ref"), *e, *one_of = node_get(s, "oneOf");
+
+	if (ref) {
+		const struct node *target = schema_ref(c, ref);
+		if (!target) {
+			diag_io(c->d, NULL, 0, "internal error: bad $ref in the schema: %s",
+			        ref->str);
+			c->failed++;
+			return;
+		}
+		check_value(c, target, v);
+	}
+	if (one_of) {
+		check_one_of(c, one_of, v);
+		return;
+	}
+	if (!check_type(c, s, v))
+		return;
+	if ((e = node_get(s, "enum"))) {
+		check_enum(c, e, v);
+		return;
+	}
+	if (v->kind == NODE_MAP)
+		check_object(c, s, v);
+	else if (v->kind == NODE_SEQ)
+		check_array(c, s, v);
+	else if (v->type == SCALAR_STR)
+		check_string(c, s, v);
+	else if (v->type == SCALAR_INT)
+		check_number(c, s, v);
+}
+
+int
+schema_validate(struct schema *s, const struct node *doc, struct diags *d)
+{
+	struct check c = {.s = s, .d = d};
+
+	check_value(&c, s->root, doc);
+	return c.failed ? -1 : 0;
+}

@@ -1,0 +1,34 @@
+/* schema.h: the structural checks of a rollout, driven by the embedded JSON Schema.
+ *
+ * schemas/rollout.schema.json is compiled into the binary and is the single source of the
+ * structural rules (types, required fields, enums, ranges, patterns, unknown fields), so the
+ * tool and the schema editors use cannot disagree. This is a small interpreter of the part of
+ * JSON Schema 2020-12 that file uses; schema_keyword_known() lists it. */
+#ifndef MESHROLL_SCHEMA_H
+#define MESHROLL_SCHEMA_H
+
+#include <stdbool.h>
+
+#include "arena.h"
+#include "diag.h"
+#include "node.h"
+
+struct schema_regex;
+
+struct schema {
+	struct node *root;        /* the parsed schema; arena */
+	struct schema_regex *res; /* compiled patterns, by pattern node; heap */
+	size_t nres, cap;
+};
+
+/* Parses the embedded schema. Returns 0, or -1 with an internal error. */
+int schema_load(struct schema *s, struct arena *a, struct diags *d);
+void schema_release(struct schema *s);
+/* Checks doc against the schema, recording every error. Returns 0 when it conforms, else -1. */
+int schema_validate(struct schema *s, const struct node *doc, struct diags *d);
+/* Whether this interpreter implements the keyword (annotations count as implemented). */
+bool schema_keyword_known(const char *keyword);
+/* The closest of names to word, for a "did you mean" hint; NULL when none is close. */
+const char *schema_suggest(const char *word, const char *const *names, size_t n);
+
+#endif

@@ -1,0 +1,194 @@
+/* source.c: the read stage: bytes in, size cap, no NUL, valid UTF-8. */
+#include "source.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* The length of the line break at p, 0 when there is none; the breaks libyaml counts. */
+static size_t
+break_len(const unsigned char *p, const unsigned char *end)
+{
+	if (p[0] == '\r')
+		return p + 1 < end && p[1] == '\n' ? 2 : 1;
+	if (p[0] == '\n')
+		return 1;
+	if (p[0] == 0xC2 && p + 1 < end && p[1] == 0x85)
+		return 2; /* NEL */
+	if (p[0] == 0xE2 && p + 2 < end && p[1] == 0x80 && (p[2] == 0xA8 || p[2] == 0xA9))
+		return 3; /* LS, PS */
+	return 0;
+}
+
+static size_t
+bom_len(const struct source *src)
+{
+	return src->len >= 3 && memcmp(src->data, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
+}
+
+void
+source_locate(const struct source *src, size_t offset, int *line, int *col)
+{
+	const unsigned char *p = (const unsigned char *)src->data + bom_len(src);
+	const unsigned char *end = (const unsigned char *)src->data + src->len;
+	const unsigned char *at = (const unsigned char *)src->data + offset;
+
+	*line = 1;
+	*col = 1;
+	while (p < at && p < end) {
+		size_t n = break_len(p, end);
+		if (n) {
+			++*line;
+			*col = 1;
+			p += n;
+			continue;
+		}
+		if ((*p & 0xC0) != 0x80)
+			++*col;
+		p++;
+	}
+}
+
+const char *
+source_line(const struct source *src, int line, size_t *len)
+{
+	const unsigned char *p = (const unsigned char *)src->data + bom_len(src);
+	const unsigned char *end = (const unsigned char *)src->data + src->len;
+	const unsigned char *start = p;
+	int at = 1;
+
+	while (p < end) {
+		size_t n = break_len(p, end);
+		if (!n) {
+			p++;
+			continue;
+		}
+		if (at == line) {
+			*len = (size_t)(p - start);
+			return (const char *)start;
+		}
+		p += n;
+		start = p;
+		at++;
+	}
+	if (at == line && start < end) {
+		*len = (size_t)(end - start);
+		return (const char *)start;
+	}
+	return NULL;
+}
+
+/* The length of the valid UTF-8 sequence at p, 0 when it is not one (overlong forms,
+ * surrogates and code points past U+10FFFF are invalid). */
+static size_t
+utf8_len(const unsigned char *p, const unsigned char *end)
+{
+	size_t n = end - p;
+
+	if (p[0] < 0x80)
+		return 1;
+	if (p[0] >= 0xC2 && p[0] <= 0xDF)
+		return n >= 2 && (p[1] & 0xC0) == 0x80 ? 2 : 0;
+	if (p[0] >= 0xE0 && p[0] <= 0xEF) {
+		if (n < 3 || (p[1] & 0xC0) != 0x80 || (p[2] & 0xC0) != 0x80)
+			return 0;
+		if ((p[0] == 0xE0 && p[1] < 0xA0) || (p[0] == 0xED && p[1] >= 0xA0))
+			return 0;
+		return 3;
+	}
+	if (p[0] >= 0xF0 && p[0] <= 0xF4) {
+		if (n < 4 || (p[1] & 0xC0) != 0x80 || (p[2] & 0xC0) != 0x80 ||
+		    (p[3] & 0xC0) != 0x80)
+			return 0;
+		if ((p[0] == 0xF0 && p[1] < 0x90) || (p[0] == 0xF4 && p[1] >= 0x90))
+			return 0;
+		return 4;
+	}
+	return 0;
+}
+
+int
+source_check(const struct source *src, struct diags *d)
+{
+	const unsigned char *base = (const unsigned char *)src->data;
+	const unsigned char *end = base + src->len;
+	int line, col;
+
+	if (src->len > SOURCE_MAX_BYTES)
+		return diag_at(d, DIAG_ERROR, src, 0, 0, 0,
+		               "file is larger than the limit of 1 MiB");
+	for (const unsigned char *p = base; p < end;) {
+		if (*p == '\0') {
+			source_locate(src, (size_t)(p - base), &line, &col);
+			return diag_at(d, DIAG_ERROR, src, line, col, 1,
+			               "nul byte in input; a rollout file is text");
+		}
+		size_t n = utf8_len(p, end);
+		if (!n) {
+			source_locate(src, (size_t)(p - base), &line, &col);
+			return diag_at(d, DIAG_ERROR, src, line, col, 1,
+			               "invalid utf-8 byte 0x%02X; a rollout file must be utf-8",
+			               *p);
+		}
+		p += n;
+	}
+	return 0;
+}
+
+int
+source_from_bytes(struct source *src, const char *path, const char *data, size_t len,
+                  struct arena *a, struct diags *d)
+{
+	src->path = arena_strdup(a, path);
+	src->data = arena_strndup(a, data, len);
+	src->len = len;
+	return source_check(src, d);
+}
+
+int
+source_read(struct source *src, const char *path, struct arena *a, struct diags *d)
+{
+	int fd = strcmp(path, "-") == 0 ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC);
+	struct stat st;
+
+	src->path = arena_strdup(a, strcmp(path, "-") == 0 ? "<stdin>" : path);
+	src->data = "";
+	src->len = 0;
+	if (fd < 0)
+		return diag_io(d, path, errno, "cannot open");
+	if (fstat(fd, &st) != 0)
+		memset(&st, 0, sizeof(st));
+	if (S_ISDIR(st.st_mode)) {
+		if (fd != STDIN_FILENO)
+			close(fd);
+		return diag_io(d, path, EISDIR, "cannot read");
+	}
+	/* read at most one byte past the cap: enough to know it is too big */
+	size_t want = SOURCE_MAX_BYTES + 1;
+	if (S_ISREG(st.st_mode) && (size_t)st.st_size < want)
+		want = (size_t)st.st_size + 1;
+	char *data = arena_alloc(a, want + 1);
+	size_t len = 0;
+	while (len < want) {
+		ssize_t n = read(fd, data + len, want - len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			int err = errno;
+			if (fd != STDIN_FILENO)
+				close(fd);
+			return diag_io(d, path, err, "cannot read");
+		}
+		if (n == 0)
+			break;
+		len += (size_t)n;
+	}
+	if (fd != STDIN_FILENO)
+		close(fd);
+	data[len] = '\0';
+	src->data = data;
+	src->len = len;
+	return source_check(src, d);
+}

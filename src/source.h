@@ -1,0 +1,31 @@
+/* source.h: the read stage: a file's bytes, checked before any parser sees them. */
+#ifndef MESHROLL_SOURCE_H
+#define MESHROLL_SOURCE_H
+
+#include <stddef.h>
+
+#include "arena.h"
+#include "diag.h"
+
+enum { SOURCE_MAX_BYTES = 1024 * 1024 };
+
+struct source {
+	const char *path; /* as the user named it; arena */
+	const char *data; /* the bytes, NUL-terminated after len; arena */
+	size_t len;
+};
+
+/* Reads path (or standard input for "-") into the arena and checks it with source_check().
+ * Returns 0, or -1 with a diagnostic: an I/O one when it cannot be read. */
+int source_read(struct source *src, const char *path, struct arena *a, struct diags *d);
+/* Makes a source of bytes already in memory (copied into the arena) and checks it. */
+int source_from_bytes(struct source *src, const char *path, const char *data, size_t len,
+                      struct arena *a, struct diags *d);
+/* Checks the size cap, NUL bytes and UTF-8, each with a located error. */
+int source_check(const struct source *src, struct diags *d);
+/* The line and character column (both 1-based) of a byte offset, counted as libyaml does. */
+void source_locate(const struct source *src, size_t offset, int *line, int *col);
+/* The text of a 1-based line without its line break; NULL past the end. */
+const char *source_line(const struct source *src, int line, size_t *len);
+
+#endif

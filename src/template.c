@@ -1,0 +1,198 @@
+/* template.c: loading, checking and expanding the templates. */
+#include "template.h"
+
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "emit.h"
+#include "embed.h"
+#include "parse.h"
+#include "source.h"
+
+static const char *const tmpl_names[TMPL_COUNT] = {
+    [TMPL_DESTINATIONRULE] = "destinationrule.yaml",
+    [TMPL_VIRTUALSERVICE] = "virtualservice.yaml",
+    [TMPL_PEERAUTHENTICATION] = "peerauthentication.yaml",
+    [TMPL_KUSTOMIZATION] = "kustomization.yaml",
+    [TMPL_KUSTOMIZATION_BASE] = "kustomization-base.yaml",
+    [TMPL_KUSTOMIZATION_STAGE] = "kustomization-stage.yaml",
+};
+
+static const struct {
+	const char *name;
+	enum tvar_type type;
+} tvars[TV_COUNT] = {
+    [TV_NAME] = {"name", TVAR_STR},
+    [TV_NAMESPACE] = {"namespace", TVAR_STR},
+    [TV_LABELS] = {"labels", TVAR_MAP},
+    [TV_HOST] = {"host", TVAR_STR},
+    [TV_HOSTS] = {"hosts", TVAR_LIST},
+    [TV_GATEWAYS] = {"gateways", TVAR_LIST},
+    [TV_PORT] = {"port", TVAR_INT},
+    [TV_STABLE] = {"stable", TVAR_STR},
+    [TV_CANARY] = {"canary", TVAR_STR},
+    [TV_STABLE_LABELS] = {"stable_labels", TVAR_MAP},
+    [TV_CANARY_LABELS] = {"canary_labels", TVAR_MAP},
+    [TV_WORKLOAD_LABELS] = {"workload_labels", TVAR_MAP},
+    [TV_STABLE_WEIGHT] = {"stable_weight", TVAR_INT},
+    [TV_CANARY_WEIGHT] = {"canary_weight", TVAR_INT},
+    [TV_BASE_STABLE_WEIGHT] = {"base_stable_weight", TVAR_INT},
+    [TV_BASE_CANARY_WEIGHT] = {"base_canary_weight", TVAR_INT},
+    [TV_STAGE_ID] = {"stage_id", TVAR_STR},
+    [TV_ACTIVE_STAGE_PATH] = {"active_stage_path", TVAR_STR},
+    [TV_TIMEOUT] = {"timeout", TVAR_STR},
+    [TV_RETRY_ATTEMPTS] = {"retry_attempts", TVAR_INT},
+    [TV_RETRY_PER_TRY_TIMEOUT] = {"retry_per_try_timeout", TVAR_STR},
+    [TV_RETRY_ON] = {"retry_on", TVAR_STR},
+    [TV_CONSECUTIVE_5XX_ERRORS] = {"consecutive_5xx_errors", TVAR_INT},
+    [TV_CONSECUTIVE_GATEWAY_ERRORS] = {"consecutive_gateway_errors", TVAR_INT},
+    [TV_INTERVAL] = {"interval", TVAR_STR},
+    [TV_BASE_EJECTION_TIME] = {"base_ejection_time", TVAR_STR},
+    [TV_MAX_EJECTION_PERCENT] = {"max_ejection_percent", TVAR_INT},
+    [TV_MIN_HEALTH_PERCENT] = {"min_health_percent", TVAR_INT},
+    [TV_MAX_CONNECTIONS] = {"max_connections", TVAR_INT},
+    [TV_HTTP1_MAX_PENDING_REQUESTS] = {"http1_max_pending_requests", TVAR_INT},
+    [TV_HTTP2_MAX_REQUESTS] = {"http2_max_requests", TVAR_INT},
+    [TV_MAX_REQUESTS_PER_CONNECTION] = {"max_requests_per_connection", TVAR_INT},
+    [TV_MAX_RETRIES] = {"max_retries", TVAR_INT},
+    [TV_TLS_MODE] = {"tls_mode", TVAR_STR},
+    [TV_MTLS_MODE] = {"mtls_mode", TVAR_STR},
+};
+
+static const char *const tag_names[] = {
+    [TVAR_STR] = "!str", [TVAR_INT] = "!int", [TVAR_LIST] = "!list", [TVAR_MAP] = "!map"};
+
+const char *
+template_name(enum tmpl_id id)
+{
+	return tmpl_names[id];
+}
+
+/* A placeholder: its tag must be a type and its scalar a variable of that type. The
+ * variable's index is kept in the node's ival. */
+static void
+template_check_placeholder(struct node *n, struct diags *d)
+{
+	int type = -1;
+
+	for (int i = 0; i < (int)(sizeof(tag_names) / sizeof(tag_names[0])); i++)
+		if (strcmp(n->tag, tag_names[i]) == 0)
+			type = i;
+	if (type < 0) {
+		node_error(d, n, "unknown template tag '%s'; use !str, !int, !list, !map or !text",
+		           n->tag);
+		return;
+	}
+	if (n->kind != NODE_SCALAR) {
+		node_error(d, n, "a %s placeholder names a variable: a scalar", n->tag);
+		return;
+	}
+	for (int v = 0; v < TV_COUNT; v++) {
+		if (strcmp(tvars[v].name, n->str) != 0)
+			continue;
+		if ((int)tvars[v].type != type)
+			node_error(d, n, "'%s' is a %s variable, not %s", n->str,
+			           tag_names[tvars[v].type], n->tag);
+		n->ival = v;
+		return;
+	}
+	node_error(d, n, "unknown template variable '%s'", n->str);
+}
+
+static void
+template_check(struct node *n, struct diags *d)
+{
+	if (n->tag && strcmp(n->tag, "!text") == 0) {
+		if (n->kind == NODE_SCALAR)
+			node_error(d, n, "!text goes on a map or a list");
+	} else if (n->tag) {
+		template_check_placeholder(n, d);
+		return;
+	}
+	if (n->kind == NODE_SCALAR) {
+		if (n->type == SCALAR_FLOAT || n->type == SCALAR_NULL ||
+		    (n->type == SCALAR_INT && (n->nondecimal || n->overflow)))
+			node_error(d, n,
+			           "template values are strings, decimal integers or booleans");
+		return;
+	}
+	for (size_t i = 0; i < (n->kind == NODE_MAP ? 2 * n->n : n->n); i++)
+		template_check(n->kids[i], d);
+}
+
+static int
+template_source(struct source *src, enum tmpl_id id, const char *dir, struct arena *a,
+                struct diags *d)
+{
+	if (dir) {
+		char *path = arena_printf(a, "%s/%s", dir, tmpl_names[id]);
+		if (access(path, F_OK) == 0)
+			return source_read(src, path, a, d);
+	}
+	const struct embedded *e = embedded_find(arena_printf(a, "templates/%s", tmpl_names[id]));
+	if (!e)
+		return diag_io(d, NULL, 0, "internal error: template '%s' is not embedded",
+		               tmpl_names[id]);
+	src->path = arena_printf(a, "<embedded>/templates/%s", tmpl_names[id]);
+	src->data = e->data;
+	src->len = e->len;
+	return 0;
+}
+
+int
+templates_load(struct templates *t, const char *dir, struct arena *a, struct diags *d)
+{
+	int errors = d->errors;
+
+	for (int id = 0; id < TMPL_COUNT; id++) {
+		struct source *src = arena_alloc(a, sizeof(*src));
+		if (template_source(src, id, dir, a, d) < 0 ||
+		    parse_document(src, PARSE_LOCAL_TAGS, a, d, &t->root[id]) < 0)
+			continue;
+		template_check(t->root[id], d);
+	}
+	return d->errors > errors ? -1 : 0;
+}
+
+static struct node *
+expand(const struct node *t, const struct tvals *vals, struct arena *a)
+{
+	if (t->tag && strcmp(t->tag, "!text") != 0)
+		return vals->v[t->ival];
+	if (t->kind == NODE_SCALAR)
+		return (struct node *)t;
+
+	struct node *out = t->kind == NODE_MAP ? node_new_map(a, t->n) : node_new_seq(a, t->n);
+	for (size_t i = 0; i < t->n; i++) {
+		if (t->kind == NODE_SEQ) {
+			struct node *item = expand(t->kids[i], vals, a);
+			if (item)
+				node_seq_add(out, item);
+			continue;
+		}
+		struct node *value = expand(t->kids[2 * i + 1], vals, a);
+		if (value)
+			node_map_add(out, t->kids[2 * i], value);
+	}
+	if (t->n > 0 && out->n == 0)
+		return NULL;
+	if (t->tag) { /* !text */
+		struct buf b;
+		buf_init(&b);
+		emit_document(&b, out);
+		out = node_new_block(a, b.data, b.len);
+		buf_release(&b);
+	}
+	return out;
+}
+
+struct node *
+template_expand(const struct templates *t, enum tmpl_id id, const struct tvals *vals,
+                struct arena *a)
+{
+	struct node *out = expand(t->root[id], vals, a);
+
+	return out ? out : node_new_map(a, 0);
+}

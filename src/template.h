@@ -1,0 +1,85 @@
+/* template.h: the shapes of the generated files, as YAML with typed placeholders.
+ *
+ * A placeholder is a tagged scalar naming a variable: `host: !str host`. Substitution is
+ * node-level: a placeholder becomes the scalar, list or map that render built, never text
+ * pasted into text, so no value can inject YAML structure. A placeholder whose variable has
+ * no value drops its key or list item; a map or list emptied that way drops as well. `!text`
+ * on a map or list writes it as a YAML string (a literal block). */
+#ifndef MESHROLL_TEMPLATE_H
+#define MESHROLL_TEMPLATE_H
+
+#include "arena.h"
+#include "diag.h"
+#include "node.h"
+
+enum tmpl_id {
+	TMPL_DESTINATIONRULE,
+	TMPL_VIRTUALSERVICE,
+	TMPL_PEERAUTHENTICATION,
+	TMPL_KUSTOMIZATION,
+	TMPL_KUSTOMIZATION_BASE,
+	TMPL_KUSTOMIZATION_STAGE,
+	TMPL_COUNT
+};
+
+enum tvar_type { TVAR_STR, TVAR_INT, TVAR_LIST, TVAR_MAP };
+
+/* The variables a template may name; render gives each a value or none. */
+enum tvar {
+	TV_NAME,
+	TV_NAMESPACE,
+	TV_LABELS,
+	TV_HOST,
+	TV_HOSTS,
+	TV_GATEWAYS,
+	TV_PORT,
+	TV_STABLE,
+	TV_CANARY,
+	TV_STABLE_LABELS,
+	TV_CANARY_LABELS,
+	TV_WORKLOAD_LABELS,
+	TV_STABLE_WEIGHT,
+	TV_CANARY_WEIGHT,
+	TV_BASE_STABLE_WEIGHT,
+	TV_BASE_CANARY_WEIGHT,
+	TV_STAGE_ID,
+	TV_ACTIVE_STAGE_PATH,
+	TV_TIMEOUT,
+	TV_RETRY_ATTEMPTS,
+	TV_RETRY_PER_TRY_TIMEOUT,
+	TV_RETRY_ON,
+	TV_CONSECUTIVE_5XX_ERRORS,
+	TV_CONSECUTIVE_GATEWAY_ERRORS,
+	TV_INTERVAL,
+	TV_BASE_EJECTION_TIME,
+	TV_MAX_EJECTION_PERCENT,
+	TV_MIN_HEALTH_PERCENT,
+	TV_MAX_CONNECTIONS,
+	TV_HTTP1_MAX_PENDING_REQUESTS,
+	TV_HTTP2_MAX_REQUESTS,
+	TV_MAX_REQUESTS_PER_CONNECTION,
+	TV_MAX_RETRIES,
+	TV_TLS_MODE,
+	TV_MTLS_MODE,
+	TV_COUNT
+};
+
+struct tvals {
+	struct node *v[TV_COUNT]; /* NULL: no value; the key or item is dropped */
+};
+
+struct templates {
+	struct node *root[TMPL_COUNT]; /* checked trees; arena */
+};
+
+/* The file name of a template: "virtualservice.yaml". */
+const char *template_name(enum tmpl_id id);
+/* Loads every template: from dir where it holds a file of that name (dir may be NULL), else
+ * the embedded one. Checks each placeholder's tag and variable. Returns 0, or -1 with a
+ * located error for each bad placeholder. */
+int templates_load(struct templates *t, const char *dir, struct arena *a, struct diags *d);
+/* The template filled with vals: a new tree in a (it shares the template's literal nodes). */
+struct node *template_expand(const struct templates *t, enum tmpl_id id, const struct tvals *vals,
+                             struct arena *a);
+
+#endif

@@ -1,0 +1,39 @@
+/* write.h: the write stage, the only code that writes to the filesystem.
+ *
+ * A run writes as one transaction: every new or changed file goes to a temporary name beside
+ * its target first; only when all of them are written and synced are they renamed into
+ * place. A file whose bytes are already on disk is not touched, so its mtime stays. When
+ * anything fails, the temporaries and the directories the run made are removed. */
+#ifndef MESHROLL_WRITE_H
+#define MESHROLL_WRITE_H
+
+#include <stddef.h>
+
+#include "diag.h"
+#include "render.h"
+
+struct write_entry;
+
+struct write_txn {
+	const char *dir;       /* the output directory; borrowed */
+	struct write_entry *v; /* temporaries waiting for their rename; heap */
+	size_t n, cap;
+	char **made; /* directories this run created, parents first; heap */
+	size_t nmade, capmade;
+	char *last_dir;            /* the last directory known to exist; heap */
+	unsigned long counter;     /* for temporary names */
+	size_t written, unchanged; /* files */
+	size_t bytes;              /* bytes of the files written */
+	int committed;             /* renamed into place: keep the directories made */
+};
+
+void write_txn_init(struct write_txn *w, const char *dir);
+/* Compares each file of set with the disk and writes the changed ones to temporaries.
+ * Returns 0, or -1 with an I/O diagnostic. */
+int write_txn_add(struct write_txn *w, const struct render_set *set, struct diags *d);
+/* Syncs the temporaries and renames them into place. Returns 0, or -1 with a diagnostic. */
+int write_txn_commit(struct write_txn *w, struct diags *d);
+/* Removes what a failed transaction left (temporaries, directories it made) and frees it. */
+void write_txn_release(struct write_txn *w);
+
+#endif
