@@ -56,13 +56,17 @@ test: $(B)/meshroll $(B)/unit
 check: format-check test
 
 sanitize:
-	$(MAKE) B=build/sanitize CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
+	$(MAKE) --no-print-directory B=build/sanitize CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
 		LDFLAGS="-fsanitize=address,undefined" test
 
 golden-update: $(B)/meshroll
 	MESHROLL=$(B)/meshroll tests/golden.sh --update
 
-bench: $(B)/meshroll
+build/runstat: tools/runstat.c
+	@mkdir -p build
+	$(CC) $(BASE_CFLAGS) -O1 -o $@ $<
+
+bench: $(B)/meshroll build/runstat
 	MESHROLL=$(B)/meshroll tools/bench.sh $(N)
 
 example: $(B)/meshroll

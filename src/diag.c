@@ -110,6 +110,8 @@ diag_print_excerpt(const struct diag *g, FILE *fp)
 void
 diags_print(struct diags *d, FILE *fp)
 {
+	if (d->n == 0)
+		return;
 	qsort(d->v, d->n, sizeof(*d->v), diag_cmp);
 	for (size_t i = 0; i < d->n; i++) {
 		const struct diag *g = &d->v[i];

@@ -377,7 +377,6 @@ parse_document(const struct source *src, unsigned flags, struct arena *a, struct
 	if (!yaml_parser_initialize(&p.yp))
 		return diag_io(d, src->path, 0, "cannot initialize the yaml parser");
 	yaml_parser_set_input_string(&p.yp, (const unsigned char *)src->data, src->len);
-	yaml_parser_set_encoding(&p.yp, YAML_UTF8_ENCODING);
 	int r = parser_skip_to_root(&p, &ev);
 	if (r == 1)
 		diag_at(d, DIAG_ERROR, src, 0, 0, 0, "empty file; expected a yaml document");

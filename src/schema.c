@@ -236,6 +236,8 @@ check_type(struct check *c, const struct node *s, const struct node *v)
 	type_names(type, want, sizeof(want));
 	if (v->kind != NODE_SCALAR)
 		check_error(c, v, "expected %s, got %s", want, node_type_name(v));
+	else if (v->type == SCALAR_NULL)
+		check_error(c, v, "expected %s, got %s", want, v->len ? "null" : "no value");
 	else if (strstr(want, "string") && v->plain)
 		check_error(c, v, "expected %s, got %s %s; quote it to make it a string", want,
 		            node_type_name(v), v->str);

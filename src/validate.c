@@ -31,7 +31,7 @@ duration_parse(const char *s, long long *ns)
 	long long total = 0;
 
 	if (!*s)
-		return -1;
+		return DURATION_SYNTAX;
 	while (*s) {
 		const char *whole = s, *frac = NULL;
 		size_t nwhole = 0, nfrac = 0, ulen;
@@ -46,25 +46,25 @@ duration_parse(const char *s, long long *ns)
 		}
 		long long scale = duration_unit(s, &ulen);
 		if (nwhole + nfrac == 0 || scale < 0)
-			return -1;
+			return DURATION_SYNTAX;
 		s += ulen;
 		long long v = 0;
 		for (size_t i = 0; i < nwhole; i++) {
 			if (v > (max - (whole[i] - '0')) / 10)
-				return -1;
+				return DURATION_OVERFLOW;
 			v = v * 10 + (whole[i] - '0');
 		}
 		if (v > max / scale)
-			return -1;
+			return DURATION_OVERFLOW;
 		v *= scale;
 		for (size_t i = 0; i < nfrac && scale >= 10; i++) {
 			scale /= 10;
 			v += (frac[i] - '0') * scale;
 			if (v < 0)
-				return -1;
+				return DURATION_OVERFLOW;
 		}
 		if (total > max - v)
-			return -1;
+			return DURATION_OVERFLOW;
 		total += v;
 	}
 	*ns = total;
@@ -78,11 +78,14 @@ check_duration(struct diags *d, const struct node *n, const char *path)
 
 	if (!node_is_str(n))
 		return;
-	if (duration_parse(n->str, &ns) < 0)
-		node_error(d, n, "%s: '%s' is not a duration that fits in 64 bits of nanoseconds",
+	int r = duration_parse(n->str, &ns);
+	if (r == DURATION_OVERFLOW)
+		node_error(d, n,
+		           "%s: '%s' is too long a duration (more than 64 bits of nanoseconds)",
 		           path, n->str);
-	else if (ns < 1000000)
+	else if (r == 0 && ns < 1000000)
 		node_error(d, n, "%s: '%s' is shorter than 1ms", path, n->str);
+	/* not a duration at all: the schema's pattern says so */
 }
 
 /* Label keys: the name part at most 63 characters, the DNS prefix at most 253. */
@@ -129,6 +132,7 @@ check_stages(struct diags *d, const struct node *stages)
 		prev = w > prev ? w : prev;
 		for (size_t j = 0; j < i; j++)
 			if (model_stage_weight(stages->kids[j]) >= 0 &&
+			    (node_get(s, "name") || node_get(stages->kids[j], "name")) &&
 			    strcmp(model_stage_id(stages->kids[j], other), id) == 0) {
 				node_error(d, s,
 				           "spec.stages[%zu]: stage id '%s' is already the id of "
@@ -151,11 +155,13 @@ check_active_stage(struct diags *d, const struct node *stages, const struct node
 	for (size_t i = 0; i < stages->n; i++) {
 		const struct node *s = stages->kids[i];
 		const char *id = model_stage_id(s, buf);
+		if (model_stage_weight(s) < 0)
+			continue; /* a bad stage: the schema reports it */
 		if (active->type == SCALAR_INT ? model_stage_weight(s) == active->ival
 		                               : strcmp(id, active->str) == 0)
 			return;
 		size_t len = strlen(list);
-		snprintf(list + len, sizeof(list) - len, "%s%s", i ? ", " : "", id);
+		snprintf(list + len, sizeof(list) - len, "%s%s", len ? ", " : "", id);
 	}
 	node_error(d, active, "spec.activeStage: '%s' is not a stage; the stages are %s",
 	           active->str, list);

@@ -1,0 +1,42 @@
+#!/bin/sh
+# build.sh TARGET: installs the Debian packages meshroll needs where they are missing (as
+# root, with apt-get), then runs `make TARGET`. README.md's two commands are
+# `./build.sh example` and `./build.sh check`; .ci/run uses this script too.
+set -eu
+cd "$(dirname "$0")"
+target=${1:-all}
+
+missing=""
+need() { # need PACKAGE TEST...: PACKAGE is missing when the test fails
+	pkg=$1
+	shift
+	"$@" >/dev/null 2>&1 || missing="$missing $pkg"
+}
+need make command -v make
+need gcc command -v cc
+need pkg-config command -v pkg-config
+need libyaml-dev sh -c 'pkg-config --exists yaml-0.1'
+case $target in
+check | test | sanitize)
+	need libfyaml-dev sh -c 'pkg-config --exists libfyaml'
+	need libcriterion-dev sh -c 'pkg-config --exists criterion'
+	need clang-format command -v clang-format
+	need python3 command -v python3
+	need python3-yaml python3 -c 'import yaml'
+	need python3-jsonschema python3 -c 'import jsonschema'
+	;;
+esac
+
+if [ -n "$missing" ]; then
+	if [ "$(id -u)" != 0 ]; then
+		echo "build.sh: missing Debian packages:$missing" >&2
+		echo "build.sh: run as root, or: sudo apt-get install$missing" >&2
+		exit 1
+	fi
+	echo "build.sh: installing$missing" >&2
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -qq
+	# shellcheck disable=SC2086 # one word per package
+	apt-get install -y -qq --no-install-recommends $missing >&2
+fi
+exec make "$target"

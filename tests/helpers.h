@@ -1,0 +1,27 @@
+/* helpers.h: what the tests share: running meshroll, reading files, and canonical forms of
+ * YAML documents for comparing two parsers or two producers. */
+#ifndef MESHROLL_TEST_HELPERS_H
+#define MESHROLL_TEST_HELPERS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* The meshroll binary under test: $MESHROLL, else build/meshroll. */
+const char *meshroll_bin(void);
+/* Runs a shell command; its stdout goes to *out (malloc'd, may be NULL). Returns the exit
+ * status, or -1 when it did not exit normally. */
+int run_cmd(char **out, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Whether a program is on PATH. */
+bool have_cmd(const char *name);
+/* The whole file (malloc'd, NUL-terminated), NULL when unreadable. */
+char *slurp(const char *path, size_t *len);
+/* Canonical text of the single document in data as libyaml reads it (YAML 1.1), through
+ * meshroll's own parser; NULL when it does not parse. malloc'd. */
+char *canon_libyaml(const char *data, size_t len);
+/* Canonical texts of the documents of a stream as libfyaml reads it (YAML 1.2), sorted,
+ * one a line; NULL when it does not parse. malloc'd. */
+char *canon_libfyaml(const char *data, size_t len);
+/* The names of the golden cases whose name starts with prefix, sorted; NULL-terminated. */
+char **golden_cases(const char *prefix);
+
+#endif

@@ -1,0 +1,414 @@
+/* test_unit.c: the stages one at a time. */
+#include <criterion/criterion.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "emit.h"
+#include "helpers.h"
+#include "model.h"
+#include "parse.h"
+#include "render.h"
+#include "schema.h"
+#include "source.h"
+#include "template.h"
+#include "validate.h"
+
+static struct arena arena;
+static struct diags diags;
+
+static void
+setup(void)
+{
+	arena_init(&arena);
+	diags_init(&diags, &arena);
+}
+
+static void
+teardown(void)
+{
+	arena_release(&arena);
+}
+
+TestSuite(unit, .init = setup, .fini = teardown);
+
+/* Parses text as a rollout-file document; NULL on error. */
+static struct node *
+parse(const char *text)
+{
+	struct source *src = arena_alloc(&arena, sizeof(*src));
+	struct node *root;
+
+	if (source_from_bytes(src, "t.yaml", text, strlen(text), &arena, &diags) < 0)
+		return NULL;
+	return parse_document(src, 0, &arena, &diags, &root) == 0 ? root : NULL;
+}
+
+static const char *
+first_error(void)
+{
+	return diags.n ? diags.v[0].msg : "";
+}
+
+Test(unit, source_rejects_nul_and_bad_utf8_where_they_are)
+{
+	static const struct {
+		const char *bytes;
+		size_t len;
+		int line, col;
+	} cases[] = {
+	    {"a: 1\nb: \0\n", 10, 2, 4},
+	    {"a: \xC0\x80\n", 6, 1, 4},              /* overlong */
+	    {"x\r\ny: \xED\xA0\x80\n", 9, 2, 4},     /* surrogate, after CRLF */
+	    {"\xC3\xA9: \xF4\x90\x80\x80", 8, 1, 4}, /* past U+10FFFF, after a 2-byte char */
+	    {"a: \xE2\x80\xA8\xFF", 7, 2, 1},        /* LS is a line break to libyaml */
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct source src;
+		setup();
+		cr_expect_eq(
+		    source_from_bytes(&src, "t", cases[i].bytes, cases[i].len, &arena, &diags), -1);
+		cr_assert_eq(diags.n, 1);
+		cr_expect_eq(diags.v[0].line, cases[i].line, "case %zu line", i);
+		cr_expect_eq(diags.v[0].col, cases[i].col, "case %zu col", i);
+		teardown();
+	}
+	setup();
+}
+
+Test(unit, source_caps_size_at_one_mebibyte)
+{
+	struct source src;
+	char *big = malloc(SOURCE_MAX_BYTES + 1);
+
+	memset(big, '#', SOURCE_MAX_BYTES + 1);
+	cr_expect_eq(source_from_bytes(&src, "t", big, SOURCE_MAX_BYTES, &arena, &diags), 0);
+	cr_expect_eq(source_from_bytes(&src, "t", big, SOURCE_MAX_BYTES + 1, &arena, &diags), -1);
+	cr_expect(strstr(first_error(), "larger than the limit") != NULL);
+	free(big);
+}
+
+Test(unit, plain_scalars_resolve_as_yaml_1_1)
+{
+	static const struct {
+		const char *text;
+		enum scalar_type type;
+		bool nondecimal;
+	} cases[] = {
+	    {"on", SCALAR_BOOL, 0},    {"No", SCALAR_BOOL, 0},
+	    {"y", SCALAR_BOOL, 0},     {"~", SCALAR_NULL, 0},
+	    {"", SCALAR_NULL, 0},      {"10", SCALAR_INT, 0},
+	    {"-7", SCALAR_INT, 0},     {"0755", SCALAR_INT, 1},
+	    {"0x1F", SCALAR_INT, 1},   {"1_000", SCALAR_INT, 1},
+	    {"1.0", SCALAR_FLOAT, 0},  {"1e3", SCALAR_FLOAT, 0},
+	    {".inf", SCALAR_FLOAT, 0}, {"10s", SCALAR_STR, 0},
+	    {"v1", SCALAR_STR, 0},     {"0x", SCALAR_STR, 0},
+	    {"08", SCALAR_FLOAT, 0},   /* as go-yaml v2 reads it */ {"1.2.3", SCALAR_STR, 0},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct node n = {.kind = NODE_SCALAR,
+		                 .plain = true,
+		                 .str = cases[i].text,
+		                 .len = strlen(cases[i].text)};
+		node_resolve(&n);
+		cr_expect_eq(n.type, cases[i].type, "'%s' resolved to %d", cases[i].text, n.type);
+		if (n.type == SCALAR_INT)
+			cr_expect_eq(n.nondecimal, cases[i].nondecimal, "'%s'", cases[i].text);
+	}
+}
+
+Test(unit, integers_past_64_bits_are_flagged)
+{
+	struct node *root =
+	    parse("a: 9223372036854775807\nb: 9223372036854775808\nc: -9223372036854775808\n");
+
+	cr_assert(root);
+	cr_expect(!node_get(root, "a")->overflow);
+	cr_expect(node_get(root, "b")->overflow);
+	cr_expect(!node_get(root, "c")->overflow);
+}
+
+static char *
+nested(int depth)
+{
+	char *s = malloc((size_t)depth * 2 + 8);
+	char *p = s;
+
+	p += sprintf(p, "a: ");
+	for (int i = 0; i < depth - 1; i++)
+		*p++ = '[';
+	for (int i = 0; i < depth - 1; i++)
+		*p++ = ']';
+	strcpy(p, "\n");
+	return s;
+}
+
+Test(unit, nesting_stops_past_64_levels)
+{
+	char *ok = nested(PARSE_MAX_DEPTH), *deep = nested(PARSE_MAX_DEPTH + 1);
+
+	cr_expect(parse(ok) != NULL, "%s", first_error());
+	cr_expect(parse(deep) == NULL);
+	cr_expect(strstr(first_error(), "nesting deeper than 64") != NULL, "%s", first_error());
+	free(ok);
+	free(deep);
+}
+
+Test(unit, aliases_are_shared_within_budget_and_refused_past_it)
+{
+	struct node *root = parse("a: &a {x: 1}\nb: *a\n");
+
+	cr_assert(root);
+	cr_expect_eq(node_get(root, "a"), node_get(root, "b"));
+	/* 10 x 10 x 10 x 10 = 10000 nodes repeated, plus the rest: over the budget */
+	cr_expect(
+	    parse("a: &a [1,2,3,4,5,6,7,8,9,0]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a,*a]\n"
+	          "c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: [*c,*c,*c,*c,*c,*c,*c,*c,*c,*c]\n") ==
+	    NULL);
+	cr_expect(strstr(first_error(), "aliases expand") != NULL, "%s", first_error());
+}
+
+Test(unit, duplicate_keys_are_found_in_big_maps_too)
+{
+	char *text = malloc(20 * 3000 + 32);
+	char *p = text;
+
+	for (int i = 0; i < 3000; i++)
+		p += sprintf(p, "key%d: %d\n", i, i);
+	sprintf(p, "key17: again\n");
+	cr_expect(parse(text) == NULL);
+	cr_expect_str_eq(first_error(), "duplicate key 'key17' (first at line 18)");
+	cr_expect_eq(diags.v[0].line, 3001);
+	free(text);
+}
+
+Test(unit, one_document_per_file)
+{
+	cr_expect(parse("a: 1\n---\nb: 2\n") == NULL);
+	cr_expect(parse("--- \na: 1\n...\n") != NULL);
+}
+
+Test(unit, writer_quotes_exactly_what_could_be_misread)
+{
+	static const struct {
+		const char *s;
+		bool plain;
+	} cases[] = {
+	    {"reviews", 1},    {"app.kubernetes.io/name", 1},
+	    {"v1", 1},         {"ISTIO_MUTUAL", 1},
+	    {"on", 0},         {"Off", 0},
+	    {"YES", 0},        {"null", 0},
+	    {"N", 0},          {"1.0", 0},
+	    {"0755", 0},       {"", 0},
+	    {"10s", 0},        {"*.example.com", 0},
+	    {"a b", 0},        {"a:b", 0},
+	    {"../../base", 0}, {"-dash", 0},
+	    {"Null2", 1},      {"true1", 1},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		cr_expect_eq(emit_plain_ok(cases[i].s, strlen(cases[i].s)), cases[i].plain, "'%s'",
+		             cases[i].s);
+}
+
+/* Hard strings survive the writer and read back the same to both parsers. */
+Test(unit, writer_round_trips_through_both_parsers)
+{
+	static const char *const strs[] = {
+	    "on",    "1.0",    "",           "a\"b\\c", "tab\there", "line\nbreak", "caf\xC3\xA9",
+	    "#hash", "- dash", "key: value", "~",       "\x01",      "[x]",         "y"};
+	struct node *map = node_new_map(&arena, 32);
+	struct node *seq = node_new_seq(&arena, 32);
+	struct buf b;
+
+	for (size_t i = 0; i < sizeof(strs) / sizeof(strs[0]); i++) {
+		node_map_add(map, node_new_str(&arena, strs[i]), node_new_str(&arena, strs[i]));
+		node_seq_add(seq, node_new_str(&arena, strs[i]));
+	}
+	node_map_add(map, node_new_str(&arena, "list"), seq);
+	node_map_add(map, node_new_str(&arena, "int"), node_new_int(&arena, -42));
+	node_map_add(map, node_new_str(&arena, "bool"), node_new_bool(&arena, true));
+	node_map_add(map, node_new_str(&arena, "block"),
+	             node_new_block(&arena, "- a: 1\n  b: 2\n", 14));
+	node_map_add(map, node_new_str(&arena, "block-no-nl"), node_new_block(&arena, "x\ny", 3));
+	node_map_add(map, node_new_str(&arena, "block-two-nl"), node_new_block(&arena, "x\n\n", 3));
+	node_map_add(map, node_new_str(&arena, "empty"), node_new_map(&arena, 0));
+	buf_init(&b);
+	emit_document(&b, map);
+	char *a = canon_libyaml(b.data, b.len), *f = canon_libfyaml(b.data, b.len);
+	cr_assert(a && f, "does not parse:\n%s", b.data);
+	cr_expect(strncmp(a, f, strlen(a)) == 0, "libyaml: %s\nlibfyaml: %s\n%s", a, f, b.data);
+	cr_expect(strstr(a, "s\"block-two-nl\":s\"x\\n\\n\"") != NULL, "%s", a);
+	cr_expect(strstr(a, "s\"int\":i-42") && strstr(a, "s\"bool\":b1"), "%s", a);
+	buf_release(&b);
+	free(a);
+	free(f);
+}
+
+Test(unit, writer_layout)
+{
+	struct node *root = parse("a: {b: [1, {c: d, e: f}], g: []}\nh: x\n");
+	struct buf b;
+
+	cr_assert(root);
+	buf_init(&b);
+	emit_document(&b, root);
+	cr_expect_str_eq(b.data, "a:\n  b:\n  - 1\n  - c: d\n    e: f\n  g: []\nh: x\n");
+	buf_release(&b);
+}
+
+Test(unit, durations)
+{
+	static const struct {
+		const char *s;
+		int r;
+		long long ns;
+	} cases[] = {
+	    {"1ms", 0, 1000000},
+	    {"1.5s", 0, 1500000000},
+	    {"1m30s", 0, 90000000000LL},
+	    {"2h", 0, 7200000000000LL},
+	    {"250us", 0, 250000},
+	    {".5s", 0, 500000000},
+	    {"0s", 0, 0},
+	    {"10", DURATION_SYNTAX, 0},
+	    {"s", DURATION_SYNTAX, 0},
+	    {"1d", DURATION_SYNTAX, 0},
+	    {"", DURATION_SYNTAX, 0},
+	    {"3000000h", DURATION_OVERFLOW, 0},
+	    {"99999999999999999999ns", DURATION_OVERFLOW, 0},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		long long ns = -1;
+		int r = duration_parse(cases[i].s, &ns);
+		cr_expect_eq(r, cases[i].r, "'%s' gave %d", cases[i].s, r);
+		if (r == 0)
+			cr_expect_eq(ns, cases[i].ns, "'%s' is %lld", cases[i].s, ns);
+	}
+}
+
+Test(unit, suggestions)
+{
+	static const char *const names[] = {"stable", "canary", "stages", "activeStage"};
+
+	cr_expect_str_eq(schema_suggest("stabel", names, 4), "stable");
+	cr_expect_str_eq(schema_suggest("activestage", names, 4), "activeStage");
+	cr_expect_null(schema_suggest("gateway", names, 4));
+}
+
+/* Every keyword of the embedded schema is one the interpreter implements. */
+static void
+schema_walk(const struct node *s, int *unknown)
+{
+	if (!s || s->kind != NODE_MAP)
+		return;
+	for (size_t i = 0; i < s->n; i++) {
+		const char *key = s->kids[2 * i]->str;
+		const struct node *v = s->kids[2 * i + 1];
+		if (!schema_keyword_known(key)) {
+			cr_log_error("unknown schema keyword '%s' at line %d", key,
+			             s->kids[2 * i]->line);
+			++*unknown;
+		}
+		if (!strcmp(key, "properties") || !strcmp(key, "$defs"))
+			for (size_t j = 0; j < v->n; j++)
+				schema_walk(v->kids[2 * j + 1], unknown);
+		else if (!strcmp(key, "oneOf"))
+			for (size_t j = 0; j < v->n; j++)
+				schema_walk(v->kids[j], unknown);
+		else if (!strcmp(key, "items") || !strcmp(key, "propertyNames") ||
+		         !strcmp(key, "additionalProperties"))
+			schema_walk(v, unknown);
+	}
+}
+
+Test(unit, schema_uses_only_implemented_keywords)
+{
+	struct schema s;
+	int unknown = 0;
+
+	cr_assert_eq(schema_load(&s, &arena, &diags), 0);
+	schema_walk(s.root, &unknown);
+	cr_expect_eq(unknown, 0);
+	schema_release(&s);
+}
+
+static struct rollout *
+model_of(const char *text)
+{
+	struct schema s;
+	struct node *doc = parse(text);
+
+	cr_assert(doc, "%s", first_error());
+	cr_assert_eq(schema_load(&s, &arena, &diags), 0);
+	cr_assert_eq(schema_validate(&s, doc, &diags), 0, "%s", first_error());
+	cr_assert_eq(validate_rollout(doc, &diags), 0, "%s", first_error());
+	schema_release(&s);
+	return model_build(doc, "t.yaml", &arena);
+}
+
+static const char example[] = "apiVersion: meshroll.dev/v1alpha1\nkind: Rollout\n"
+                              "metadata: {name: web, namespace: shop}\n"
+                              "spec: {stable: v1, canary: v2, stages: [0, {weight: 30, name: "
+                              "thirty}, 100], activeStage: thirty}\n";
+
+Test(unit, model_defaults_and_stage_ids)
+{
+	struct rollout *r = model_of(example);
+
+	cr_expect_str_eq(r->host, "web");
+	cr_expect_str_eq(r->version_label, "version");
+	cr_expect_eq(r->workload_labels.n, 1);
+	cr_expect_str_eq(r->workload_labels.v[0].value, "web");
+	cr_expect_eq(r->nstages, 3);
+	cr_expect_str_eq(r->stages[0].id, "000");
+	cr_expect_str_eq(r->stages[1].id, "thirty");
+	cr_expect_str_eq(r->stages[2].id, "100");
+	cr_expect_eq(r->active, 1);
+	cr_expect_eq(r->mtls, MTLS_STRICT);
+	cr_expect_eq(r->port, 0);
+}
+
+/* render is pure: the same model gives the same bytes, whatever arena it runs in. */
+Test(unit, render_is_pure)
+{
+	struct rollout *r = model_of(example);
+	struct templates t;
+	struct arena a2;
+	struct render_set s1 = {0}, s2 = {0};
+
+	cr_assert_eq(templates_load(&t, NULL, &arena, &diags), 0);
+	arena_init(&a2);
+	render_tree(r, &t, &arena, &s1);
+	render_tree(r, &t, &a2, &s2);
+	cr_assert_eq(s1.n, 2 + 3 + 3);
+	cr_assert_eq(s1.n, s2.n);
+	for (size_t i = 0; i < s1.n; i++) {
+		cr_expect_str_eq(s1.v[i].path, s2.v[i].path);
+		cr_expect(s1.v[i].len == s2.v[i].len &&
+		          !memcmp(s1.v[i].data, s2.v[i].data, s1.v[i].len));
+		if (i)
+			cr_expect_lt(strcmp(s1.v[i - 1].path, s1.v[i].path), 0, "paths sorted");
+	}
+	cr_expect_str_eq(s1.v[0].path, "shop/web/base/destinationrule.yaml");
+	arena_release(&a2);
+}
+
+/* A placeholder with no value drops its key; a map emptied that way drops too. */
+Test(unit, template_drops_what_has_no_value)
+{
+	struct rollout *r = model_of(example);
+	struct templates t;
+	struct buf b;
+	int first = 1;
+
+	cr_assert_eq(templates_load(&t, NULL, &arena, &diags), 0);
+	buf_init(&b);
+	render_stage_objects(r, 2, &t, &arena, &b, &first);
+	cr_expect(strstr(b.data, "trafficPolicy:\n    tls:\n      mode: ISTIO_MUTUAL\n  subsets:"),
+	          "%s", b.data);
+	cr_expect_null(strstr(b.data, "port:"));
+	cr_expect(strstr(b.data, "metadata:\n  name: web\n  namespace: shop\nspec:"),
+	          "no labels: %s", b.data);
+	cr_expect(strstr(b.data, "      weight: 0\n") && strstr(b.data, "      weight: 100\n"));
+	cr_expect(strstr(b.data, "\n---\n"));
+	buf_release(&b);
+}
