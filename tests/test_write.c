@@ -1,0 +1,146 @@
+/* test_write.c: what render does to a tree that is already there. */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "helpers.h"
+
+static char dir[64];
+
+static void
+setup(void)
+{
+	snprintf(dir, sizeof(dir), "/tmp/meshroll-write-XXXXXX");
+	cr_assert(mkdtemp(dir));
+	cr_assert_eq(run_cmd(NULL, "cp testdata/ok-example/rollout.yaml %s/r.yaml", dir), 0);
+}
+
+static void
+teardown(void)
+{
+	run_cmd(NULL, "rm -rf %s", dir);
+}
+
+TestSuite(write, .init = setup, .fini = teardown);
+
+/* A listing of every file with its nanosecond mtime, inode and content digest. */
+static char *
+tree_state(void)
+{
+	char *out = NULL;
+
+	run_cmd(&out,
+	        "cd %s/out && find . -type f -printf '%%p %%T@ %%i ' -exec md5sum {} \\; | sort",
+	        dir);
+	return out;
+}
+
+static int
+render(const char *extra)
+{
+	return run_cmd(NULL, "cd %s && '%s' render -o out r.yaml %s 2>/dev/null", dir,
+	               meshroll_bin(), extra);
+}
+
+Test(write, unchanged_files_are_not_rewritten)
+{
+	cr_assert_eq(render(""), 0);
+	char *before = tree_state();
+	usleep(20000);
+	cr_assert_eq(render(""), 0);
+	char *after = tree_state();
+	cr_expect_str_eq(after, before);
+	free(before);
+	free(after);
+}
+
+Test(write, promotion_rewrites_only_the_top_kustomization)
+{
+	char *out = NULL;
+
+	cr_assert_eq(render(""), 0);
+	char *before = tree_state();
+	usleep(20000);
+	run_cmd(NULL, "sed -i 's/activeStage: 10/activeStage: 25/' %s/r.yaml", dir);
+	cr_assert_eq(render(""), 0);
+	char *after = tree_state();
+	/* lines that differ: the top kustomization, and nothing else */
+	char path[128];
+	snprintf(path, sizeof(path), "%s/before", dir);
+	FILE *f = fopen(path, "w");
+	fputs(before, f);
+	fclose(f);
+	snprintf(path, sizeof(path), "%s/after", dir);
+	f = fopen(path, "w");
+	fputs(after, f);
+	fclose(f);
+	run_cmd(&out,
+	        "cd %s && diff before after | grep '^[<>]' | cut -c3- | cut -d' ' -f1 | sort -u",
+	        dir);
+	cr_expect_str_eq(out, "./default/example-service/kustomization.yaml\n");
+	char *top = NULL;
+	run_cmd(&top, "tail -n 1 %s/out/default/example-service/kustomization.yaml", dir);
+	cr_expect_str_eq(top, "- stages/025\n");
+	free(out);
+	free(top);
+	free(before);
+	free(after);
+}
+
+Test(write, a_run_with_an_error_writes_nothing)
+{
+	cr_assert_eq(render(""), 0);
+	char *before = tree_state();
+	run_cmd(NULL,
+	        "cp testdata/bad-rule-active-stage/rollout.yaml %s/bad.yaml && "
+	        "sed 's/name: example-service/name: other/' %s/r.yaml > %s/new.yaml && "
+	        "sed -i 's/activeStage: 10/activeStage: 50/' %s/r.yaml",
+	        dir, dir, dir, dir);
+	cr_expect_eq(render("new.yaml bad.yaml"), 1);
+	char *after = tree_state();
+	cr_expect_str_eq(after, before);
+	cr_expect_eq(run_cmd(NULL, "test -e %s/out/default/other", dir), 1, "no new directory");
+	cr_expect_eq(run_cmd(NULL, "ls -a %s/out/default/example-service | grep -q tmp", dir), 1,
+	             "no temporary left");
+	free(before);
+	free(after);
+}
+
+Test(write, files_follow_the_umask)
+{
+	char *modes = NULL;
+
+	cr_assert_eq(
+	    run_cmd(NULL, "cd %s && umask 027 && '%s' render -o out r.yaml", dir, meshroll_bin()),
+	    0);
+	run_cmd(
+	    &modes,
+	    "cd %s/out && find . -type f -printf '%%m\\n' | sort -u; find . -type d -printf '%%m\\n' | sort -u",
+	    dir);
+	cr_expect_str_eq(modes, "640\n750\n");
+	free(modes);
+}
+
+Test(write, output_that_is_a_file_is_an_io_error)
+{
+	char *err = NULL;
+
+	run_cmd(NULL, "touch %s/out", dir);
+	cr_expect_eq(run_cmd(&err, "cd %s && '%s' render -o out r.yaml 2>&1", dir, meshroll_bin()),
+	             3);
+	cr_expect(strstr(err, "out: error: cannot create directory: Not a directory"), "%s", err);
+	free(err);
+}
+
+Test(write, a_failed_write_to_stdout_is_an_io_error)
+{
+	if (access("/dev/full", W_OK) != 0) {
+		fprintf(stderr, "SKIP: /dev/full is missing\n");
+		cr_skip_test("/dev/full is missing");
+	}
+	cr_expect_eq(run_cmd(NULL, "'%s' render -o - %s/r.yaml > /dev/full 2>/dev/null",
+	                     meshroll_bin(), dir),
+	             3);
+}
