@@ -2,6 +2,7 @@
 #include "schema.h"
 
 #include <regex.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -131,27 +132,19 @@ check_error(struct check *c, const struct node *at, const char *fmt, ...)
 		node_error(c->d, at, "%s", msg);
 }
 
-static size_t
-path_push_key(struct check *c, const char *key)
+/* Appends to the field path; returns the old length, for path_pop(). */
+__attribute__((format(printf, 2, 3))) static size_t
+path_push(struct check *c, const char *fmt, ...)
 {
 	size_t old = c->pathlen;
-	int n = snprintf(c->path + old, sizeof(c->path) - old, "%s%s", old ? "." : "", key);
+	va_list ap;
 
-	c->pathlen = n < 0                                ? old
-	             : old + (size_t)n >= sizeof(c->path) ? sizeof(c->path) - 1
-	                                                  : old + (size_t)n;
-	return old;
-}
-
-static size_t
-path_push_index(struct check *c, size_t i)
-{
-	size_t old = c->pathlen;
-	int n = snprintf(c->path + old, sizeof(c->path) - old, "[%zu]", i);
-
-	c->pathlen = n < 0                                ? old
-	             : old + (size_t)n >= sizeof(c->path) ? sizeof(c->path) - 1
-	                                                  : old + (size_t)n;
+	va_start(ap, fmt);
+	int n = vsnprintf(c->path + old, sizeof(c->path) - old, fmt, ap);
+	va_end(ap);
+	if (n > 0)
+		c->pathlen =
+		    old + (size_t)n < sizeof(c->path) ? old + (size_t)n : sizeof(c->path) - 1;
 	return old;
 }
 
@@ -374,7 +367,7 @@ check_object(struct check *c, const struct node *s, const struct node *v)
 	for (size_t i = 0; i < v->n; i++) {
 		const struct node *key = v->kids[2 * i], *val = v->kids[2 * i + 1];
 		const struct node *ps = node_get(props, key->str);
-		size_t old = path_push_key(c, key->str);
+		size_t old = path_push(c, "%s%s", c->pathlen ? "." : "", key->str);
 
 		if (names)
 			check_value(c, names, key);
@@ -402,7 +395,7 @@ check_array(struct check *c, const struct node *s, const struct node *v)
 	if (max && v->n > (size_t)max->ival)
 		check_error(c, v, "has %zu items; the limit is %lld", v->n, max->ival);
 	for (size_t i = 0; items && i < v->n; i++) {
-		size_t old = path_push_index(c, i);
+		size_t old = path_push(c, "[%zu]", i);
 		check_value(c, items, v->kids[i]);
 		path_pop(c, old);
 	}
