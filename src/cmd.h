@@ -14,7 +14,11 @@ enum exit_status {
 
 /* Each takes the arguments after the command name (argv[0] is the command). */
 int cmd_render(int argc, char **argv);
+int cmd_check(int argc, char **argv);
 int cmd_lint(int argc, char **argv);
+int cmd_promote(int argc, char **argv);
+int cmd_rollback(int argc, char **argv);
+int cmd_init(int argc, char **argv);
 int cmd_schema(int argc, char **argv);
 
 #endif

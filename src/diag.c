@@ -57,6 +57,22 @@ diag_at(struct diags *d, enum diag_level level, const struct source *src, int li
 }
 
 int
+diag_loc(struct diags *d, enum diag_level level, const char *file, int line, int col,
+         const char *fmt, ...)
+{
+	struct diag *g = diag_push(d, level);
+	va_list ap;
+
+	g->file = file ? arena_strdup(d->arena, file) : NULL;
+	g->line = line;
+	g->col = col;
+	va_start(ap, fmt);
+	g->msg = arena_vprintf(d->arena, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+int
 diag_io(struct diags *d, const char *path, int errnum, const char *fmt, ...)
 {
 	struct diag *g = diag_push(d, DIAG_ERROR);
@@ -70,6 +86,18 @@ diag_io(struct diags *d, const char *path, int errnum, const char *fmt, ...)
 	va_end(ap);
 	g->msg = errnum ? arena_printf(d->arena, "%s: %s", msg, strerror(errnum)) : msg;
 	return -1;
+}
+
+void
+diags_rewind(struct diags *d, size_t mark)
+{
+	d->n = mark;
+	d->errors = d->io_errors = d->warnings = 0;
+	for (size_t i = 0; i < mark; i++) {
+		d->errors += d->v[i].level == DIAG_ERROR;
+		d->io_errors += d->v[i].io;
+		d->warnings += d->v[i].level == DIAG_WARNING;
+	}
 }
 
 static int

@@ -41,9 +41,14 @@ void diags_init(struct diags *d, struct arena *a);
  */
 int diag_at(struct diags *d, enum diag_level level, const struct source *src, int line, int col,
             int span, const char *fmt, ...) __attribute__((format(printf, 7, 8)));
+/* Records a diagnostic at file:line:col without its source line (the source may be gone). */
+int diag_loc(struct diags *d, enum diag_level level, const char *file, int line, int col,
+             const char *fmt, ...) __attribute__((format(printf, 6, 7)));
 /* Records an I/O or internal error about path (may be NULL), with strerror(errnum) when nonzero. */
 int diag_io(struct diags *d, const char *path, int errnum, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
+/* Forgets the diagnostics recorded since d->n was mark. */
+void diags_rewind(struct diags *d, size_t mark);
 /* Prints every diagnostic sorted by file, line and column, compiler style, then forgets them. */
 void diags_print(struct diags *d, FILE *fp);
 

@@ -10,15 +10,19 @@ static const struct {
 	int (*fn)(int argc, char **argv);
 	const char *summary;
 } cmds[] = {
-    {"render", cmd_render, "write the manifests and kustomize tree of rollout files"},
+    {"render", cmd_render, "write the manifests and kustomize tree of rollouts"},
+    {"check", cmd_check, "compare the tree on disk with what render would write"},
     {"lint", cmd_lint, "validate rollout files; write nothing"},
+    {"promote", cmd_promote, "move a rollout's activeStage to the next stage, in place"},
+    {"rollback", cmd_rollback, "move a rollout's activeStage back to the first stage"},
+    {"init", cmd_init, "print a commented starter rollout file"},
     {"schema", cmd_schema, "print the JSON Schema of the rollout file"},
 };
 
 static void
 usage(FILE *fp)
 {
-	fputs("usage: meshroll COMMAND [OPTIONS] [FILE...]\n"
+	fputs("usage: meshroll COMMAND [OPTIONS] [FILE|DIR...]\n"
 	      "       meshroll --help | --version\n\n"
 	      "Renders Istio canary rollouts into manifests and kustomize overlays, offline.\n\n"
 	      "commands:\n",

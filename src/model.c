@@ -2,6 +2,7 @@
 #include "model.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 int
@@ -31,6 +32,21 @@ model_stage_index(const struct rollout *r, const char *id)
 	for (size_t i = 0; i < r->nstages; i++)
 		if (strcmp(r->stages[i].id, id) == 0)
 			return (int)i;
+	return -1;
+}
+
+int
+model_stage_lookup(const struct rollout *r, const char *text)
+{
+	int i = model_stage_index(r, text);
+	char *end;
+	long w = strtol(text, &end, 10);
+
+	if (i >= 0 || !*text || *end)
+		return i;
+	for (size_t s = 0; s < r->nstages; s++)
+		if (r->stages[s].weight == w)
+			return (int)s;
 	return -1;
 }
 
@@ -121,6 +137,8 @@ model_build(const struct node *doc, const char *file, struct arena *a)
 	struct rollout *r = arena_alloc(a, sizeof(*r));
 
 	r->file = arena_strdup(a, file);
+	r->line = node_get(meta, "name") ? node_get(meta, "name")->line : doc->line;
+	r->col = node_get(meta, "name") ? node_get(meta, "name")->col : doc->col;
 	r->name = str_or(a, node_get(meta, "name"), "");
 	r->ns = str_or(a, node_get(meta, "namespace"), "default");
 	r->labels = kvs_from(a, node_get(meta, "labels"));

@@ -49,6 +49,7 @@ struct retries {
 
 struct rollout {
 	const char *file; /* the rollout file, as named */
+	int line, col;    /* where metadata.name is in it, for errors that span files */
 	const char *name, *ns;
 	struct kvs labels; /* metadata.labels */
 	const char *host;
@@ -74,6 +75,8 @@ const char *model_stage_id(const struct node *stage, char buf[16]);
 int model_find_stage(const struct rollout *r, const struct node *sel);
 /* The index of the stage with this id; -1 for none. */
 int model_stage_index(const struct rollout *r, const char *id);
+/* The index of the stage a user named on the command line, by id or else by weight; -1. */
+int model_stage_lookup(const struct rollout *r, const char *text);
 /* Builds the model of a document that passed schema_validate() and validate_rollout(). */
 struct rollout *model_build(const struct node *doc, const char *file, struct arena *a);
 

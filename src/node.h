@@ -33,6 +33,7 @@ struct node {
 	const struct source *src; /* the file it was read from; NULL when generated */
 	int line, col;            /* 1-based start; 0 when generated */
 	int span;                 /* width in characters of a scalar on its line, for carets */
+	size_t start, end;        /* character offsets of the node in its source (libyaml marks) */
 	const char *tag;          /* a local tag as written ("!str"); NULL for none */
 	const char *str;          /* scalar text, NUL-terminated; arena */
 	size_t len;

@@ -138,6 +138,8 @@ parser_new(struct parser *p, enum node_kind kind, const yaml_event_t *ev)
 	n->span = 1;
 	n->weight = 1;
 	n->str = "";
+	n->start = ev->start_mark.index;
+	n->end = ev->end_mark.index;
 	return n;
 }
 
@@ -253,6 +255,7 @@ parser_collection(struct parser *p, struct node *n, yaml_event_type_t end)
 		if (parser_next(p, &ev) < 0)
 			return NULL;
 		if (ev.type == end) {
+			n->end = ev.end_mark.index;
 			yaml_event_delete(&ev);
 			break;
 		}

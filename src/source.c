@@ -51,6 +51,17 @@ source_locate(const struct source *src, size_t offset, int *line, int *col)
 	}
 }
 
+size_t
+source_offset(const struct source *src, size_t chars)
+{
+	size_t i = bom_len(src);
+
+	for (; i < src->len && chars > 0; chars--)
+		for (i++; i < src->len && ((unsigned char)src->data[i] & 0xC0) == 0x80; i++)
+			;
+	return i;
+}
+
 const char *
 source_line(const struct source *src, int line, size_t *len)
 {

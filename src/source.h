@@ -25,6 +25,8 @@ int source_from_bytes(struct source *src, const char *path, const char *data, si
 int source_check(const struct source *src, struct diags *d);
 /* The line and character column (both 1-based) of a byte offset, counted as libyaml does. */
 void source_locate(const struct source *src, size_t offset, int *line, int *col);
+/* The byte offset of a character offset (a libyaml mark index), past a byte-order mark. */
+size_t source_offset(const struct source *src, size_t chars);
 /* The text of a 1-based line without its line break; NULL past the end. */
 const char *source_line(const struct source *src, int line, size_t *len);
 

@@ -9,6 +9,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "tree.h"
+
 struct write_entry {
 	char *tmp, *path; /* heap */
 };
@@ -61,16 +63,25 @@ path_is_safe(const char *rel)
 	return 1;
 }
 
+/* Appends a copy of s to a heap array of strings. */
 static void
-made_push(struct write_txn *w, const char *dir)
+strs_push(char ***v, size_t *n, size_t *cap, const char *s)
 {
-	if (w->nmade == w->capmade) {
-		w->capmade = w->capmade ? w->capmade * 2 : 16;
-		w->made = realloc(w->made, w->capmade * sizeof(*w->made));
-		if (!w->made)
+	if (*n == *cap) {
+		*cap = *cap ? *cap * 2 : 16;
+		*v = realloc(*v, *cap * sizeof(**v));
+		if (!*v)
 			abort();
 	}
-	w->made[w->nmade++] = xstrdup(dir);
+	(*v)[(*n)++] = xstrdup(s);
+}
+
+static void
+strs_free(char **v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
 }
 
 /* mkdir -p of the directory part of path, remembering what it made. */
@@ -93,7 +104,7 @@ make_parents(struct write_txn *w, char *path, struct diags *d)
 		struct stat st;
 		*p = '\0';
 		if (mkdir(path, 0777) == 0)
-			made_push(w, path);
+			strs_push(&w->made, &w->nmade, &w->capmade, path);
 		else if (errno != EEXIST || stat(path, &st) != 0 || !S_ISDIR(st.st_mode)) {
 			int err = errno == EEXIST ? ENOTDIR : errno;
 			diag_io(d, path, err, "cannot create directory");
@@ -194,6 +205,7 @@ write_txn_add(struct write_txn *w, const struct render_set *set, struct diags *d
 		const struct rendered *f = &set->v[i];
 		if (!path_is_safe(f->path))
 			return diag_io(d, f->path, 0, "internal error: unsafe output path");
+		strs_push(&w->expected, &w->nexpected, &w->capexpected, f->path);
 		char *path = join(w->dir, f->path);
 		int r = make_parents(w, path, d);
 		if (r == 0 && same_bytes(path, f->data, f->len))
@@ -209,13 +221,52 @@ write_txn_add(struct write_txn *w, const struct render_set *set, struct diags *d
 	return 0;
 }
 
-int
-write_txn_commit(struct write_txn *w, struct diags *d)
+static void
+stale_add(void *ctx, const char *rel)
 {
-	if (w->n == 0)
-		return 0;
-	/* one sync for all the temporaries: their bytes are on disk before any rename */
+	struct write_txn *w = ctx;
+
+	strs_push(&w->stale, &w->nstale, &w->capstale, rel);
+}
+
+int
+write_txn_prune(struct write_txn *w, const char *const *roots, size_t nroots, struct diags *d)
+{
+	qsort(w->expected, w->nexpected, sizeof(*w->expected), tree_path_cmp);
+	for (size_t i = 0; i < nroots; i++)
+		if (tree_stale(w->dir, roots[i], w->expected, w->nexpected, stale_add, w, d) < 0)
+			return -1;
+	return 0;
+}
+
+/* Removes a stale file, then each directory above it that this leaves empty. */
+static int
+remove_stale(struct write_txn *w, const char *rel, struct diags *d)
+{
+	char *path = join(w->dir, rel);
+	size_t top = strlen(w->dir);
+
+	if (unlink(path) < 0 && errno != ENOENT) {
+		diag_io(d, path, errno, "cannot remove");
+		free(path);
+		return -1;
+	}
+	for (char *slash = strrchr(path, '/'); slash && (size_t)(slash - path) > top;
+	     slash = strrchr(path, '/')) {
+		*slash = '\0';
+		if (rmdir(path) < 0)
+			break;
+	}
+	free(path);
+	return 0;
+}
+
+/* One sync for all the temporaries, so their bytes are on disk before any rename. */
+static int
+sync_and_rename(struct write_txn *w, struct diags *d)
+{
 	int fd = open(w->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
 	if (fd < 0 || syncfs(fd) < 0) {
 		int err = errno;
 		if (fd >= 0)
@@ -229,7 +280,18 @@ write_txn_commit(struct write_txn *w, struct diags *d)
 		free(w->v[i].tmp);
 		w->v[i].tmp = NULL;
 	}
+	return 0;
+}
+
+int
+write_txn_commit(struct write_txn *w, struct diags *d)
+{
+	if (w->n && sync_and_rename(w, d) < 0)
+		return -1;
 	w->committed = 1;
+	for (size_t i = 0; i < w->nstale; i++)
+		if (remove_stale(w, w->stale[i], d) < 0)
+			return -1;
 	return 0;
 }
 
@@ -242,13 +304,48 @@ write_txn_release(struct write_txn *w)
 		free(w->v[i].tmp);
 		free(w->v[i].path);
 	}
-	for (size_t i = w->nmade; i-- > 0;) {
-		if (!w->committed)
-			rmdir(w->made[i]);
-		free(w->made[i]);
-	}
+	for (size_t i = w->nmade; i-- > 0 && !w->committed;)
+		rmdir(w->made[i]);
+	strs_free(w->made, w->nmade);
+	strs_free(w->expected, w->nexpected);
+	strs_free(w->stale, w->nstale);
 	free(w->v);
-	free(w->made);
 	free(w->last_dir);
 	write_txn_init(w, w->dir);
+}
+
+int
+write_file_replace(const char *path, const char *data, size_t len, struct diags *d)
+{
+	struct stat st;
+	size_t n = strlen(path) + 64;
+	char *tmp = malloc(n);
+	const char *base = strrchr(path, '/');
+	size_t dirlen = base ? (size_t)(base - path) + 1 : 0;
+
+	if (!tmp)
+		abort();
+	if (stat(path, &st) < 0) {
+		free(tmp);
+		return diag_io(d, path, errno, "cannot read");
+	}
+	snprintf(tmp, n, "%.*s.%s.meshroll-%ld.tmp", (int)dirlen, path, path + dirlen,
+	         (long)getpid());
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, st.st_mode & 07777);
+	if (fd < 0) {
+		int err = errno;
+		free(tmp);
+		return diag_io(d, path, err, "cannot write");
+	}
+	int err = 0;
+	if (fchmod(fd, st.st_mode & 07777) < 0 || write_all(fd, data, len) < 0 || fsync(fd) < 0)
+		err = errno;
+	if (close(fd) < 0 && !err)
+		err = errno;
+	if (!err && rename(tmp, path) < 0)
+		err = errno;
+	if (err)
+		unlink(tmp);
+	free(tmp);
+	return err ? diag_io(d, path, err, "cannot write") : 0;
 }

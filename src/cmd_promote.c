@@ -1,0 +1,133 @@
+/* cmd_promote.c: promote and rollback move spec.activeStage in place, changing only the bytes
+ * of its value, after checking the file, and check the edited file again before replacing it. */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "edit.h"
+#include "load.h"
+#include "run.h"
+#include "write.h"
+
+/* The stage to move to: --to ID, the first (rollback) or the next. -1 with an error. */
+static int
+move_target(struct run *r, const struct rollout *ro, const char *to, int rollback)
+{
+	char list[512] = "";
+	int target = rollback ? 0 : to ? model_stage_lookup(ro, to) : (int)ro->active + 1;
+
+	for (size_t i = 0; i < ro->nstages; i++) {
+		size_t len = strlen(list);
+		snprintf(list + len, sizeof(list) - len, "%s%s", i ? ", " : "", ro->stages[i].id);
+	}
+	if (to && target < 0)
+		return diag_loc(&r->diags, DIAG_ERROR, ro->file, 0, 0,
+		                "no stage '%s' in rollout '%s'; the stages are %s", to, ro->name,
+		                list);
+	if ((size_t)target >= ro->nstages)
+		return diag_loc(
+		    &r->diags, DIAG_ERROR, ro->file, 0, 0,
+		    "rollout '%s' is at its last stage '%s'; there is nothing to promote "
+		    "to (the stages are %s)",
+		    ro->name, ro->stages[ro->active].id, list);
+	return target;
+}
+
+/* Edits the file, checks the result as a rollout file at the target stage, replaces it. */
+static int
+move_edit(struct run *r, const struct source *src, const struct node *doc, const struct rollout *ro,
+          int target)
+{
+	const struct node *old = node_get(node_get(doc, "spec"), "activeStage");
+	const char *text = edit_stage_text(src, old, &ro->stages[target], &r->arena);
+	struct buf out;
+	int status = EXIT_OK;
+
+	buf_init(&out);
+	if (edit_active_stage(src, doc, text, &out, &r->diags) < 0) {
+		buf_release(&out);
+		return EXIT_INVALID;
+	}
+	struct source edited = {src->path, out.data, out.len};
+	struct node *check = load_bytes(&edited, &r->schema, &r->scratch, &r->diags);
+	const struct rollout *now = check ? model_build(check, src->path, &r->arena) : NULL;
+	if (!now || now->active != (size_t)target) {
+		diag_io(&r->diags, src->path, 0,
+		        "internal error: the edited file does not check; it was not changed");
+		status = EXIT_IO;
+	} else if (write_file_replace(src->path, out.data, out.len, &r->diags) < 0)
+		status = EXIT_IO;
+	buf_release(&out);
+	return status;
+}
+
+static int
+move(const char *path, const char *to, int rollback)
+{
+	struct run r;
+	struct source src;
+	struct node *doc;
+
+	run_init(&r);
+	if (schema_load(&r.schema, &r.arena, &r.diags) < 0 ||
+	    !(doc = load_tree(path, &r.schema, &r.scratch, &r.diags, &src)))
+		return run_finish(&r, EXIT_INVALID);
+	const struct rollout *ro = model_build(doc, src.path, &r.arena);
+	int target = move_target(&r, ro, to, rollback);
+	if (target < 0)
+		return run_finish(&r, EXIT_INVALID);
+	const struct stage *from = &ro->stages[ro->active], *dest = &ro->stages[target];
+	if ((size_t)target == ro->active) {
+		printf("%s: already at stage %s (canary %d%%)\n", ro->name, from->id, from->weight);
+		return run_finish(&r, EXIT_OK);
+	}
+	int status = move_edit(&r, &src, doc, ro, target);
+	if (status == EXIT_OK)
+		printf("%s: stage %s -> %s (canary %d%% -> %d%%)\n", ro->name, from->id, dest->id,
+		       from->weight, dest->weight);
+	return run_finish(&r, status);
+}
+
+static const char promote_usage[] =
+    "usage: meshroll promote [--to ID] FILE\n"
+    "  moves spec.activeStage to the next stage (or to ID, by id or weight), in place:\n"
+    "  only the bytes of that value change\n";
+
+int
+cmd_promote(int argc, char **argv)
+{
+	static const struct option opts[] = {
+	    {"to", required_argument, NULL, 't'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
+	};
+	const char *to = NULL;
+	int c;
+
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		if (c == 't')
+			to = optarg;
+		else if (c == 'h')
+			return print_help(promote_usage);
+		else
+			return usage_error(promote_usage, "promote: bad option '%s'",
+			                   argv[optind - 1]);
+	}
+	if (optind != argc - 1)
+		return usage_error(promote_usage, "promote: name one rollout file");
+	return move(argv[optind], to, 0);
+}
+
+static const char rollback_usage[] = "usage: meshroll rollback FILE\n"
+                                     "  moves spec.activeStage back to the first stage, in place\n";
+
+int
+cmd_rollback(int argc, char **argv)
+{
+	if (argc == 2 && !strcmp(argv[1], "--help"))
+		return print_help(rollback_usage);
+	if (argc != 2 || argv[1][0] == '-')
+		return usage_error(rollback_usage, "rollback: name one rollout file");
+	return move(argv[1], NULL, 1);
+}

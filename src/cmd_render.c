@@ -1,0 +1,270 @@
+/* cmd_render.c: render (write the tree, or print one stage) and check (compare the tree on
+ * disk with what render would write, writing nothing). */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "diff.h"
+#include "render.h"
+#include "run.h"
+#include "tree.h"
+#include "write.h"
+
+/* Where stale files are looked for: all of the output directory when a directory of
+ * rollouts was named (it is the whole set), else each rendered rollout's own directory. */
+static const char **
+prune_roots(struct run *r, size_t *n)
+{
+	const char **roots = arena_alloc(&r->arena, (r->n + 1) * sizeof(*roots));
+
+	*n = 0;
+	if (r->any_dir) {
+		roots[(*n)++] = "";
+		return roots;
+	}
+	for (size_t i = 0; i < r->n; i++)
+		roots[(*n)++] =
+		    arena_printf(&r->arena, "%s/%s", r->rollouts[i]->ns, r->rollouts[i]->name);
+	return roots;
+}
+
+static int
+render_stream(struct run *r, const char *stage)
+{
+	struct buf out;
+	int first = 1;
+
+	buf_init(&out);
+	buf_adds(&out, RENDER_HEADER);
+	for (size_t i = 0; i < r->n; i++) {
+		const struct rollout *ro = r->rollouts[i];
+		int s = stage ? model_stage_lookup(ro, stage) : (int)ro->active;
+		if (s < 0) {
+			diag_loc(&r->diags, DIAG_ERROR, ro->file, 0, 0,
+			         "no stage '%s' in rollout '%s'", stage, ro->name);
+			buf_release(&out);
+			return EXIT_USAGE;
+		}
+		render_stage_objects(ro, (size_t)s, &r->templates, &r->scratch, &out, &first);
+		arena_reset(&r->scratch);
+	}
+	fwrite(out.data, 1, out.len, stdout);
+	buf_release(&out);
+	return EXIT_OK;
+}
+
+static int
+render_dir(struct run *r, const char *dir)
+{
+	struct write_txn w;
+	size_t nroots;
+	const char **roots = prune_roots(r, &nroots);
+	int status = EXIT_OK;
+
+	write_txn_init(&w, dir);
+	for (size_t i = 0; i < r->n && status == EXIT_OK; i++) {
+		struct render_set set = {0};
+		render_tree(r->rollouts[i], &r->templates, &r->scratch, &set);
+		if (write_txn_add(&w, &set, &r->diags) < 0)
+			status = EXIT_IO;
+		arena_reset(&r->scratch);
+	}
+	if (status == EXIT_OK && (write_txn_prune(&w, roots, nroots, &r->diags) < 0 ||
+	                          write_txn_commit(&w, &r->diags) < 0))
+		status = EXIT_IO;
+	write_txn_release(&w);
+	return status;
+}
+
+struct opts {
+	const char *out, *stage, *templates;
+};
+
+/* The options render and check share; returns the index of the first file, or -1 after a
+ * usage error, or -2 after --help. */
+static int
+parse_opts(int argc, char **argv, struct opts *o, const char *usage, int with_stage)
+{
+	static const struct option longopts[] = {
+	    {"output", required_argument, NULL, 'o'},
+	    {"stage", required_argument, NULL, 's'},
+	    {"templates", required_argument, NULL, 't'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
+	};
+	int c;
+
+	while ((c = getopt_long(argc, argv, "o:h", longopts, NULL)) != -1) {
+		if (c == 'o')
+			o->out = optarg;
+		else if (c == 's' && with_stage)
+			o->stage = optarg;
+		else if (c == 't')
+			o->templates = optarg;
+		else if (c == 'h')
+			return print_help(usage) == EXIT_OK ? -2 : -3;
+		else
+			return usage_error(usage, "%s: bad option '%s'", argv[0], argv[optind - 1]),
+			       -1;
+	}
+	if (optind >= argc)
+		return usage_error(usage, "%s: no rollout file or directory named", argv[0]), -1;
+	return optind;
+}
+
+static const char render_usage[] =
+    "usage: meshroll render [-o DIR | -o -] [--stage ID] [--templates DIR] FILE|DIR...\n"
+    "  -o, --output DIR    write the tree under DIR (default: deploy); '-' prints the\n"
+    "                      objects of one stage to standard output instead\n"
+    "      --stage ID      with -o -: the stage to print, by id or weight (default: the\n"
+    "                      active stage)\n"
+    "      --templates DIR take templates from DIR where it has them\n"
+    "  A directory means every Rollout in a *.yaml or *.yml file below it, and is the whole\n"
+    "  set: files meshroll wrote under DIR for rollouts not found are removed.\n";
+
+int
+cmd_render(int argc, char **argv)
+{
+	struct opts o = {.out = "deploy"};
+	struct run r;
+	int first = parse_opts(argc, argv, &o, render_usage, 1);
+
+	if (first < 0)
+		return first == -2 ? EXIT_OK : first == -3 ? EXIT_IO : EXIT_USAGE;
+	if (o.stage && strcmp(o.out, "-") != 0)
+		return usage_error(render_usage, "render: --stage goes with -o -");
+	run_init(&r);
+	if (run_load(&r, argv + first, argc - first, o.templates, RUN_TEMPLATES) < 0)
+		return run_finish(&r, EXIT_INVALID);
+	diags_print(&r.diags, stderr); /* warnings, before the output */
+	int status = strcmp(o.out, "-") == 0 ? render_stream(&r, o.stage) : render_dir(&r, o.out);
+	return run_finish(&r, status);
+}
+
+struct check {
+	struct run *r;
+	const char *out;
+	struct buf diff;
+	size_t differ;   /* files that differ, are missing or are stale */
+	char **expected; /* every path the rollouts produce; arena */
+	size_t n, cap;
+};
+
+/* Appends the diff of one path: old is the disk's (NULL: absent), new is render's (NULL:
+ * stale, to be removed). */
+static void
+check_diff(struct check *c, const char *rel, const char *old, size_t oldlen, const char *new,
+           size_t newlen)
+{
+	const char *a = old ? arena_printf(&c->r->scratch, "a/%s", rel) : "/dev/null";
+	const char *b = new ? arena_printf(&c->r->scratch, "b/%s", rel) : "/dev/null";
+	size_t before = c->diff.len;
+
+	diff_unified(&c->diff, a, old ? old : "", oldlen, b, new ? new : "", newlen);
+	c->differ += c->diff.len > before;
+}
+
+static int
+check_file(struct check *c, const struct rendered *f)
+{
+	char *path = arena_printf(&c->r->scratch, "%s/%s", c->out, f->path), *old;
+	size_t len;
+	int r = tree_read(path, &old, &len, &c->r->diags);
+
+	if (r < 0)
+		return -1;
+	check_diff(c, f->path, old, len, f->data, f->len);
+	free(old);
+	if (c->n == c->cap) {
+		size_t cap = c->cap ? c->cap * 2 : 64;
+		c->expected = arena_grow(&c->r->arena, c->expected, c->n * sizeof(char *),
+		                         cap * sizeof(char *));
+		c->cap = cap;
+	}
+	c->expected[c->n++] = arena_strdup(&c->r->arena, f->path);
+	return 0;
+}
+
+static void
+check_stale(void *ctx, const char *rel)
+{
+	struct check *c = ctx;
+	char *path = arena_printf(&c->r->scratch, "%s/%s", c->out, rel), *old;
+	size_t len;
+
+	if (tree_read(path, &old, &len, &c->r->diags) == 0)
+		check_diff(c, rel, old, len, NULL, 0);
+	free(old);
+}
+
+/* The render command that brings the tree up to date, for the hint. */
+static void
+check_hint(const struct opts *o, char **files, int nfiles)
+{
+	fprintf(stderr,
+	        "meshroll: '%s' is out of date; to update it, run:\n  meshroll render -o %s",
+	        o->out, o->out);
+	if (o->templates)
+		fprintf(stderr, " --templates %s", o->templates);
+	for (int i = 0; i < nfiles; i++)
+		fprintf(stderr, " %s", files[i]);
+	fputc('\n', stderr);
+}
+
+static int
+check_tree(struct run *r, const struct opts *o, char **files, int nfiles)
+{
+	struct check c = {.r = r, .out = o->out};
+	size_t nroots;
+	const char **roots = prune_roots(r, &nroots);
+	int status = EXIT_OK;
+
+	buf_init(&c.diff);
+	for (size_t i = 0; i < r->n && status == EXIT_OK; i++) {
+		struct render_set set = {0};
+		render_tree(r->rollouts[i], &r->templates, &r->scratch, &set);
+		for (size_t k = 0; k < set.n && status == EXIT_OK; k++)
+			if (check_file(&c, &set.v[k]) < 0)
+				status = EXIT_IO;
+		arena_reset(&r->scratch);
+	}
+	if (status == EXIT_OK)
+		qsort(c.expected, c.n, sizeof(*c.expected), tree_path_cmp);
+	for (size_t i = 0; i < nroots && status == EXIT_OK; i++)
+		if (tree_stale(o->out, roots[i], c.expected, c.n, check_stale, &c, &r->diags) < 0)
+			status = EXIT_IO;
+	if (status == EXIT_OK && c.differ) {
+		fwrite(c.diff.data, 1, c.diff.len, stdout);
+		fflush(stdout);
+		check_hint(o, files, nfiles);
+		status = EXIT_INVALID;
+	}
+	buf_release(&c.diff);
+	return status;
+}
+
+static const char check_usage[] =
+    "usage: meshroll check [-o DIR] [--templates DIR] FILE|DIR...\n"
+    "  renders in memory and compares with the tree under DIR (default: deploy); writes\n"
+    "  nothing. Exit 0 when the tree is what render would write, else 1 and a unified diff\n"
+    "  of each file that differs, is missing, or is a stale file render would remove.\n";
+
+int
+cmd_check(int argc, char **argv)
+{
+	struct opts o = {.out = "deploy"};
+	struct run r;
+	int first = parse_opts(argc, argv, &o, check_usage, 0);
+
+	if (first < 0)
+		return first == -2 ? EXIT_OK : first == -3 ? EXIT_IO : EXIT_USAGE;
+	if (!strcmp(o.out, "-"))
+		return usage_error(check_usage, "check: -o - has no tree to compare");
+	run_init(&r);
+	if (run_load(&r, argv + first, argc - first, o.templates, RUN_TEMPLATES) < 0)
+		return run_finish(&r, EXIT_INVALID);
+	diags_print(&r.diags, stderr);
+	return run_finish(&r, check_tree(&r, &o, argv + first, argc - first));
+}

@@ -1,0 +1,189 @@
+/* run.c: loading every rollout a command names, and finishing a command. */
+#include "run.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "cmd.h"
+#include "load.h"
+
+void
+run_init(struct run *r)
+{
+	memset(r, 0, sizeof(*r));
+	arena_init(&r->arena);
+	arena_init(&r->scratch);
+	diags_init(&r->diags, &r->arena);
+}
+
+int
+run_finish(struct run *r, int status)
+{
+	int io = r->diags.io_errors, errors = r->diags.errors;
+
+	diags_print(&r->diags, stderr);
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		fputs("meshroll: error: cannot write to standard output\n", stderr);
+		status = EXIT_IO;
+	}
+	schema_release(&r->schema);
+	free(r->rollouts);
+	arena_release(&r->scratch);
+	arena_release(&r->arena);
+	if (io)
+		return EXIT_IO;
+	return errors && status == EXIT_OK ? EXIT_INVALID : status;
+}
+
+int
+usage_error(const char *usage, const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("meshroll: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\n%s", usage);
+	return EXIT_USAGE;
+}
+
+int
+print_help(const char *text)
+{
+	fputs(text, stdout);
+	return fflush(stdout) == 0 ? EXIT_OK : EXIT_IO;
+}
+
+static void
+run_add(struct run *r, struct rollout *ro)
+{
+	if (r->n == r->cap) {
+		r->cap = r->cap ? r->cap * 2 : 16;
+		r->rollouts = realloc(r->rollouts, r->cap * sizeof(*r->rollouts));
+		if (!r->rollouts)
+			abort();
+	}
+	r->rollouts[r->n++] = ro;
+}
+
+static void
+run_load_file(struct run *r, const char *path, unsigned flags)
+{
+	int skipped;
+	struct rollout *ro =
+	    load_rollout(path, flags, &r->schema, &r->arena, &r->scratch, &r->diags, &skipped);
+
+	arena_reset(&r->scratch);
+	if (ro)
+		run_add(r, ro);
+}
+
+static int
+name_cmp(const struct dirent **a, const struct dirent **b)
+{
+	return strcmp((*a)->d_name, (*b)->d_name); /* bytewise, whatever the locale */
+}
+
+static int
+is_yaml_name(const char *name)
+{
+	size_t len = strlen(name);
+
+	return (len > 5 && !strcmp(name + len - 5, ".yaml")) ||
+	       (len > 4 && !strcmp(name + len - 4, ".yml"));
+}
+
+/* Every YAML file below dir, in sorted order; directories are not followed through links. */
+static void
+run_load_dir(struct run *r, const char *dir)
+{
+	struct dirent **ents;
+	int n = scandir(dir, &ents, NULL, name_cmp);
+
+	if (n < 0) {
+		diag_io(&r->diags, dir, errno, "cannot read directory");
+		return;
+	}
+	for (int i = 0; i < n; i++) {
+		const char *name = ents[i]->d_name;
+		char *path = arena_printf(&r->arena, "%s%s%s", dir,
+		                          dir[strlen(dir) - 1] == '/' ? "" : "/", name);
+		struct stat st;
+
+		if (name[0] != '.' && lstat(path, &st) == 0) {
+			if (S_ISDIR(st.st_mode))
+				run_load_dir(r, path);
+			else if (is_yaml_name(name) && stat(path, &st) == 0 && S_ISREG(st.st_mode))
+				run_load_file(r, path, LOAD_SKIP_FOREIGN);
+		}
+		free(ents[i]);
+	}
+	free(ents);
+}
+
+/* Two rollouts may not make the same objects, nor route one host in one namespace (istioctl's
+ * IST0109: Istio would merge or drop one of the VirtualServices). */
+static void
+run_check_conflicts(struct run *r)
+{
+	for (size_t i = 0; i < r->n; i++) {
+		const struct rollout *b = r->rollouts[i];
+		for (size_t j = 0; j < i; j++) {
+			const struct rollout *a = r->rollouts[j];
+			if (strcmp(a->ns, b->ns) != 0)
+				continue;
+			if (!strcmp(a->name, b->name)) {
+				diag_loc(&r->diags, DIAG_ERROR, b->file, b->line, b->col,
+				         "rollout '%s/%s' is also defined in %s:%d:%d", b->ns,
+				         b->name, a->file, a->line, a->col);
+				break;
+			}
+			const char *host = NULL;
+			for (size_t h = 0; !host && h <= b->hosts.n; h++) {
+				const char *bh = h ? b->hosts.v[h - 1] : b->host;
+				for (size_t k = 0; !host && k <= a->hosts.n; k++)
+					if (!strcmp(bh, k ? a->hosts.v[k - 1] : a->host))
+						host = bh;
+			}
+			if (host) {
+				diag_loc(
+				    &r->diags, DIAG_ERROR, b->file, b->line, b->col,
+				    "rollout '%s/%s' routes host '%s', as rollout '%s' of %s:%d:%d "
+				    "does; one host in one namespace takes one VirtualService (IST0109)",
+				    b->ns, b->name, host, a->name, a->file, a->line, a->col);
+				break;
+			}
+		}
+	}
+}
+
+int
+run_load(struct run *r, char **args, int nargs, const char *templates, unsigned flags)
+{
+	if (schema_load(&r->schema, &r->arena, &r->diags) < 0)
+		return -1;
+	if ((flags & RUN_TEMPLATES) &&
+	    templates_load(&r->templates, templates, &r->arena, &r->diags) < 0)
+		return -1;
+	for (int i = 0; i < nargs; i++) {
+		struct stat st;
+		if (stat(args[i], &st) == 0 && S_ISDIR(st.st_mode)) {
+			size_t before = r->n, errors = (size_t)r->diags.errors;
+			r->any_dir = 1;
+			run_load_dir(r, args[i]);
+			if (r->n == before && (size_t)r->diags.errors == errors)
+				diag_loc(&r->diags, DIAG_WARNING, args[i], 0, 0,
+				         "no Rollout found in this directory");
+		} else {
+			run_load_file(r, args[i], 0);
+		}
+	}
+	run_check_conflicts(r);
+	return r->diags.errors ? -1 : 0;
+}

@@ -1,0 +1,42 @@
+/* run.h: what every command shares: the arenas, the diagnostics, the rollouts named on the
+ * command line (files, or directories searched for them), and the exit status. */
+#ifndef MESHROLL_RUN_H
+#define MESHROLL_RUN_H
+
+#include "arena.h"
+#include "diag.h"
+#include "model.h"
+#include "schema.h"
+#include "template.h"
+
+enum run_flags {
+	RUN_TEMPLATES = 1 << 0, /* load the templates too (render, check) */
+};
+
+struct run {
+	struct arena arena;   /* the models, the diagnostics, names */
+	struct arena scratch; /* one file's parse tree or rendered tree at a time */
+	struct diags diags;
+	struct schema schema;
+	struct templates templates;
+	struct rollout **rollouts; /* in the order found; heap */
+	size_t n, cap;
+	int any_dir; /* a directory was named: its rollouts are the whole set */
+};
+
+void run_init(struct run *r);
+/* Loads the templates (with RUN_TEMPLATES, from dir where given) and every rollout that args
+ * name: a file must be a Rollout; a directory means every *.yaml and *.yml below it (sorted,
+ * hidden entries skipped) whose kind is Rollout. Then checks across files: one rollout per
+ * namespace and name, one rollout per host and namespace. Returns 0, or -1 when any error
+ * was recorded. */
+int run_load(struct run *r, char **args, int nargs, const char *templates, unsigned flags);
+/* Prints the diagnostics, flushes stdout, frees the run, and returns the exit status: status,
+ * or EXIT_IO after an I/O error, or EXIT_INVALID after any other error. */
+int run_finish(struct run *r, int status);
+/* Prints "meshroll: MESSAGE" and the usage text to stderr; returns EXIT_USAGE. */
+int usage_error(const char *usage, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Prints text to stdout and returns the exit status of that (for --help). */
+int print_help(const char *text);
+
+#endif
