@@ -69,6 +69,9 @@ build/runstat: tools/runstat.c
 bench: $(B)/meshroll build/runstat
 	MESHROLL=$(B)/meshroll tools/bench.sh $(N)
 
+examples: $(B)/meshroll
+	$(B)/meshroll render -o examples/gitops/deploy examples/gitops/rollouts
+
 example: $(B)/meshroll
 	$(B)/meshroll render -o example/deploy example/rollout.yaml
 	@echo "rendered example/rollout.yaml into example/deploy:"
@@ -87,4 +90,4 @@ install: $(B)/meshroll
 clean:
 	rm -rf build
 
-.PHONY: all test check sanitize golden-update bench example format format-check install clean
+.PHONY: all test check sanitize golden-update bench example examples format format-check install clean

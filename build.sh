@@ -24,6 +24,9 @@ check | test | sanitize)
 	need python3 command -v python3
 	need python3-yaml python3 -c 'import yaml'
 	need python3-jsonschema python3 -c 'import jsonschema'
+	need pre-commit command -v pre-commit
+	need git command -v git
+	need patch command -v patch
 	;;
 esac
 

@@ -11,6 +11,7 @@
 
 #include "cmd.h"
 #include "load.h"
+#include "tree.h"
 
 void
 run_init(struct run *r)
@@ -114,14 +115,14 @@ run_load_dir(struct run *r, const char *dir)
 		const char *name = ents[i]->d_name;
 		char *path = arena_printf(&r->arena, "%s%s%s", dir,
 		                          dir[strlen(dir) - 1] == '/' ? "" : "/", name);
+		int type = name[0] == '.' ? DT_UNKNOWN : tree_entry_type(ents[i], path);
 		struct stat st;
 
-		if (name[0] != '.' && lstat(path, &st) == 0) {
-			if (S_ISDIR(st.st_mode))
-				run_load_dir(r, path);
-			else if (is_yaml_name(name) && stat(path, &st) == 0 && S_ISREG(st.st_mode))
-				run_load_file(r, path, LOAD_SKIP_FOREIGN);
-		}
+		if (type == DT_DIR)
+			run_load_dir(r, path);
+		else if (name[0] != '.' && is_yaml_name(name) &&
+		         (type == DT_REG || (stat(path, &st) == 0 && S_ISREG(st.st_mode))))
+			run_load_file(r, path, LOAD_SKIP_FOREIGN); /* a link to a file is read */
 		free(ents[i]);
 	}
 	free(ents);

@@ -81,6 +81,18 @@ dirent_cmp(const struct dirent **a, const struct dirent **b)
 	return strcmp((*a)->d_name, (*b)->d_name);
 }
 
+int
+tree_entry_type(const struct dirent *e, const char *path)
+{
+	struct stat st;
+
+	if (e->d_type != DT_UNKNOWN)
+		return e->d_type;
+	if (lstat(path, &st) != 0)
+		return DT_UNKNOWN;
+	return S_ISDIR(st.st_mode) ? DT_DIR : S_ISREG(st.st_mode) ? DT_REG : DT_UNKNOWN;
+}
+
 static int
 walk_dir(struct walk *w, const char *rel)
 {
@@ -103,20 +115,17 @@ walk_dir(struct walk *w, const char *rel)
 		const char *name = ents[i]->d_name;
 		char *path = malloc(strlen(dir) + strlen(name) + 2);
 		char *sub = malloc(strlen(rel) + strlen(name) + 2);
-		struct stat st;
 		if (!path || !sub)
 			abort();
 		sprintf(path, "%s/%s", dir, name);
 		sprintf(sub, "%s%s%s", rel, *rel ? "/" : "", name);
-		if (name[0] != '.' && ret == 0 && lstat(path, &st) == 0) {
-			if (S_ISDIR(st.st_mode))
-				ret = walk_dir(w, sub);
-			else if (S_ISREG(st.st_mode) &&
-			         !bsearch(&sub, w->expected, w->n, sizeof(*w->expected),
-			                  tree_path_cmp) &&
-			         tree_owned(path))
-				w->fn(w->ctx, sub);
-		}
+		int type = name[0] == '.' || ret ? DT_UNKNOWN : tree_entry_type(ents[i], path);
+		if (type == DT_DIR)
+			ret = walk_dir(w, sub);
+		else if (type == DT_REG &&
+		         !bsearch(&sub, w->expected, w->n, sizeof(*w->expected), tree_path_cmp) &&
+		         tree_owned(path))
+			w->fn(w->ctx, sub);
 		free(path);
 		free(sub);
 		free(ents[i]);

@@ -3,6 +3,7 @@
 #ifndef MESHROLL_TREE_H
 #define MESHROLL_TREE_H
 
+#include <dirent.h>
 #include <stddef.h>
 
 #include "diag.h"
@@ -18,6 +19,9 @@ int tree_owned(const char *path);
  * diagnostic. A root that does not exist holds nothing. */
 int tree_stale(const char *out, const char *root, char *const *expected, size_t n,
                void (*fn)(void *ctx, const char *rel), void *ctx, struct diags *d);
+/* DT_DIR, DT_REG or DT_UNKNOWN for another type: from the entry, else lstat (a link is not
+ * followed, so it is neither). */
+int tree_entry_type(const struct dirent *e, const char *path);
 /* strcmp for qsort and bsearch over arrays of char *. */
 int tree_path_cmp(const void *a, const void *b);
 

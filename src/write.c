@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,6 +43,7 @@ write_txn_init(struct write_txn *w, const char *dir)
 {
 	memset(w, 0, sizeof(*w));
 	w->dir = dir;
+	w->pid = getpid();
 }
 
 /* A relative path made of names: no empty, "." or ".." component, no leading "/". */
@@ -84,7 +86,83 @@ strs_free(char **v, size_t n)
 	free(v);
 }
 
-/* mkdir -p of the directory part of path, remembering what it made. */
+struct known_dir {
+	char *path; /* heap; NULL: an empty slot */
+	int made;   /* created by this run: nothing in it predates the run */
+};
+
+static uint32_t
+hash_path(const char *s)
+{
+	uint32_t h = 2166136261u;
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 16777619u;
+	return h;
+}
+
+static struct known_dir *
+known_slot(struct write_txn *w, const char *dir)
+{
+	size_t mask = w->capknown - 1, i = hash_path(dir) & mask;
+
+	while (w->known[i].path && strcmp(w->known[i].path, dir) != 0)
+		i = (i + 1) & mask;
+	return &w->known[i];
+}
+
+static void
+known_add(struct write_txn *w, const char *dir, int made)
+{
+	if (2 * (w->nknown + 1) > w->capknown) {
+		struct known_dir *old = w->known;
+		size_t oldcap = w->capknown;
+		w->capknown = oldcap ? oldcap * 2 : 64;
+		w->known = calloc(w->capknown, sizeof(*w->known));
+		if (!w->known)
+			abort();
+		for (size_t i = 0; i < oldcap; i++)
+			if (old[i].path)
+				*known_slot(w, old[i].path) = old[i];
+		free(old);
+	}
+	*known_slot(w, dir) = (struct known_dir){xstrdup(dir), made};
+	w->nknown++;
+	if (made)
+		strs_push(&w->made, &w->nmade, &w->capmade, dir);
+}
+
+/* Makes sure dir exists, creating it and its parents as needed, each looked at once per run.
+ * Returns 1 when this run created it, 0 when it was there, -1 with a diagnostic. */
+static int
+ensure_dir(struct write_txn *w, char *dir, struct diags *d)
+{
+	struct known_dir *k = w->capknown ? known_slot(w, dir) : NULL;
+	struct stat st;
+
+	if (k && k->path)
+		return k->made;
+	if (stat(dir, &st) == 0) {
+		if (!S_ISDIR(st.st_mode))
+			return diag_io(d, dir, ENOTDIR, "cannot create directory");
+		known_add(w, dir, 0);
+		return 0;
+	}
+	char *slash = strrchr(dir, '/');
+	if (errno == ENOENT && slash && slash != dir) {
+		*slash = '\0';
+		int r = ensure_dir(w, dir, d);
+		*slash = '/';
+		if (r < 0)
+			return -1;
+	}
+	if (mkdir(dir, 0777) < 0)
+		return diag_io(d, dir, errno, "cannot create directory");
+	known_add(w, dir, 1);
+	return 1;
+}
+
+/* mkdir -p of the directory part of path: 1 when the directory is new, 0, or -1. */
 static int
 make_parents(struct write_txn *w, char *path, struct diags *d)
 {
@@ -93,33 +171,9 @@ make_parents(struct write_txn *w, char *path, struct diags *d)
 	if (!slash)
 		return 0;
 	*slash = '\0';
-	if (w->last_dir && strcmp(w->last_dir, path) == 0) {
-		*slash = '/';
-		return 0;
-	}
-	for (char *p = path + 1;; p++) {
-		if (*p != '/' && *p != '\0')
-			continue;
-		char c = *p;
-		struct stat st;
-		*p = '\0';
-		if (mkdir(path, 0777) == 0)
-			strs_push(&w->made, &w->nmade, &w->capmade, path);
-		else if (errno != EEXIST || stat(path, &st) != 0 || !S_ISDIR(st.st_mode)) {
-			int err = errno == EEXIST ? ENOTDIR : errno;
-			diag_io(d, path, err, "cannot create directory");
-			*p = c;
-			*slash = '/';
-			return -1;
-		}
-		*p = c;
-		if (c == '\0')
-			break;
-	}
-	free(w->last_dir);
-	w->last_dir = xstrdup(path);
+	int r = ensure_dir(w, path, d);
 	*slash = '/';
-	return 0;
+	return r;
 }
 
 /* Whether path already holds exactly these bytes. */
@@ -174,7 +228,7 @@ write_temp(struct write_txn *w, const char *path, const struct rendered *f, stru
 	if (!tmp)
 		abort();
 	snprintf(tmp, n, "%.*s.%s.meshroll-%ld-%lu.tmp", (int)dirlen, path, path + dirlen,
-	         (long)getpid(), w->counter++);
+	         (long)w->pid, w->counter++);
 	int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
 	if (fd < 0) {
 		diag_io(d, path, errno, "cannot write");
@@ -210,7 +264,7 @@ write_txn_add(struct write_txn *w, const struct render_set *set, struct diags *d
 		int r = make_parents(w, path, d);
 		if (r == 0 && same_bytes(path, f->data, f->len))
 			w->unchanged++;
-		else if (r == 0 && (r = write_temp(w, path, f, d)) == 0) {
+		else if (r >= 0 && (r = write_temp(w, path, f, d)) == 0) {
 			w->written++;
 			w->bytes += f->len;
 		}
@@ -233,9 +287,15 @@ int
 write_txn_prune(struct write_txn *w, const char *const *roots, size_t nroots, struct diags *d)
 {
 	qsort(w->expected, w->nexpected, sizeof(*w->expected), tree_path_cmp);
-	for (size_t i = 0; i < nroots; i++)
-		if (tree_stale(w->dir, roots[i], w->expected, w->nexpected, stale_add, w, d) < 0)
+	for (size_t i = 0; i < nroots; i++) {
+		char *root = *roots[i] ? join(w->dir, roots[i]) : xstrdup(w->dir);
+		const struct known_dir *k = w->capknown ? known_slot(w, root) : NULL;
+		int fresh = k && k->path && k->made; /* made by this run: nothing stale in it */
+		free(root);
+		if (!fresh &&
+		    tree_stale(w->dir, roots[i], w->expected, w->nexpected, stale_add, w, d) < 0)
 			return -1;
+	}
 	return 0;
 }
 
@@ -261,19 +321,12 @@ remove_stale(struct write_txn *w, const char *rel, struct diags *d)
 	return 0;
 }
 
-/* One sync for all the temporaries, so their bytes are on disk before any rename. */
+/* Renames every temporary into place. The tree is not synced to disk: it is reproducible
+ * from the rollout files, and check finds a file a crash left short (promote, which edits a
+ * source file, does sync). */
 static int
-sync_and_rename(struct write_txn *w, struct diags *d)
+rename_all(struct write_txn *w, struct diags *d)
 {
-	int fd = open(w->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-
-	if (fd < 0 || syncfs(fd) < 0) {
-		int err = errno;
-		if (fd >= 0)
-			close(fd);
-		return diag_io(d, w->dir, err, "cannot sync");
-	}
-	close(fd);
 	for (size_t i = 0; i < w->n; i++) {
 		if (rename(w->v[i].tmp, w->v[i].path) < 0)
 			return diag_io(d, w->v[i].path, errno, "cannot rename into place");
@@ -286,7 +339,7 @@ sync_and_rename(struct write_txn *w, struct diags *d)
 int
 write_txn_commit(struct write_txn *w, struct diags *d)
 {
-	if (w->n && sync_and_rename(w, d) < 0)
+	if (rename_all(w, d) < 0)
 		return -1;
 	w->committed = 1;
 	for (size_t i = 0; i < w->nstale; i++)
@@ -310,7 +363,9 @@ write_txn_release(struct write_txn *w)
 	strs_free(w->expected, w->nexpected);
 	strs_free(w->stale, w->nstale);
 	free(w->v);
-	free(w->last_dir);
+	for (size_t i = 0; i < w->capknown; i++)
+		free(w->known[i].path);
+	free(w->known);
 	write_txn_init(w, w->dir);
 }
 

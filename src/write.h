@@ -1,10 +1,10 @@
 /* write.h: the write stage, the only code that writes to the filesystem.
  *
  * A run writes as one transaction: every new or changed file goes to a temporary name beside
- * its target first; only when all of them are written and synced are they renamed into
- * place. A file whose bytes are already on disk is not touched, so its mtime stays. Files
- * meshroll owns (tree.h) that no rollout produces any more are removed after the renames,
- * with the directories that leaves empty. When anything fails, the temporaries and the
+ * its target first; only when all of them are written are they renamed into place, so a
+ * reader never sees a partial file. A file whose bytes are already on disk is not touched, so its
+ * mtime stays. Files meshroll owns (tree.h) that no rollout produces any more are removed after the
+ * renames, with the directories that leaves empty. When anything fails, the temporaries and the
  * directories the run made are removed. */
 #ifndef MESHROLL_WRITE_H
 #define MESHROLL_WRITE_H
@@ -15,6 +15,7 @@
 #include "render.h"
 
 struct write_entry;
+struct known_dir;
 
 struct write_txn {
 	const char *dir;       /* the output directory; borrowed */
@@ -22,7 +23,9 @@ struct write_txn {
 	size_t n, cap;
 	char **made; /* directories this run created, parents first; heap */
 	size_t nmade, capmade;
-	char *last_dir;            /* the last directory known to exist; heap */
+	struct known_dir *known; /* directories known to exist: a hash set; heap */
+	size_t nknown, capknown;
+	long pid;                  /* for temporary names */
 	unsigned long counter;     /* for temporary names */
 	size_t written, unchanged; /* files */
 	size_t bytes;              /* bytes of the files written */
@@ -41,8 +44,8 @@ int write_txn_add(struct write_txn *w, const struct render_set *set, struct diag
  * output directory; "" for all of it) that no rollout produces, to remove them on commit.
  * Returns 0, or -1 with an I/O diagnostic. */
 int write_txn_prune(struct write_txn *w, const char *const *roots, size_t nroots, struct diags *d);
-/* Syncs the temporaries, renames them into place and removes the stale files. Returns 0, or
- * -1 with a diagnostic. */
+/* Renames the temporaries into place and removes the stale files. Returns 0, or -1 with a
+ * diagnostic. */
 int write_txn_commit(struct write_txn *w, struct diags *d);
 /* Removes what a failed transaction left (temporaries, directories it made) and frees it. */
 void write_txn_release(struct write_txn *w);

@@ -44,6 +44,19 @@ done
 sed -i 's/activeStage: 75/activeStage: 50/' "$work"/in/*.yaml
 
 cd "$work"
+if command -v python3 >/dev/null; then # what this machine's file system allows, for scale
+	set -- $("$runstat" python3 -c "
+import os
+for i in range($n):
+    d = 'base/ns/svc-%d/stages' % i
+    os.makedirs(d + '/x')
+    for j in range(10):
+        with open('%s/f%d' % (d, j), 'w') as f:
+            f.write('x' * 465)")
+	printf 'baseline: python3 makes %d directories and %d files of 465 bytes in %.1f ms\n' \
+		$((n * 4)) $((n * 10)) "$(echo "$1" | awk '{print $1/1000}')"
+	rm -rf base
+fi
 report() { # report LABEL WALL_US RSS_KB STATUS
 	[ "$4" = 0 ] || { echo "bench: meshroll exited $4 ($1)" >&2; exit 1; }
 	printf '%-34s %9.1f ms  peak RSS %6.1f MiB  exit %s\n' "$1" "$(echo "$2" | awk '{print $1/1000}')" \
@@ -56,6 +69,10 @@ bytes=$(find out -type f -exec cat {} + | wc -c)
 echo "  files written: $files, bytes: $bytes"
 set -- $("$runstat" "$bin" render -o out in/*.yaml)
 report "render $n rollouts, unchanged tree" "$1" "$2" "$3"
+set -- $("$runstat" "$bin" render -o out in)
+report "render $n rollouts as a directory" "$1" "$2" "$3"
+set -- $("$runstat" "$bin" check -o out in)
+report "check $n rollouts, up to date" "$1" "$2" "$3"
 
 times=""
 k=0
@@ -69,3 +86,14 @@ median=$(printf '%s\n' $times | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1
 echo "render 1 rollout (5 stages, 10 files), fresh tree: median of 51 runs ${median} ms (whole process)"
 set -- $("$runstat" "$bin" render -o - in/svc-0.yaml)
 report "render 1 rollout to stdout" "$1" "$2" "$3"
+"$bin" render -o one in/svc-0.yaml
+times=""
+k=0
+while [ $k -lt 51 ]; do
+	set -- $("$runstat" "$bin" check -o one in/svc-0.yaml)
+	[ "$3" = 0 ] || { echo "bench: check exited $3" >&2; exit 1; }
+	times="$times $1"
+	k=$((k + 1))
+done
+median=$(printf '%s\n' $times | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]/1000}')
+echo "check 1 rollout, up to date: median of 51 runs ${median} ms (whole process)"

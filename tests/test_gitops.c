@@ -1,0 +1,228 @@
+/* test_gitops.c: check, promote and pruning, as a GitOps repository sees them. */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "helpers.h"
+
+static char dir[64];
+
+static void
+setup(void)
+{
+	snprintf(dir, sizeof(dir), "/tmp/meshroll-gitops-XXXXXX");
+	cr_assert(mkdtemp(dir));
+}
+
+static void
+teardown(void)
+{
+	run_cmd(NULL, "rm -rf %s", dir);
+}
+
+TestSuite(gitops, .init = setup, .fini = teardown);
+
+static void
+skip(const char *why)
+{
+	fprintf(stderr, "SKIP: %s\n", why);
+	cr_skip_test("%s", why);
+}
+
+static char *
+tree_digest(void)
+{
+	char *out = NULL;
+
+	run_cmd(&out,
+	        "cd %s && find . -path ./r.yaml -prune -o -printf '%%p %%T@ %%s\\n' | sort && "
+	        "find . -type f -exec md5sum {} + | sort",
+	        dir);
+	return out;
+}
+
+/* check writes nothing: not on a fresh, stale, missing or extra tree. */
+Test(gitops, check_writes_nothing)
+{
+	static const char *const breakage[] = {
+	    "true",
+	    "sed -i 's/activeStage: 10/activeStage: 50/' r.yaml",
+	    "rm out/default/example-service/base/virtualservice.yaml",
+	    "sed -i 's/stages: \\[0, 10, 25, 50, 100\\]/stages: [0, 10, 100]/' r.yaml",
+	    "rm -r out",
+	};
+	for (size_t i = 0; i < sizeof(breakage) / sizeof(breakage[0]); i++) {
+		run_cmd(
+		    NULL,
+		    "cd %s && rm -rf out && cp $OLDPWD/testdata/ok-example/rollout.yaml r.yaml && "
+		    "'%s' render -o out r.yaml && %s",
+		    dir, meshroll_bin(), breakage[i]);
+		char *before = tree_digest();
+		int status = run_cmd(NULL, "cd %s && '%s' check -o out r.yaml >/dev/null 2>&1", dir,
+		                     meshroll_bin());
+		char *after = tree_digest();
+		cr_expect_eq(status, i == 0 ? 0 : 1, "case %zu: check exited %d", i, status);
+		cr_expect_str_eq(after, before, "case %zu: check changed the tree", i);
+		free(before);
+		free(after);
+	}
+}
+
+/* The diff check prints is a real one: patch applies it and the tree is then up to date. */
+Test(gitops, check_diff_applies_with_patch)
+{
+	char *out = NULL;
+
+	if (!have_cmd("patch"))
+		skip("patch is not installed; the diff test did not run");
+	cr_assert_eq(
+	    run_cmd(
+	        NULL,
+	        "cd %s && cp $OLDPWD/testdata/ok-full/rollout.yaml r.yaml && "
+	        "'%s' render -o out r.yaml && echo '# mine' > out/bookinfo/reviews/NOTES.md && "
+	        "sed -i 's/stages: \\[0, 10, 25, 50, 100\\]/stages: [0, 5, 25, 100]/; "
+	        "s/activeStage: 25/activeStage: 5/; s/maxConnections: 100/maxConnections: 7/' r.yaml",
+	        dir, meshroll_bin()),
+	    0);
+	cr_assert_eq(run_cmd(NULL, "cd %s && '%s' check -o out r.yaml > fix.diff 2>/dev/null", dir,
+	                     meshroll_bin()),
+	             1);
+	int status = run_cmd(&out, "cd %s/out && patch -s -p1 < ../fix.diff 2>&1", dir);
+	cr_expect_eq(status, 0, "patch failed:\n%s", out);
+	cr_expect_eq(run_cmd(NULL, "cd %s && '%s' check -o out r.yaml", dir, meshroll_bin()), 0,
+	             "still out of date after patching");
+	cr_expect_eq(run_cmd(NULL, "test -f %s/out/bookinfo/reviews/NOTES.md", dir), 0);
+	free(out);
+}
+
+/* promote changes the value's bytes and no other byte of a file full of comments. */
+Test(gitops, promote_keeps_every_other_byte)
+{
+	static const char before[] = "# header comment\n"
+	                             "apiVersion: meshroll.dev/v1alpha1   # api\n"
+	                             "kind: Rollout\n\n"
+	                             "metadata:\n"
+	                             "  name:    reviews   # odd spacing\n"
+	                             "  labels: {team: \"store\", 'tier': backend}\n"
+	                             "spec:\n"
+	                             "  # before stages\n"
+	                             "  stages:\n"
+	                             "  - 0      # zero\n"
+	                             "  - {weight: 10, name: ten}\n"
+	                             "  - 100\n"
+	                             "  activeStage: ten   # <- here\n"
+	                             "  stable: v1\n"
+	                             "  canary: \"v2\"\n"
+	                             "  retries: {attempts: 3,   perTryTimeout: 2s}\n"
+	                             "\n"
+	                             "# trailing\n";
+	char path[128], *after;
+	size_t len;
+
+	snprintf(path, sizeof(path), "%s/r.yaml", dir);
+	FILE *f = fopen(path, "w");
+	fputs(before, f);
+	fclose(f);
+	cr_assert_eq(run_cmd(NULL, "'%s' promote %s", meshroll_bin(), path), 0);
+	after = slurp(path, &len);
+	const char *at = strstr(before, "ten   # <- here");
+	size_t head = (size_t)(at - before);
+	cr_assert_eq(len, strlen(before) + 2, "%s", after); /* "ten" -> "\"100\"" */
+	cr_expect(memcmp(after, before, head) == 0, "bytes before the value changed:\n%s", after);
+	cr_expect(memcmp(after + head, "\"100\"", 5) == 0, "%s", after);
+	cr_expect_str_eq(after + head + 5, before + head + 3);
+	free(after);
+}
+
+Test(gitops, promote_keeps_the_file_mode_and_is_atomic)
+{
+	char *out = NULL;
+
+	cr_assert_eq(run_cmd(NULL,
+	                     "cd %s && cp $OLDPWD/testdata/ok-example/rollout.yaml r.yaml && "
+	                     "chmod 640 r.yaml && ln -s r.yaml link.yaml",
+	                     dir),
+	             0);
+	cr_assert_eq(run_cmd(NULL, "cd %s && '%s' promote r.yaml >/dev/null", dir, meshroll_bin()),
+	             0);
+	run_cmd(&out, "cd %s && stat -c %%a r.yaml && ls -A | sort | tr '\\n' ' '", dir);
+	cr_expect_str_eq(out, "640\nlink.yaml r.yaml ", "mode kept, no temporary left");
+	free(out);
+}
+
+Test(gitops, promote_walks_every_stage_and_rollback_returns)
+{
+	static const char *const expect[] = {
+	    "example-service: stage 010 -> 025 (canary 10% -> 25%)\n",
+	    "example-service: stage 025 -> 050 (canary 25% -> 50%)\n",
+	    "example-service: stage 050 -> 100 (canary 50% -> 100%)\n",
+	};
+	char *out = NULL;
+
+	run_cmd(NULL, "cp testdata/ok-example/rollout.yaml %s/r.yaml", dir);
+	for (size_t i = 0; i < 3; i++) {
+		cr_assert_eq(run_cmd(&out, "'%s' promote %s/r.yaml", meshroll_bin(), dir), 0);
+		cr_expect_str_eq(out, expect[i]);
+		free(out);
+	}
+	cr_expect_eq(run_cmd(NULL, "'%s' promote %s/r.yaml 2>/dev/null", meshroll_bin(), dir), 1);
+	cr_assert_eq(run_cmd(&out, "'%s' rollback %s/r.yaml", meshroll_bin(), dir), 0);
+	cr_expect_str_eq(out, "example-service: stage 100 -> 000 (canary 100% -> 0%)\n");
+	free(out);
+	cr_expect_eq(run_cmd(NULL, "grep -q '^  activeStage: 0$' %s/r.yaml", dir), 0);
+}
+
+/* What init prints is accepted by lint, for any valid name and namespace. */
+Test(gitops, init_output_lints)
+{
+	static const char *const names[] = {"a", "reviews", "x-1",
+	                                    "a23456789012345678901234567890"};
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		cr_expect_eq(run_cmd(NULL, "'%s' init %s -n team-%zu | '%s' lint -", meshroll_bin(),
+		                     names[i], i, meshroll_bin()),
+		             0, "%s", names[i]);
+}
+
+/* Another repository uses meshroll-check through pre-commit's `repo:`. */
+Test(gitops, pre_commit_hook_end_to_end, .timeout = 300)
+{
+	char *out = NULL;
+	int status = run_cmd(&out, "MESHROLL='%s' tests/precommit.sh 2>&1", meshroll_bin());
+
+	if (status == 77)
+		skip("pre-commit or git is not installed; the hook test did not run");
+	cr_expect_eq(status, 0, "%s", out);
+	free(out);
+}
+
+/* The example repository's walkthrough runs as written, and its tree is up to date. */
+Test(gitops, example_walkthrough)
+{
+	char *out = NULL, *readme = slurp("examples/gitops/README.md", NULL);
+	char *script = slurp("examples/gitops/walkthrough.sh", NULL);
+	size_t commands = 0;
+
+	cr_assert(readme && script);
+	for (char *line = strtok(readme, "\n"); line; line = strtok(NULL, "\n")) {
+		char *cmd = strstr(line, "$ meshroll");
+		if (!cmd)
+			continue;
+		commands++;
+		cr_expect(strstr(script, cmd + 2) != NULL, "README's '%s' is not in walkthrough.sh",
+		          cmd + 2);
+	}
+	cr_expect_geq(commands, 6);
+	int status = run_cmd(
+	    &out, "d=$(dirname '%s') && PATH=\"$d:$PATH\" examples/gitops/walkthrough.sh 2>&1",
+	    meshroll_bin());
+	cr_expect_eq(status, 0, "%s", out);
+	cr_expect_eq(run_cmd(NULL, "'%s' check -o examples/gitops/deploy examples/gitops/rollouts",
+	                     meshroll_bin()),
+	             0, "examples/gitops/deploy is stale: run make examples");
+	free(out);
+	free(readme);
+	free(script);
+}
