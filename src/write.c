@@ -149,7 +149,7 @@ ensure_dir(struct write_txn *w, char *dir, struct diags *d)
 		return 0;
 	}
 	char *slash = strrchr(dir, '/');
-	if (errno == ENOENT && slash && slash != dir) {
+	if ((errno == ENOENT || errno == ENOTDIR) && slash && slash != dir) {
 		*slash = '\0';
 		int r = ensure_dir(w, dir, d);
 		*slash = '/';
