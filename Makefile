@@ -19,7 +19,7 @@ TESTS = $(sort $(wildcard tests/*.c))
 EMBED = $(sort $(wildcard templates/*.yaml)) schemas/rollout.schema.json
 
 # B is the build directory: build/ normally, build/sanitize/ for the sanitizer build.
-B ?= build
+B = build
 OBJ      = $(LIB:src/%.c=$(B)/%.o) $(B)/embedded.o
 TEST_OBJ = $(TESTS:tests/%.c=$(B)/tests/%.o)
 

@@ -286,7 +286,8 @@ stale_add(void *ctx, const char *rel)
 int
 write_txn_prune(struct write_txn *w, const char *const *roots, size_t nroots, struct diags *d)
 {
-	qsort(w->expected, w->nexpected, sizeof(*w->expected), tree_path_cmp);
+	if (w->nexpected)
+		qsort(w->expected, w->nexpected, sizeof(*w->expected), tree_path_cmp);
 	for (size_t i = 0; i < nroots; i++) {
 		char *root = *roots[i] ? join(w->dir, roots[i]) : xstrdup(w->dir);
 		const struct known_dir *k = w->capknown ? known_slot(w, root) : NULL;
