@@ -62,3 +62,13 @@ Test(golden, every_case_has_expectations)
 	free(cases);
 	cr_expect_geq(n, 42, "only %zu golden cases", n);
 }
+
+/* git keeps no empty directory: a golden tree with one would differ in a fresh clone. */
+Test(golden, no_empty_directories)
+{
+	char *out = NULL;
+
+	run_cmd(&out, "find golden testdata -type d -empty");
+	cr_expect_str_eq(out, "", "empty directories, which a clone would lack:\n%s", out);
+	free(out);
+}
