@@ -82,10 +82,10 @@ struct opts {
 	const char *out, *stage, *templates;
 };
 
-/* The options render and check share; returns the index of the first file, or -1 after a
- * usage error, or -2 after --help. */
+/* The options render and check share. Returns the index of the first file, or -1 with the
+ * exit status in *status (after --help or a usage error). */
 static int
-parse_opts(int argc, char **argv, struct opts *o, const char *usage, int with_stage)
+parse_opts(int argc, char **argv, struct opts *o, const char *usage, int with_stage, int *status)
 {
 	static const struct option longopts[] = {
 	    {"output", required_argument, NULL, 'o'},
@@ -104,13 +104,16 @@ parse_opts(int argc, char **argv, struct opts *o, const char *usage, int with_st
 		else if (c == 't')
 			o->templates = optarg;
 		else if (c == 'h')
-			return print_help(usage) == EXIT_OK ? -2 : -3;
+			return *status = print_help(usage), -1;
 		else
-			return usage_error(usage, "%s: bad option '%s'", argv[0], argv[optind - 1]),
+			return *status = usage_error(usage, "%s: bad option '%s'", argv[0],
+			                             argv[optind - 1]),
 			       -1;
 	}
 	if (optind >= argc)
-		return usage_error(usage, "%s: no rollout file or directory named", argv[0]), -1;
+		return *status =
+		           usage_error(usage, "%s: no rollout file or directory named", argv[0]),
+		       -1;
 	return optind;
 }
 
@@ -129,17 +132,17 @@ cmd_render(int argc, char **argv)
 {
 	struct opts o = {.out = "deploy"};
 	struct run r;
-	int first = parse_opts(argc, argv, &o, render_usage, 1);
+	int status, first = parse_opts(argc, argv, &o, render_usage, 1, &status);
 
 	if (first < 0)
-		return first == -2 ? EXIT_OK : first == -3 ? EXIT_IO : EXIT_USAGE;
+		return status;
 	if (o.stage && strcmp(o.out, "-") != 0)
 		return usage_error(render_usage, "render: --stage goes with -o -");
 	run_init(&r);
 	if (run_load(&r, argv + first, argc - first, o.templates, RUN_TEMPLATES) < 0)
 		return run_finish(&r, EXIT_INVALID);
 	diags_print(&r.diags, stderr); /* warnings, before the output */
-	int status = strcmp(o.out, "-") == 0 ? render_stream(&r, o.stage) : render_dir(&r, o.out);
+	status = strcmp(o.out, "-") == 0 ? render_stream(&r, o.stage) : render_dir(&r, o.out);
 	return run_finish(&r, status);
 }
 
@@ -256,10 +259,10 @@ cmd_check(int argc, char **argv)
 {
 	struct opts o = {.out = "deploy"};
 	struct run r;
-	int first = parse_opts(argc, argv, &o, check_usage, 0);
+	int status, first = parse_opts(argc, argv, &o, check_usage, 0, &status);
 
 	if (first < 0)
-		return first == -2 ? EXIT_OK : first == -3 ? EXIT_IO : EXIT_USAGE;
+		return status;
 	if (!strcmp(o.out, "-"))
 		return usage_error(check_usage, "check: -o - has no tree to compare");
 	run_init(&r);

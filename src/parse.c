@@ -1,6 +1,8 @@
 /* parse.c: libyaml events to nodes; duplicate keys, depth and alias budget. */
 #include "parse.h"
 
+#include "hash.h"
+
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -59,16 +61,6 @@ parser_next(struct parser *p, yaml_event_t *ev)
 	if (!yaml_parser_parse(&p->yp, ev))
 		return parser_syntax_error(p);
 	return 0;
-}
-
-static uint32_t
-hash_str(const char *s)
-{
-	uint32_t h = 2166136261u;
-
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 16777619u;
-	return h;
 }
 
 static struct anchor *

@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "hash.h"
 #include "tree.h"
 
 struct write_entry {
@@ -91,20 +92,10 @@ struct known_dir {
 	int made;   /* created by this run: nothing in it predates the run */
 };
 
-static uint32_t
-hash_path(const char *s)
-{
-	uint32_t h = 2166136261u;
-
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 16777619u;
-	return h;
-}
-
 static struct known_dir *
 known_slot(struct write_txn *w, const char *dir)
 {
-	size_t mask = w->capknown - 1, i = hash_path(dir) & mask;
+	size_t mask = w->capknown - 1, i = hash_str(dir) & mask;
 
 	while (w->known[i].path && strcmp(w->known[i].path, dir) != 0)
 		i = (i + 1) & mask;
