@@ -83,6 +83,18 @@ format:
 format-check:
 	clang-format --dry-run --Werror src/*.c src/*.h tests/*.c tests/*.h tools/*.c
 
+# kustomize's legacy exec generator plugin for kind Rollout (kubectl kustomize
+# --enable-alpha-plugins); MESHROLL is the binary it calls.
+XDG_CONFIG_HOME ?= $(HOME)/.config
+MESHROLL ?= $(CURDIR)/$(B)/meshroll
+PLUGIN_DIR = $(XDG_CONFIG_HOME)/kustomize/plugin/meshroll.dev/v1alpha1/rollout
+
+install-kustomize-plugin:
+	install -d '$(PLUGIN_DIR)'
+	printf '#!/bin/sh\n# kustomize exec generator plugin for meshroll.dev/v1alpha1 Rollout\n# (make install-kustomize-plugin). kustomize passes the generator file as $$1.\nexec %s render -o - "$$1"\n' "'$(MESHROLL)'" > '$(PLUGIN_DIR)/Rollout'
+	chmod 755 '$(PLUGIN_DIR)/Rollout'
+	@echo "installed $(PLUGIN_DIR)/Rollout, calling $(MESHROLL)"
+
 install: $(B)/meshroll
 	install -d $(DESTDIR)$(PREFIX)/bin
 	install -m 755 $(B)/meshroll $(DESTDIR)$(PREFIX)/bin/meshroll
@@ -90,4 +102,4 @@ install: $(B)/meshroll
 clean:
 	rm -rf build
 
-.PHONY: all test check sanitize golden-update bench example examples format format-check install clean
+.PHONY: all test check sanitize golden-update bench example examples install-kustomize-plugin format format-check install clean

@@ -20,5 +20,6 @@ int cmd_promote(int argc, char **argv);
 int cmd_rollback(int argc, char **argv);
 int cmd_init(int argc, char **argv);
 int cmd_schema(int argc, char **argv);
+int cmd_fn(int argc, char **argv);
 
 #endif

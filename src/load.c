@@ -36,7 +36,7 @@ load_is_rollout(const struct source *src, const struct node *doc)
 
 /* The checks of a parsed document: its kind, the schema, then the semantic rules (both run,
  * so one pass reports every error). */
-static int
+int
 load_check(const struct node *doc, struct schema *schema, struct diags *d)
 {
 	if (load_check_kind(doc, d) < 0)

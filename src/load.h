@@ -23,6 +23,8 @@ struct rollout *load_rollout(const char *path, unsigned flags, struct schema *sc
  * line, in scratch, with its source in *src. Returns NULL with every error recorded. */
 struct node *load_tree(const char *path, struct schema *schema, struct arena *scratch,
                        struct diags *d, struct source *src);
+/* The checks of a parsed rollout document: its kind, the schema, the semantic rules. */
+int load_check(const struct node *doc, struct schema *schema, struct diags *d);
 /* Checks bytes already in memory as a rollout file (promote checks its own edit so). */
 struct node *load_bytes(struct source *src, struct schema *schema, struct arena *scratch,
                         struct diags *d);

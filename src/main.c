@@ -17,6 +17,7 @@ static const struct {
     {"rollback", cmd_rollback, "move a rollout's activeStage back to the first stage"},
     {"init", cmd_init, "print a commented starter rollout file"},
     {"schema", cmd_schema, "print the JSON Schema of the rollout file"},
+    {"fn", cmd_fn, "run as a KRM function (kpt, kustomize): a ResourceList in and out"},
 };
 
 static void

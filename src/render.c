@@ -171,17 +171,36 @@ render_tree(const struct rollout *r, const struct templates *t, struct arena *a,
 	qsort(set->v + first, set->n - first, sizeof(*set->v), rendered_cmp);
 }
 
+struct node *
+render_stage_nodes(const struct rollout *r, size_t stage, const struct templates *t,
+                   struct arena *a)
+{
+	size_t n = sizeof(objects) / sizeof(objects[0]);
+	struct node *seq = node_new_seq(a, n);
+	struct tvals vals;
+
+	vals_fill(&vals, r, stage, a);
+	for (size_t i = 0; i < n; i++)
+		node_seq_add(seq, template_expand(t, objects[i], &vals, a));
+	return seq;
+}
+
+const char *
+render_object_file(size_t i)
+{
+	return object_files[i];
+}
+
 void
 render_stage_objects(const struct rollout *r, size_t stage, const struct templates *t,
                      struct arena *a, struct buf *out, int *first)
 {
-	struct tvals vals;
+	struct node *seq = render_stage_nodes(r, stage, t, a);
 
-	vals_fill(&vals, r, stage, a);
-	for (size_t i = 0; i < sizeof(objects) / sizeof(objects[0]); i++) {
+	for (size_t i = 0; i < seq->n; i++) {
 		if (!*first)
 			buf_adds(out, "---\n");
 		*first = 0;
-		emit_document(out, template_expand(t, objects[i], &vals, a));
+		emit_document(out, seq->kids[i]);
 	}
 }

@@ -7,6 +7,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "buf.h"
+
 /* The length of the line break at p, 0 when there is none; the breaks libyaml counts. */
 static size_t
 break_len(const unsigned char *p, const unsigned char *end)
@@ -120,16 +122,16 @@ utf8_len(const unsigned char *p, const unsigned char *end)
 	return 0;
 }
 
-int
-source_check(const struct source *src, struct diags *d)
+static int
+source_check_max(const struct source *src, size_t max, struct diags *d)
 {
 	const unsigned char *base = (const unsigned char *)src->data;
 	const unsigned char *end = base + src->len;
 	int line, col;
 
-	if (src->len > SOURCE_MAX_BYTES)
+	if (src->len > max)
 		return diag_at(d, DIAG_ERROR, src, 0, 0, 0,
-		               "file is larger than the limit of 1 MiB");
+		               "file is larger than the limit of %zu MiB", max >> 20);
 	for (const unsigned char *p = base; p < end;) {
 		if (*p == '\0') {
 			source_locate(src, (size_t)(p - base), &line, &col);
@@ -149,6 +151,12 @@ source_check(const struct source *src, struct diags *d)
 }
 
 int
+source_check(const struct source *src, struct diags *d)
+{
+	return source_check_max(src, SOURCE_MAX_BYTES, d);
+}
+
+int
 source_from_bytes(struct source *src, const char *path, const char *data, size_t len,
                   struct arena *a, struct diags *d)
 {
@@ -161,45 +169,56 @@ source_from_bytes(struct source *src, const char *path, const char *data, size_t
 int
 source_read(struct source *src, const char *path, struct arena *a, struct diags *d)
 {
+	return source_read_max(src, path, SOURCE_MAX_BYTES, a, d);
+}
+
+/* Reads at most max + 1 bytes (enough to know the file is too big) into a growing buffer. */
+static int
+read_all(int fd, size_t max, struct buf *b)
+{
+	char chunk[65536];
+
+	while (b->len <= max) {
+		size_t want = max + 1 - b->len < sizeof(chunk) ? max + 1 - b->len : sizeof(chunk);
+		ssize_t n = read(fd, chunk, want);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -1;
+		if (n == 0)
+			break;
+		buf_add(b, chunk, (size_t)n);
+	}
+	return 0;
+}
+
+int
+source_read_max(struct source *src, const char *path, size_t max, struct arena *a, struct diags *d)
+{
 	int fd = strcmp(path, "-") == 0 ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC);
 	struct stat st;
+	struct buf b;
 
 	src->path = arena_strdup(a, strcmp(path, "-") == 0 ? "<stdin>" : path);
 	src->data = "";
 	src->len = 0;
 	if (fd < 0)
 		return diag_io(d, path, errno, "cannot open");
-	if (fstat(fd, &st) != 0)
-		memset(&st, 0, sizeof(st));
-	if (S_ISDIR(st.st_mode)) {
+	if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
 		if (fd != STDIN_FILENO)
 			close(fd);
 		return diag_io(d, path, EISDIR, "cannot read");
 	}
-	/* read at most one byte past the cap: enough to know it is too big */
-	size_t want = SOURCE_MAX_BYTES + 1;
-	if (S_ISREG(st.st_mode) && (size_t)st.st_size < want)
-		want = (size_t)st.st_size + 1;
-	char *data = arena_alloc(a, want + 1);
-	size_t len = 0;
-	while (len < want) {
-		ssize_t n = read(fd, data + len, want - len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			int err = errno;
-			if (fd != STDIN_FILENO)
-				close(fd);
-			return diag_io(d, path, err, "cannot read");
-		}
-		if (n == 0)
-			break;
-		len += (size_t)n;
-	}
+	buf_init(&b);
+	int r = read_all(fd, max, &b), err = errno;
 	if (fd != STDIN_FILENO)
 		close(fd);
-	data[len] = '\0';
-	src->data = data;
-	src->len = len;
-	return source_check(src, d);
+	if (r < 0) {
+		buf_release(&b);
+		return diag_io(d, path, err, "cannot read");
+	}
+	src->data = b.len ? arena_strndup(a, b.data, b.len) : "";
+	src->len = b.len;
+	buf_release(&b);
+	return source_check_max(src, max, d);
 }

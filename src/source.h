@@ -18,6 +18,9 @@ struct source {
 /* Reads path (or standard input for "-") into the arena and checks it with source_check().
  * Returns 0, or -1 with a diagnostic: an I/O one when it cannot be read. */
 int source_read(struct source *src, const char *path, struct arena *a, struct diags *d);
+/* The same with another size cap (a KRM ResourceList may hold a whole package). */
+int source_read_max(struct source *src, const char *path, size_t max, struct arena *a,
+                    struct diags *d);
 /* Makes a source of bytes already in memory (copied into the arena) and checks it. */
 int source_from_bytes(struct source *src, const char *path, const char *data, size_t len,
                       struct arena *a, struct diags *d);

@@ -1,0 +1,362 @@
+/* test_krm.c: meshroll fn (the ResourceList protocol), and meshroll inside kpt and kustomize. */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "helpers.h"
+
+static char dir[64];
+
+static void
+setup(void)
+{
+	snprintf(dir, sizeof(dir), "/tmp/meshroll-krm-XXXXXX");
+	cr_assert(mkdtemp(dir));
+}
+
+static void
+teardown(void)
+{
+	run_cmd(NULL, "rm -rf %s", dir);
+}
+
+TestSuite(krm, .init = setup, .fini = teardown);
+
+static void
+skip(const char *why)
+{
+	fprintf(stderr, "SKIP: %s\n", why);
+	cr_skip_test("%s", why);
+}
+
+static void
+put(const char *name, const char *text)
+{
+	char path[256];
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	FILE *f = fopen(path, "w");
+	cr_assert(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+/* The example rollout as a functionConfig, indented under the key. */
+static char *
+config_block(void)
+{
+	char *out = NULL;
+
+	run_cmd(&out, "sed 's/^/  /' testdata/ok-example/rollout.yaml");
+	return out;
+}
+
+static const char items_with_comments[] =
+    "items:\n"
+    "- # the first item, with comments\n"
+    "  apiVersion: v1\n"
+    "  kind: ConfigMap   # a ConfigMap\n"
+    "  metadata:\n"
+    "    name: settings\n"
+    "  data:\n"
+    "    flag: \"on\"     # stays quoted\n"
+    "    text: |\n"
+    "      two\n"
+    "        lines\n"
+    "# between the items\n"
+    "- {apiVersion: v1, kind: Service, metadata: {name: web}}\n";
+
+static int
+fn(const char *input, char **out, char **err)
+{
+	char cmd[512];
+
+	put("in.yaml", input);
+	snprintf(cmd, sizeof(cmd), "'%s' fn < %s/in.yaml 2>%s/err", meshroll_bin(), dir, dir);
+	int status = run_cmd(out, "%s", cmd);
+	if (err) {
+		char path[128];
+		snprintf(path, sizeof(path), "%s/err", dir);
+		*err = slurp(path, NULL);
+	}
+	return status;
+}
+
+static char *
+resource_list(const char *api, const char *items, const char *config)
+{
+	char *s = malloc(strlen(items) + strlen(config) + 128);
+
+	sprintf(s, "apiVersion: %s\nkind: ResourceList\n%sfunctionConfig:\n%s", api, items, config);
+	return s;
+}
+
+Test(krm, items_pass_through_byte_for_byte)
+{
+	char *config = config_block(),
+	     *in = resource_list("config.kubernetes.io/v1", items_with_comments, config);
+	char *out = NULL;
+
+	cr_assert_eq(fn(in, &out, NULL), 0);
+	/* the block item, comments and all, as it came */
+	const char *first = strstr(items_with_comments, "- # the first");
+	size_t len = (size_t)(strstr(items_with_comments, "- {apiVersion") - first);
+	cr_expect(strstr(out, "items:\n") && !strncmp(strstr(out, "items:\n") + 7, first, len),
+	          "the first item changed:\n%s", out);
+	cr_expect(strstr(out, "- apiVersion: v1\n  kind: Service\n  metadata:\n    name: web\n"),
+	          "%s", out);
+	cr_expect(strstr(out, "kind: VirtualService") && strstr(out, "weight: 90"), "%s", out);
+	cr_expect(
+	    strstr(
+	        out,
+	        "internal.config.kubernetes.io/path: meshroll/default/example-service/virtualservice.yaml"),
+	    "%s", out);
+	cr_expect(!strncmp(out, "apiVersion: config.kubernetes.io/v1\nkind: ResourceList\n", 55),
+	          "%s", out);
+	char *a = canon_libfyaml(out, strlen(out));
+	cr_expect(a != NULL, "the output does not parse:\n%s", out);
+	free(a);
+	free(out);
+	free(in);
+	free(config);
+}
+
+/* Running the function on its own output changes nothing: its objects replace themselves. */
+Test(krm, running_twice_changes_nothing)
+{
+	char *config = config_block(),
+	     *in = resource_list("config.kubernetes.io/v1beta1", items_with_comments, config);
+	char *once = NULL, *twice = NULL, *again = NULL;
+
+	cr_assert_eq(fn(in, &once, NULL), 0);
+	cr_expect(!strncmp(once, "apiVersion: config.kubernetes.io/v1beta1\n", 41),
+	          "the input's version: %s", once);
+	/* feed it back with the functionConfig */
+	char *second = malloc(strlen(once) + strlen(config) + 32);
+	sprintf(second, "%sfunctionConfig:\n%s", once, config);
+	cr_assert_eq(fn(second, &twice, NULL), 0);
+	cr_expect_str_eq(twice, once);
+	sprintf(second, "%sfunctionConfig:\n%s", twice, config);
+	cr_assert_eq(fn(second, &again, NULL), 0);
+	cr_expect_str_eq(again, once);
+	size_t count = 0;
+	for (const char *p = once; (p = strstr(p, "kind: VirtualService")); p++)
+		count++;
+	cr_expect_eq(count, 1);
+	free(once);
+	free(twice);
+	free(again);
+	free(second);
+	free(in);
+	free(config);
+}
+
+Test(krm, empty_and_absent_items)
+{
+	char *config = config_block(), *out = NULL;
+	char *a = resource_list("config.kubernetes.io/v1", "items: []\n", config);
+	char *b = resource_list("config.kubernetes.io/v1", "", config);
+
+	cr_assert_eq(fn(a, &out, NULL), 0);
+	cr_expect(strstr(out, "items:\n- apiVersion: networking.istio.io/v1\n"), "%s", out);
+	free(out);
+	cr_assert_eq(fn(b, &out, NULL), 0);
+	cr_expect(strstr(out, "kind: PeerAuthentication"), "%s", out);
+	free(out);
+	free(a);
+	free(b);
+	free(config);
+}
+
+Test(krm, a_config_that_is_not_a_rollout)
+{
+	char *out = NULL, *err = NULL;
+	char *in = resource_list(
+	    "config.kubernetes.io/v1", items_with_comments,
+	    "  apiVersion: v1\n  kind: ConfigMap\n  metadata:\n    name: cfg\n    annotations:\n"
+	    "      config.kubernetes.io/path: fn-config.yaml\n");
+
+	cr_expect_eq(fn(in, &out, &err), 1);
+	cr_expect(strstr(out, "results:\n- message: \"'ConfigMap' is not a meshroll Rollout"), "%s",
+	          out);
+	cr_expect(strstr(out, "  field:\n    path: kind\n"), "%s", out);
+	cr_expect(strstr(out, "severity: error") && strstr(out, "path: fn-config.yaml"), "%s", out);
+	/* the items stay; no object is added */
+	cr_expect(strstr(out, "- # the first item") && !strstr(out, "VirtualService"), "%s", out);
+	cr_expect(strstr(err, "error:"), "%s", err);
+	free(out);
+	free(err);
+	free(in);
+}
+
+Test(krm, errors_and_warnings_become_results)
+{
+	char *out = NULL, *cfg = NULL;
+
+	run_cmd(&cfg, "sed 's/^/  /; s/stages: \\[0, 10, 25, 50, 100\\]/stages: [0, 10, 250]/' "
+	              "testdata/ok-example/rollout.yaml");
+	char *in = resource_list("config.kubernetes.io/v1", "items: []\n", cfg);
+	cr_expect_eq(fn(in, &out, NULL), 1);
+	cr_expect(strstr(out,
+	                 "- message: \"250 is greater than the maximum 100\"\n  severity: error\n"
+	                 "  field:\n    path: \"spec.stages[2]\"\n"),
+	          "%s", out);
+	free(out);
+	free(in);
+	free(cfg);
+	run_cmd(
+	    &cfg,
+	    "sed 's/^/  /; s/consecutive5xxErrors/consecutiveErrors/' testdata/ok-example/rollout.yaml");
+	in = resource_list("config.kubernetes.io/v1", "items: []\n", cfg);
+	cr_expect_eq(fn(in, &out, NULL), 0);
+	cr_expect(strstr(out, "severity: warning") && strstr(out, "kind: DestinationRule") &&
+	              strstr(out, "consecutive5xxErrors: 5"),
+	          "%s", out);
+	free(out);
+	free(in);
+	free(cfg);
+}
+
+Test(krm, bad_input_on_stdin)
+{
+	char *out = NULL, *err = NULL;
+
+	cr_expect_eq(fn("apiVersion: v1\nkind: ResourceList\nitems: [\n", &out, &err), 1);
+	cr_expect(strstr(err, "<stdin>:4:1: error: invalid yaml"), "%s", err);
+	free(out);
+	free(err);
+	cr_expect_eq(fn("apiVersion: v1\nkind: List\nitems: []\n", &out, &err), 1);
+	cr_expect(strstr(err, "not a KRM ResourceList"), "%s", err);
+	free(out);
+	free(err);
+	cr_expect_eq(
+	    fn("apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems: []\n", &out, &err),
+	    1);
+	cr_expect(strstr(out, "has no functionConfig"), "%s", out);
+	free(out);
+	free(err);
+}
+
+/* kpt runs meshroll fn through an exec wrapper: the same objects as render -o -, and the
+ * package's other items pass through. */
+Test(krm, kpt_fn_eval)
+{
+	char *got = NULL, *want = NULL;
+
+	if (!have_cmd("kpt"))
+		skip("kpt is not installed; the kpt tests did not run");
+	put("fn.sh", "");
+	cr_assert_eq(
+	    run_cmd(
+	        NULL,
+	        "cd %s && printf '#!/bin/sh\\nexec %s fn\\n' > fn.sh && chmod +x fn.sh && "
+	        "mkdir pkg && printf '# mine\\napiVersion: v1\\nkind: ConfigMap\\nmetadata:\\n  name: c\\n' > pkg/cm.yaml",
+	        dir, meshroll_bin()),
+	    0);
+	run_cmd(NULL, "cp testdata/ok-full/rollout.yaml %s/rollout.yaml", dir);
+	int status = run_cmd(
+	    &got,
+	    "cd %s && kpt fn eval pkg --exec ./fn.sh --fn-config rollout.yaml -o unwrap 2>/dev/null",
+	    dir);
+	cr_assert_eq(status, 0);
+	run_cmd(
+	    &want,
+	    "'%s' render -o - %s/rollout.yaml && printf -- '---\\napiVersion: v1\\nkind: ConfigMap\\nmetadata:\\n  name: c\\n'",
+	    meshroll_bin(), dir);
+	char *a = canon_libfyaml(got, strlen(got)), *b = canon_libfyaml(want, strlen(want));
+	cr_assert(a && b);
+	cr_expect_str_eq(a, b, "kpt gave:\n%s", got);
+	cr_expect(strstr(got, "# mine"), "the ConfigMap lost its comment:\n%s", got);
+	free(a);
+	free(b);
+	free(got);
+	free(want);
+}
+
+Test(krm, kpt_fn_render_twice_is_stable)
+{
+	char *out = NULL;
+
+	if (!have_cmd("kpt"))
+		skip("kpt is not installed; the kpt tests did not run");
+	cr_assert_eq(
+	    run_cmd(
+	        NULL,
+	        "cd %s && printf '#!/bin/sh\\nexec %s fn\\n' > fn.sh && chmod +x fn.sh && mkdir pkg && "
+	        "sed 's/^  namespace: default/  namespace: default\\n  annotations:\\n    config.kubernetes.io\\/local-config: \"true\"/' "
+	        "$OLDPWD/testdata/ok-example/rollout.yaml > pkg/rollout.yaml && "
+	        "printf 'apiVersion: kpt.dev/v1\\nkind: Kptfile\\nmetadata:\\n  name: pkg\\npipeline:\\n  mutators:\\n  - exec: %s/fn.sh\\n    configPath: rollout.yaml\\n' > pkg/Kptfile",
+	        dir, meshroll_bin(), dir),
+	    0);
+	cr_assert_eq(run_cmd(&out, "cd %s && kpt fn render pkg --allow-exec 2>&1", dir), 0, "%s",
+	             out);
+	free(out);
+	cr_assert_eq(run_cmd(NULL, "cd %s && cp -a pkg first", dir), 0);
+	cr_assert_eq(run_cmd(&out, "cd %s && kpt fn render pkg --allow-exec 2>&1", dir), 0, "%s",
+	             out);
+	free(out);
+	cr_expect_eq(run_cmd(&out, "cd %s && diff -r first pkg", dir), 0,
+	             "the second render changed:\n%s", out);
+	free(out);
+	run_cmd(&out, "cd %s/pkg && grep -rh '^kind:' . | sort | uniq -c | sed 's/^ *//'", dir);
+	cr_expect_str_eq(out,
+	                 "1 kind: DestinationRule\n1 kind: Kptfile\n1 kind: PeerAuthentication\n"
+	                 "1 kind: Rollout\n1 kind: VirtualService\n");
+	free(out);
+}
+
+Test(krm, kpt_fails_on_a_bad_config_and_names_the_field)
+{
+	char *out = NULL;
+
+	if (!have_cmd("kpt"))
+		skip("kpt is not installed; the kpt tests did not run");
+	run_cmd(
+	    NULL,
+	    "cd %s && printf '#!/bin/sh\\nexec %s fn\\n' > fn.sh && chmod +x fn.sh && mkdir pkg && "
+	    "sed 's/stages: \\[0, 10, 25, 50, 100\\]/stages: [0, 10, 250]/' $OLDPWD/testdata/ok-example/rollout.yaml > bad.yaml",
+	    dir, meshroll_bin());
+	int status =
+	    run_cmd(&out, "cd %s && kpt fn eval pkg --exec ./fn.sh --fn-config bad.yaml 2>&1", dir);
+	cr_expect_neq(status, 0, "%s", out);
+	cr_expect(strstr(out, "[error] spec.stages[2]: 250 is greater than the maximum 100"), "%s",
+	          out);
+	cr_expect_eq(run_cmd(NULL, "test -d %s/pkg/meshroll", dir), 1, "kpt wrote objects");
+	free(out);
+}
+
+/* make install-kustomize-plugin, then kubectl kustomize --enable-alpha-plugins. */
+Test(krm, kustomize_exec_plugin)
+{
+	char *got = NULL, *want = NULL, *out = NULL;
+
+	if (!have_cmd("kubectl"))
+		skip("kubectl is not installed; the kustomize plugin test did not run");
+	cr_assert_eq(
+	    run_cmd(&out,
+	            "make -s install-kustomize-plugin XDG_CONFIG_HOME=%s/xdg MESHROLL='%s' 2>&1",
+	            dir, meshroll_bin()),
+	    0, "%s", out);
+	free(out);
+	cr_assert_eq(
+	    run_cmd(NULL,
+	            "mkdir %s/k && cp testdata/ok-full/rollout.yaml %s/k/ && "
+	            "printf 'apiVersion: kustomize.config.k8s.io/v1beta1\\nkind: Kustomization\\n"
+	            "generators:\\n- rollout.yaml\\n' > %s/k/kustomization.yaml",
+	            dir, dir, dir),
+	    0);
+	cr_assert_eq(run_cmd(&got,
+	                     "XDG_CONFIG_HOME=%s/xdg kubectl kustomize --enable-alpha-plugins %s/k",
+	                     dir, dir),
+	             0);
+	run_cmd(&want, "'%s' render -o - %s/k/rollout.yaml", meshroll_bin(), dir);
+	char *a = canon_libfyaml(got, strlen(got)), *b = canon_libfyaml(want, strlen(want));
+	cr_assert(a && b);
+	cr_expect_str_eq(a, b);
+	free(a);
+	free(b);
+	free(got);
+	free(want);
+}
