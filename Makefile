@@ -59,6 +59,24 @@ sanitize:
 	$(MAKE) --no-print-directory B=build/sanitize CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
 		LDFLAGS="-fsanitize=address,undefined" test
 
+# libFuzzer targets (clang): make fuzz [FUZZ_SECONDS=60]. Each runs from its corpus in
+# build/fuzz/, seeded with testdata/; a crash leaves build/fuzz/TARGET-crash-* behind.
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS = fuzz_load fuzz_emit fuzz_edit
+FUZZ_CFLAGS = -g -O1 -fsanitize=address,undefined -fno-sanitize-recover=all
+
+build/fuzz/%: fuzz/%.c $(wildcard src/*.h src/*.c templates/*.yaml schemas/*.json)
+	$(MAKE) --no-print-directory B=build/fuzz CC=clang \
+		CFLAGS="$(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link" build/fuzz/lib.a
+	clang $(BASE_CFLAGS) $(YAML_CFLAGS) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< \
+		build/fuzz/lib.a $(YAML_LIBS)
+
+$(B)/lib.a: $(OBJ)
+	ar rcs $@ $^
+
+fuzz: $(addprefix build/fuzz/,$(FUZZ_TARGETS))
+	tools/fuzz.sh $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+
 golden-update: $(B)/meshroll
 	MESHROLL=$(B)/meshroll tests/golden.sh --update
 
@@ -102,4 +120,4 @@ install: $(B)/meshroll
 clean:
 	rm -rf build
 
-.PHONY: all test check sanitize golden-update bench example examples install-kustomize-plugin format format-check install clean
+.PHONY: all test check sanitize fuzz golden-update bench example examples install-kustomize-plugin format format-check install clean

@@ -27,31 +27,54 @@ emit_plain_ok(const char *s, size_t len)
 	return true;
 }
 
+/* The code point of the UTF-8 sequence at s (*n its length); a stray byte stands for itself. */
+static unsigned
+utf8_decode(const unsigned char *s, size_t len, size_t *n)
+{
+	unsigned c = s[0];
+	size_t need = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
+
+	*n = 1;
+	if (need == 1 || need > len)
+		return c;
+	c &= 0x3F >> (need - 1);
+	for (size_t i = 1; i < need; i++) {
+		if ((s[i] & 0xC0) != 0x80)
+			return s[0];
+		c = c << 6 | (s[i] & 0x3F);
+	}
+	*n = need;
+	return c;
+}
+
+/* Double-quoted, with an escape for everything a YAML reader would not keep as it is: C0 and
+ * C1 controls, DEL, the line breaks NEL, LS and PS (which would fold), BOM and non-characters. */
 static void
 emit_quoted(struct buf *b, const char *s, size_t len)
 {
+	const unsigned char *p = (const unsigned char *)s;
+
 	buf_addc(b, '"');
-	for (size_t i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)s[i];
-		switch (c) {
-		case '"':
-			buf_adds(b, "\\\"");
-			break;
-		case '\\':
-			buf_adds(b, "\\\\");
-			break;
-		case '\n':
+	for (size_t i = 0, n; i < len; i += n) {
+		unsigned c = utf8_decode(p + i, len - i, &n);
+		if (c == '"' || c == '\\')
+			buf_addc(b, '\\'), buf_addc(b, (char)c);
+		else if (c == '\n')
 			buf_adds(b, "\\n");
-			break;
-		case '\t':
+		else if (c == '\t')
 			buf_adds(b, "\\t");
-			break;
-		default:
-			if (c < 0x20 || c == 0x7F)
-				buf_addf(b, "\\x%02X", c);
-			else
-				buf_addc(b, (char)c);
-		}
+		else if (c == 0x85)
+			buf_adds(b, "\\N");
+		else if (c == 0x2028)
+			buf_adds(b, "\\L");
+		else if (c == 0x2029)
+			buf_adds(b, "\\P");
+		else if (c < 0x20 || (c >= 0x7F && c < 0xA0) || (n == 1 && c >= 0x80))
+			buf_addf(b, "\\x%02X", c);
+		else if (c == 0xFEFF || c == 0xFFFE || c == 0xFFFF)
+			buf_addf(b, "\\u%04X", c);
+		else
+			buf_add(b, p + i, n);
 	}
 	buf_addc(b, '"');
 }

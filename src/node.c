@@ -164,7 +164,7 @@ node_type_name(const struct node *n)
 	}
 }
 
-static int
+__attribute__((format(printf, 4, 0))) static int
 node_vdiag(struct diags *d, enum diag_level level, const struct node *n, const char *fmt,
            va_list ap)
 {

@@ -213,8 +213,18 @@ Test(unit, writer_quotes_exactly_what_could_be_misread)
 Test(unit, writer_round_trips_through_both_parsers)
 {
 	static const char *const strs[] = {
-	    "on",    "1.0",    "",           "a\"b\\c", "tab\there", "line\nbreak", "caf\xC3\xA9",
-	    "#hash", "- dash", "key: value", "~",       "\x01",      "[x]",         "y"};
+	    "on", "1.0", "", "a\"b\\c", "tab\there", "line\nbreak", "caf\xC3\xA9", "#hash",
+	    "- dash", "key: value", "~", "\x01", "[x]", "y",
+	    /* found by fuzz_emit: line breaks YAML would fold, BOM, C1 controls, DEL */
+	    "a\xC2\x85"
+	    "b",
+	    "a\xE2\x80\xA8"
+	    "b",
+	    "a\xE2\x80\xA9"
+	    "b",
+	    "\xEF\xBB\xBF"
+	    "bom",
+	    "c1\xC2\x80", "del\x7F"};
 	struct node *map = node_new_map(&arena, 32);
 	struct node *seq = node_new_seq(&arena, 32);
 	struct buf b;

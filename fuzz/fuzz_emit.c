@@ -1,0 +1,177 @@
+/* fuzz_emit.c: the YAML writer. A model made from arbitrary bytes (its strings need not be
+ * valid names: render does not check them) is rendered, written, and parsed again with
+ * libyaml: every value must come back as it went in. Arbitrary trees are written too. */
+#include <stddef.h>
+#include <stdio.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "emit.h"
+#include "parse.h"
+#include "render.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+struct input {
+	const uint8_t *p;
+	size_t n;
+};
+
+static unsigned
+take(struct input *in)
+{
+	if (!in->n)
+		return 0;
+	in->n--;
+	return *in->p++;
+}
+
+/* A string of valid UTF-8 from the bytes: ASCII, controls and a few multi-byte characters. */
+static const char *
+take_str(struct input *in, struct arena *a)
+{
+	static const char *const wide[] = {"\xC3\xA9", "\xE2\x82\xAC", "\xF0\x9F\x98\x80", "\xC2\x85",
+					   "\xE2\x80\xA8"};
+	size_t len = take(in) % 24;
+	char *s = arena_alloc(a, len * 4 + 1), *p = s;
+
+	for (size_t i = 0; i < len; i++) {
+		unsigned c = take(in);
+		if (c >= 0xF0) {
+			const char *w = wide[c % 5];
+			memcpy(p, w, strlen(w));
+			p += strlen(w);
+		} else {
+			*p++ = (char)(c & 0x7F ? c & 0x7F : ' ');
+		}
+	}
+	*p = '\0';
+	return s;
+}
+
+static struct node *
+take_tree(struct input *in, struct arena *a, int depth)
+{
+	unsigned kind = take(in) % (depth > 6 ? 3 : 5);
+
+	switch (kind) {
+	case 0:
+		return node_new_str(a, take_str(in, a));
+	case 1:
+		return node_new_int(a, (long long)(int32_t)(take(in) << 24 | take(in) << 16 | take(in)));
+	case 2:
+		return node_new_bool(a, take(in) & 1);
+	default: {
+		size_t n = take(in) % 5;
+		struct node *c = kind == 3 ? node_new_seq(a, n) : node_new_map(a, n);
+		for (size_t i = 0; i < n; i++) {
+			if (kind == 3) {
+				node_seq_add(c, take_tree(in, a, depth + 1));
+				continue;
+			}
+			char *key = arena_printf(a, "%s%zu", take_str(in, a), i); /* keys differ */
+			node_map_add(c, node_new_str(a, key), take_tree(in, a, depth + 1));
+		}
+		return c;
+	}
+	}
+}
+
+static int
+same(const struct node *x, const struct node *y)
+{
+	if (x->kind == NODE_SCALAR && y->kind == NODE_SCALAR && getenv("FUZZ_DEBUG"))
+		fprintf(stderr, "[%d %s] [%d %s]\n", x->type, x->str, y->type, y->str);
+	if (x->kind != y->kind)
+		return 0;
+	if (x->kind == NODE_SCALAR) {
+		int xs = x->type == SCALAR_STR || x->type == SCALAR_BLOCK;
+		int ys = y->type == SCALAR_STR || y->type == SCALAR_BLOCK;
+		if (xs || ys)
+			return xs && ys && x->len == y->len && !memcmp(x->str, y->str, x->len);
+		return x->type == y->type && x->ival == y->ival;
+	}
+	if (x->n != y->n)
+		return 0;
+	for (size_t i = 0; i < (x->kind == NODE_MAP ? 2 * x->n : x->n); i++)
+		if (!same(x->kids[i], y->kids[i]))
+			return 0;
+	return 1;
+}
+
+static void
+round_trip(const struct node *tree, struct arena *a)
+{
+	struct buf b;
+	struct diags d;
+	struct source src;
+	struct node *back;
+
+	buf_init(&b);
+	emit_document(&b, tree);
+	diags_init(&d, a);
+	src = (struct source){"emitted", b.data ? b.data : "", b.len};
+	if (parse_document(&src, 0, a, &d, &back) < 0 || !same(tree, back)) {
+		/* the writer made YAML that does not read back the same */
+		fprintf(stderr, "written:\n%s\n", b.data ? b.data : "");
+		diags_print(&d, stderr);
+		abort();
+	}
+	buf_release(&b);
+}
+
+static struct rollout *
+take_rollout(struct input *in, struct arena *a)
+{
+	struct rollout *r = arena_alloc(a, sizeof(*r));
+	struct kv *kv = arena_alloc(a, 4 * sizeof(*kv));
+
+	r->name = take_str(in, a);
+	r->ns = take_str(in, a);
+	r->host = take_str(in, a);
+	r->version_label = take_str(in, a);
+	r->stable = take_str(in, a);
+	r->canary = take_str(in, a);
+	r->timeout = take(in) & 1 ? take_str(in, a) : NULL;
+	r->port = (int)take(in);
+	for (size_t i = 0; i < 2; i++)
+		kv[i] = (struct kv){arena_printf(a, "%s%zu", take_str(in, a), i), take_str(in, a)};
+	r->labels = (struct kvs){kv, take(in) % 3};
+	r->workload_labels = (struct kvs){kv + 2, 1};
+	kv[2] = (struct kv){take_str(in, a), take_str(in, a)};
+	r->nstages = 1 + take(in) % 4;
+	r->stages = arena_alloc(a, r->nstages * sizeof(*r->stages));
+	for (size_t i = 0; i < r->nstages; i++)
+		r->stages[i] = (struct stage){arena_printf(a, "s%zu", i), (int)(take(in) % 101)};
+	r->retries.attempts = -1;
+	r->cb = (struct circuit_breaker){-1, -1, NULL, NULL, -1, -1, -1, -1, -1, -1, -1};
+	r->mtls = take(in) % 3;
+	return r;
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static struct arena keep;
+	static struct templates templates;
+	static int ready;
+	struct input in = {data, size};
+	struct arena a;
+
+	if (!ready++) {
+		struct diags d;
+		arena_init(&keep);
+		diags_init(&d, &keep);
+		if (templates_load(&templates, NULL, &keep, &d) < 0)
+			abort();
+	}
+	arena_init(&a);
+	struct rollout *r = take_rollout(&in, &a);
+	struct node *objs = render_stage_nodes(r, take(&in) % r->nstages, &templates, &a);
+	for (size_t i = 0; i < objs->n; i++)
+		round_trip(objs->kids[i], &a);
+	round_trip(take_tree(&in, &a, 0), &a);
+	arena_release(&a);
+	return 0;
+}
