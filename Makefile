@@ -46,12 +46,17 @@ $(B)/tests/%.o: tests/%.c $(wildcard tests/*.h src/*.h)
 	@mkdir -p $(@D)
 	$(CC) $(BASE_CFLAGS) -Itests $(YAML_CFLAGS) $(TEST_CFLAGS) $(CFLAGS) -c -o $@ $<
 
+# The write-fault injector the tests preload; never built with the sanitizers.
+$(B)/faultinject.so: tests/faultinject/faultinject.c
+	@mkdir -p $(@D)
+	$(CC) -shared -fPIC -O1 -Wall -Wextra -o $@ $< -ldl
+
 $(B)/unit: $(TEST_OBJ) $(OBJ)
 	$(CC) $(LDFLAGS) -o $@ $^ $(TEST_LIBS) $(YAML_LIBS)
 
 # The whole suite: unit tests, golden cases and the checks against outside tools.
-test: $(B)/meshroll $(B)/unit
-	MESHROLL=$(B)/meshroll $(B)/unit $(TESTFLAGS)
+test: $(B)/meshroll $(B)/unit $(B)/faultinject.so
+	MESHROLL=$(B)/meshroll FAULTINJECT=$(B)/faultinject.so $(B)/unit $(TESTFLAGS)
 
 check: format-check test
 
@@ -96,10 +101,10 @@ example: $(B)/meshroll
 	@cd example/deploy && find . -type f | sort
 
 format:
-	clang-format -i src/*.c src/*.h tests/*.c tests/*.h tools/*.c
+	clang-format -i src/*.c src/*.h tests/*.c tests/*.h tests/*/*.c tools/*.c fuzz/*.c
 
 format-check:
-	clang-format --dry-run --Werror src/*.c src/*.h tests/*.c tests/*.h tools/*.c
+	clang-format --dry-run --Werror src/*.c src/*.h tests/*.c tests/*.h tests/*/*.c tools/*.c fuzz/*.c
 
 # kustomize's legacy exec generator plugin for kind Rollout (kubectl kustomize
 # --enable-alpha-plugins); MESHROLL is the binary it calls.

@@ -35,7 +35,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	arena_init(&a);
 	diags_init(&d, &a);
 	buf_init(&out);
-	src = (struct source){"fuzz.yaml", arena_strndup(&a, (const char *)data + 1, size - 1), size - 1};
+	src = (struct source){"fuzz.yaml", arena_strndup(&a, (const char *)data + 1, size - 1),
+	                      size - 1};
 	struct node *doc = load_bytes(&src, &schema, &a, &d);
 	if (!doc)
 		goto out;

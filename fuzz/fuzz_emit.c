@@ -31,8 +31,8 @@ take(struct input *in)
 static const char *
 take_str(struct input *in, struct arena *a)
 {
-	static const char *const wide[] = {"\xC3\xA9", "\xE2\x82\xAC", "\xF0\x9F\x98\x80", "\xC2\x85",
-					   "\xE2\x80\xA8"};
+	static const char *const wide[] = {"\xC3\xA9", "\xE2\x82\xAC", "\xF0\x9F\x98\x80",
+	                                   "\xC2\x85", "\xE2\x80\xA8"};
 	size_t len = take(in) % 24;
 	char *s = arena_alloc(a, len * 4 + 1), *p = s;
 
@@ -59,7 +59,8 @@ take_tree(struct input *in, struct arena *a, int depth)
 	case 0:
 		return node_new_str(a, take_str(in, a));
 	case 1:
-		return node_new_int(a, (long long)(int32_t)(take(in) << 24 | take(in) << 16 | take(in)));
+		return node_new_int(
+		    a, (long long)(int32_t)(take(in) << 24 | take(in) << 16 | take(in)));
 	case 2:
 		return node_new_bool(a, take(in) & 1);
 	default: {

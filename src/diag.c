@@ -40,7 +40,7 @@ diag_at(struct diags *d, enum diag_level level, const struct source *src, int li
 	struct diag *g = diag_push(d, level);
 	va_list ap;
 
-	g->file = src ? src->path : NULL;
+	g->file = src ? arena_strdup(d->arena, src->path) : NULL; /* the source may go first */
 	g->line = line;
 	g->col = col;
 	g->span = span > 0 ? span : 1;

@@ -77,6 +77,14 @@ static void
 run_load_file(struct run *r, const char *path, unsigned flags)
 {
 	int skipped;
+
+	if (++r->files > RUN_MAX_FILES) {
+		if (r->files == RUN_MAX_FILES + 1)
+			diag_loc(&r->diags, DIAG_ERROR, path, 0, 0,
+			         "more than %d rollout files in one run; meshroll reads at most %d",
+			         RUN_MAX_FILES, RUN_MAX_FILES);
+		return;
+	}
 	struct rollout *ro =
 	    load_rollout(path, flags, &r->schema, &r->arena, &r->scratch, &r->diags, &skipped);
 

@@ -25,13 +25,13 @@ struct check {
 };
 
 static const char *const known_keywords[] = {
-    "$schema",       "$id",           "$ref",       "$defs",
-    "title",         "description",   "deprecated", "default",
-    "examples",      "errorMessage",  "type",       "enum",
-    "minimum",       "maximum",       "minLength",  "maxLength",
-    "pattern",       "properties",    "required",   "additionalProperties",
-    "propertyNames", "minProperties", "items",      "minItems",
-    "maxItems",      "oneOf",         NULL,
+    "$schema",       "$id",           "$ref",          "$defs",
+    "title",         "description",   "deprecated",    "default",
+    "examples",      "errorMessage",  "type",          "enum",
+    "minimum",       "maximum",       "minLength",     "maxLength",
+    "pattern",       "properties",    "required",      "additionalProperties",
+    "propertyNames", "minProperties", "maxProperties", "items",
+    "minItems",      "maxItems",      "oneOf",         NULL,
 };
 
 bool
@@ -357,13 +357,16 @@ check_object(struct check *c, const struct node *s, const struct node *v)
 	const struct node *props = node_get(s, "properties"), *req = node_get(s, "required");
 	const struct node *extra = node_get(s, "additionalProperties");
 	const struct node *names = node_get(s, "propertyNames"),
-	                  *minp = node_get(s, "minProperties");
+	                  *minp = node_get(s, "minProperties"),
+	                  *maxp = node_get(s, "maxProperties");
 
 	for (size_t i = 0; req && i < req->n; i++)
 		if (!node_get(v, req->kids[i]->str))
 			check_error(c, v, "missing required field '%s'", req->kids[i]->str);
 	if (minp && v->n < (size_t)minp->ival)
 		check_error(c, v, "must have at least %lld entries", minp->ival);
+	if (maxp && v->n > (size_t)maxp->ival)
+		check_error(c, v, "has %zu entries; the limit is %lld", v->n, maxp->ival);
 	for (size_t i = 0; i < v->n; i++) {
 		const struct node *key = v->kids[2 * i], *val = v->kids[2 * i + 1];
 		const struct node *ps = node_get(props, key->str);

@@ -15,13 +15,17 @@
 int
 tree_read(const char *path, char **data, size_t *len, struct diags *d)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	struct stat st;
 
 	*data = NULL;
 	*len = 0;
 	if (fd < 0 && (errno == ENOENT || errno == ENOTDIR))
 		return 1;
+	if (fd < 0 && errno == ELOOP) /* a planted link's target is none of check's business */
+		return diag_io(d, path, 0,
+		               "is a symbolic link; meshroll does not follow links in "
+		               "the output directory");
 	if (fd < 0)
 		return diag_io(d, path, errno, "cannot read");
 	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {

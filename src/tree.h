@@ -8,8 +8,8 @@
 
 #include "diag.h"
 
-/* Reads the regular file at path into *data (malloc'd; the caller frees it). Returns 0, 1
- * when there is no file there, or -1 with an I/O diagnostic. */
+/* Reads the regular file at path, not through a final link, into *data (malloc'd; the caller
+ * frees it). Returns 0, 1 when there is no file there, or -1 with an I/O diagnostic. */
 int tree_read(const char *path, char **data, size_t *len, struct diags *d);
 /* Whether the regular file at path (not a link) begins with meshroll's header line. */
 int tree_owned(const char *path);

@@ -123,6 +123,14 @@ known_add(struct write_txn *w, const char *dir, int made)
 		strs_push(&w->made, &w->nmade, &w->capmade, dir);
 }
 
+static int
+below_out(const struct write_txn *w, const char *path)
+{
+	size_t n = strlen(w->dir);
+
+	return strncmp(path, w->dir, n) == 0 && path[n] == '/';
+}
+
 /* Makes sure dir exists, creating it and its parents as needed, each looked at once per run.
  * Returns 1 when this run created it, 0 when it was there, -1 with a diagnostic. */
 static int
@@ -133,7 +141,12 @@ ensure_dir(struct write_txn *w, char *dir, struct diags *d)
 
 	if (k && k->path)
 		return k->made;
-	if (stat(dir, &st) == 0) {
+	/* below the output directory, a link is not followed: it could lead out of it */
+	if ((below_out(w, dir) ? lstat(dir, &st) : stat(dir, &st)) == 0) {
+		if (S_ISLNK(st.st_mode))
+			return diag_io(d, dir, 0,
+			               "is a symbolic link; meshroll does not write "
+			               "through links in the output directory");
 		if (!S_ISDIR(st.st_mode))
 			return diag_io(d, dir, ENOTDIR, "cannot create directory");
 		known_add(w, dir, 0);
@@ -167,14 +180,19 @@ make_parents(struct write_txn *w, char *path, struct diags *d)
 	return r;
 }
 
-/* Whether path already holds exactly these bytes. */
+/* Whether path already holds exactly these bytes: 1, 0, or -1 with an error when it is a
+ * symbolic link (renaming over it would be safe, but a planted link is refused). */
 static int
-same_bytes(const char *path, const char *data, size_t len)
+same_bytes(const char *path, const char *data, size_t len, struct diags *d)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	struct stat st;
 	int same = 0;
 
+	if (fd < 0 && errno == ELOOP)
+		return diag_io(d, path, 0,
+		               "is a symbolic link; meshroll does not write through "
+		               "links in the output directory");
 	if (fd < 0)
 		return 0;
 	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && (size_t)st.st_size == len) {
@@ -226,9 +244,10 @@ write_temp(struct write_txn *w, const char *path, const struct rendered *f, stru
 		free(tmp);
 		return -1;
 	}
-	if (write_all(fd, f->data, f->len) < 0 || close(fd) < 0) {
-		int err = errno;
-		close(fd);
+	int err = write_all(fd, f->data, f->len) < 0 ? errno : 0;
+	if (close(fd) < 0 && !err)
+		err = errno; /* a full disk may show only here */
+	if (err) {
 		unlink(tmp);
 		free(tmp);
 		return diag_io(d, path, err, "cannot write");
@@ -252,8 +271,10 @@ write_txn_add(struct write_txn *w, const struct render_set *set, struct diags *d
 			return diag_io(d, f->path, 0, "internal error: unsafe output path");
 		strs_push(&w->expected, &w->nexpected, &w->capexpected, f->path);
 		char *path = join(w->dir, f->path);
-		int r = make_parents(w, path, d);
-		if (r == 0 && same_bytes(path, f->data, f->len))
+		int r = make_parents(w, path, d), same = 0;
+		if (r == 0 && (same = same_bytes(path, f->data, f->len, d)) < 0)
+			r = -1;
+		if (r >= 0 && same)
 			w->unchanged++;
 		else if (r >= 0 && (r = write_temp(w, path, f, d)) == 0) {
 			w->written++;

@@ -144,3 +144,85 @@ Test(write, a_failed_write_to_stdout_is_an_io_error)
 	                     meshroll_bin(), dir),
 	             3);
 }
+
+static void
+faults(const char *what)
+{
+	char *out = NULL;
+	const char *shim = getenv("FAULTINJECT");
+
+	if (!shim || access(shim, R_OK) != 0) {
+		fprintf(stderr,
+		        "SKIP: FAULTINJECT names no fault injector (make test builds it)\n");
+		cr_skip_test("no fault injector");
+	}
+	int status = run_cmd(&out, "MESHROLL='%s' tests/faults.sh %s 2>&1", meshroll_bin(), what);
+	cr_expect_eq(status, 0, "%s", out);
+	cr_expect(strstr(out, "fault points") != NULL, "%s", out);
+	free(out);
+}
+
+/* Each write-path call of render into an existing tree fails in turn. */
+Test(write, every_write_fault_in_render, .timeout = 600)
+{
+	faults("render");
+}
+
+/* Each write-path call of promote fails in turn. */
+Test(write, every_write_fault_in_promote, .timeout = 600)
+{
+	faults("promote");
+}
+
+/* A link planted in the tree is not written through, and its target stays as it was. */
+Test(write, links_in_the_tree_are_not_followed)
+{
+	char *err = NULL, *target = NULL;
+
+	cr_assert_eq(
+	    run_cmd(NULL,
+	            "cd %s && '%s' render -o out r.yaml && mkdir elsewhere && "
+	            "echo secret > elsewhere/secret && rm -r out/default/example-service/base && "
+	            "ln -s ../../../elsewhere out/default/example-service/base",
+	            dir, meshroll_bin()),
+	    0);
+	cr_expect_eq(run_cmd(&err, "cd %s && '%s' render -o out r.yaml 2>&1", dir, meshroll_bin()),
+	             3);
+	cr_expect(strstr(err, "out/default/example-service/base: error: is a symbolic link"), "%s",
+	          err);
+	run_cmd(&target, "cd %s && ls elsewhere && cat elsewhere/secret", dir);
+	cr_expect_str_eq(target, "secret\nsecret\n");
+	free(err);
+	free(target);
+	/* a link in place of a file: refused by render, and check does not read through it */
+	cr_assert_eq(
+	    run_cmd(
+	        NULL,
+	        "cd %s && rm out/default/example-service/base && '%s' render -o out r.yaml && "
+	        "rm out/default/example-service/kustomization.yaml && "
+	        "ln -s ../../../elsewhere/secret out/default/example-service/kustomization.yaml",
+	        dir, meshroll_bin()),
+	    0);
+	cr_expect_eq(run_cmd(&err, "cd %s && '%s' render -o out r.yaml 2>&1", dir, meshroll_bin()),
+	             3);
+	cr_expect(strstr(err, "kustomization.yaml: error: is a symbolic link"), "%s", err);
+	free(err);
+	cr_expect_eq(run_cmd(&err, "cd %s && '%s' check -o out r.yaml 2>&1", dir, meshroll_bin()),
+	             3);
+	cr_expect(!strstr(err, "secret"), "check printed the link's target:\n%s", err);
+	free(err);
+	run_cmd(&target, "cat %s/elsewhere/secret", dir);
+	cr_expect_str_eq(target, "secret\n");
+	free(target);
+}
+
+/* The output directory itself may be a link (a user's choice, not a planted one). */
+Test(write, the_output_directory_may_be_a_link)
+{
+	cr_assert_eq(
+	    run_cmd(NULL,
+	            "cd %s && mkdir real && ln -s real out && '%s' render -o out r.yaml && "
+	            "test -f real/default/example-service/kustomization.yaml",
+	            dir, meshroll_bin()),
+	    0);
+}

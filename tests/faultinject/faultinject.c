@@ -1,0 +1,170 @@
+/* faultinject.c: an LD_PRELOAD shim that makes one write-path call fail, like jq's error
+ * injector. It wraps open/openat for writing, write, fsync, close (of files opened for
+ * writing), rename, mkdir and unlink.
+ *
+ *   FAULT_CALL=write FAULT_NTH=3 FAULT_ERRNO=ENOSPC   the third write fails with ENOSPC
+ *   FAULT_COUNT=/path                                  append "call count" lines at exit
+ *
+ * Only files opened for writing count for write, fsync and close, so standard output and
+ * the files meshroll reads are left alone. */
+#define _GNU_SOURCE
+#include <dlfcn.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+enum { F_OPEN, F_WRITE, F_FSYNC, F_CLOSE, F_RENAME, F_MKDIR, F_UNLINK, F_COUNT };
+
+static const char *const names[F_COUNT] = {"open",   "write", "fsync", "close",
+                                           "rename", "mkdir", "unlink"};
+static long counts[F_COUNT];
+static int fault = -1, fault_errno;
+static long fault_nth;
+static char writing[4096]; /* fds opened for writing */
+
+static void
+report(void)
+{
+	const char *path = getenv("FAULT_COUNT");
+	FILE *f = path ? fopen(path, "a") : NULL;
+
+	for (int i = 0; f && i < F_COUNT; i++)
+		fprintf(f, "%s %ld\n", names[i], counts[i]);
+	if (f)
+		fclose(f);
+}
+
+__attribute__((constructor)) static void
+setup(void)
+{
+	const char *call = getenv("FAULT_CALL"), *nth = getenv("FAULT_NTH");
+	const char *err = getenv("FAULT_ERRNO");
+
+	for (int i = 0; call && i < F_COUNT; i++)
+		if (!strcmp(call, names[i]))
+			fault = i;
+	fault_nth = nth ? atol(nth) : 1;
+	fault_errno = err && !strcmp(err, "EIO") ? EIO : ENOSPC;
+	if (getenv("FAULT_COUNT"))
+		atexit(report);
+}
+
+/* Counts a call of kind k; returns -1 with errno set when this is the one to fail. */
+static int
+hit(int k)
+{
+	if (++counts[k] == fault_nth && k == fault) {
+		errno = fault_errno;
+		return -1;
+	}
+	return 0;
+}
+
+#define REAL(ret, name, ...)                                                                       \
+	static ret (*real)(__VA_ARGS__);                                                           \
+	if (!real)                                                                                 \
+	real = (ret(*)(__VA_ARGS__))dlsym(RTLD_NEXT, name)
+
+static int
+opened(int fd, int flags)
+{
+	if (fd >= 0 && fd < (int)sizeof(writing))
+		writing[fd] = (flags & (O_WRONLY | O_RDWR)) != 0;
+	return fd;
+}
+
+static int
+do_open(int dirfd, const char *path, int flags, mode_t mode)
+{
+	REAL(int, "openat", int, const char *, int, ...);
+	if ((flags & (O_WRONLY | O_RDWR)) && hit(F_OPEN) < 0)
+		return -1;
+	return opened(real(dirfd, path, flags, mode), flags);
+}
+
+int
+open(const char *path, int flags, ...)
+{
+	va_list ap;
+	va_start(ap, flags);
+	mode_t mode = flags & O_CREAT ? va_arg(ap, mode_t) : 0;
+	va_end(ap);
+	return do_open(AT_FDCWD, path, flags, mode);
+}
+
+int open64(const char *path, int flags, ...) __attribute__((alias("open")));
+
+int
+openat(int dirfd, const char *path, int flags, ...)
+{
+	va_list ap;
+	va_start(ap, flags);
+	mode_t mode = flags & O_CREAT ? va_arg(ap, mode_t) : 0;
+	va_end(ap);
+	return do_open(dirfd, path, flags, mode);
+}
+
+ssize_t
+write(int fd, const void *buf, size_t n)
+{
+	REAL(ssize_t, "write", int, const void *, size_t);
+	if (fd >= 0 && fd < (int)sizeof(writing) && writing[fd] && hit(F_WRITE) < 0)
+		return -1;
+	return real(fd, buf, n);
+}
+
+int
+fsync(int fd)
+{
+	REAL(int, "fsync", int);
+	if (fd >= 0 && fd < (int)sizeof(writing) && writing[fd] && hit(F_FSYNC) < 0)
+		return -1;
+	return real(fd);
+}
+
+int
+close(int fd)
+{
+	REAL(int, "close", int);
+	int was = fd >= 0 && fd < (int)sizeof(writing) && writing[fd];
+	if (was)
+		writing[fd] = 0;
+	if (was && hit(F_CLOSE) < 0) {
+		real(fd); /* the descriptor is gone either way, as with a real close error */
+		errno = fault_errno;
+		return -1;
+	}
+	return real(fd);
+}
+
+int
+rename(const char *from, const char *to)
+{
+	REAL(int, "rename", const char *, const char *);
+	if (hit(F_RENAME) < 0)
+		return -1;
+	return real(from, to);
+}
+
+int
+mkdir(const char *path, mode_t mode)
+{
+	REAL(int, "mkdir", const char *, mode_t);
+	if (hit(F_MKDIR) < 0)
+		return -1;
+	return real(path, mode);
+}
+
+int
+unlink(const char *path)
+{
+	REAL(int, "unlink", const char *);
+	if (hit(F_UNLINK) < 0)
+		return -1;
+	return real(path);
+}

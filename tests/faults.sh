@@ -1,0 +1,78 @@
+#!/bin/sh
+# Write-fault injection: every write-path call of `render` into an existing tree, and of
+# `promote`, is made to fail in turn with ENOSPC and with EIO (tests/faultinject). After each
+# fault: exit status 3 and a message naming the file and the error; every file holds its old
+# or its new bytes; no temporary is left; the next normal run repairs everything.
+# Usage: MESHROLL=... FAULTINJECT=.../faultinject.so tests/faults.sh render|promote
+set -u
+root=$(cd "$(dirname "$0")/.." && pwd)
+bin=${MESHROLL:-build/meshroll}
+case $bin in /*) ;; *) bin=$root/$bin ;; esac
+shim=${FAULTINJECT:-build/faultinject.so}
+case $shim in /*) ;; *) shim=$root/$shim ;; esac
+what=$1
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+cd "$work"
+export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0"
+fail=0
+points=0
+
+bad() { echo "faults: $what $call #$n $err: $*"; fail=1; }
+
+# A: the tree (or file) before; B: what a normal run makes of it.
+cp "$root/testdata/ok-full/rollout.yaml" a.yaml
+sed 's/activeStage: 25/activeStage: 50/; s/stages: \[0, 10, 25, 50, 100\]/stages: [0, 10, 50, 75, 100]/;
+     s/team: store/team: shop/; s/maxConnections: 100/maxConnections: 200/' a.yaml >b.yaml
+if [ "$what" = render ]; then
+	"$bin" render -o A a.yaml && "$bin" render -o B b.yaml || exit 1
+	prepare() { rm -rf out && cp -a A out; }
+	run() { "$bin" render -o out b.yaml; }
+	# every file is A's or B's; no temporary
+	verify() {
+		(cd out && find . -type f) | while read -r f; do
+			cmp -s "out/$f" "A/$f" || cmp -s "out/$f" "B/$f" || echo "mixed: $f"
+		done
+		find out -name '*.tmp'
+	}
+	repaired() { diff -r out B >/dev/null; }
+else
+	cp a.yaml A.yaml
+	cp a.yaml B.yaml
+	"$bin" promote --to 100 B.yaml >/dev/null || exit 1
+	prepare() { cp A.yaml r.yaml && chmod 640 r.yaml; }
+	run() { "$bin" promote --to 100 r.yaml; }
+	verify() {
+		cmp -s r.yaml A.yaml || echo "r.yaml changed"
+		[ "$(stat -c %a r.yaml)" = 640 ] || echo "mode changed"
+		ls -a | grep '\.tmp$'
+	}
+	repaired() { cmp -s r.yaml B.yaml; }
+fi
+
+prepare
+rm -f counts
+FAULT_COUNT="$work/counts" LD_PRELOAD="$shim" run >/dev/null 2>&1 || { echo "faults: the counting run failed"; exit 1; }
+while read -r call count; do
+	n=1
+	while [ "$n" -le "$count" ]; do
+		for err in ENOSPC EIO; do
+			points=$((points + 1))
+			prepare
+			FAULT_CALL=$call FAULT_NTH=$n FAULT_ERRNO=$err LD_PRELOAD="$shim" run >/dev/null 2>stderr
+			status=$?
+			text="No space left on device"
+			[ $err = EIO ] && text="Input/output error"
+			[ $status = 3 ] || bad "exit status $status, not 3: $(cat stderr)"
+			grep -q "error: .*$text" stderr || bad "no '$text' in: $(cat stderr)"
+			grep -q "^\(out/\|r\.yaml\)" stderr || bad "the message names no file: $(cat stderr)"
+			left=$(verify)
+			[ -z "$left" ] || bad "$left"
+			if [ "$what" = render ]; then run >/dev/null 2>&1; else prepare; run >/dev/null 2>&1; fi
+			repaired || bad "the next run did not repair it"
+		done
+		n=$((n + 1))
+	done
+done <counts
+echo "faults: $what: $points fault points ($(tr '\n' ' ' <counts)x ENOSPC, EIO); $([ $fail = 0 ] && echo ok || echo FAILED)"
+exit $fail
