@@ -82,6 +82,14 @@ $(B)/lib.a: $(OBJ)
 fuzz: $(addprefix build/fuzz/,$(FUZZ_TARGETS))
 	tools/fuzz.sh $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 
+# The whole suite with every meshroll it runs under valgrind memcheck: any memory error or
+# definite or indirect leak makes that run exit 99, which fails its test.
+valgrind: $(B)/meshroll $(B)/unit $(B)/faultinject.so
+	printf '#!/bin/sh\nexec valgrind -q --error-exitcode=99 --leak-check=full --show-leak-kinds=definite,indirect --errors-for-leak-kinds=definite,indirect "%s" "$$@"\n' \
+		"$(CURDIR)/$(B)/meshroll" > $(B)/valgrind-meshroll
+	chmod +x $(B)/valgrind-meshroll
+	MESHROLL=$(B)/valgrind-meshroll FAULTINJECT=$(B)/faultinject.so $(B)/unit $(TESTFLAGS)
+
 golden-update: $(B)/meshroll
 	MESHROLL=$(B)/meshroll tests/golden.sh --update
 
@@ -125,4 +133,4 @@ install: $(B)/meshroll
 clean:
 	rm -rf build
 
-.PHONY: all test check sanitize fuzz golden-update bench example examples install-kustomize-plugin format format-check install clean
+.PHONY: all test check sanitize valgrind fuzz golden-update bench example examples install-kustomize-plugin format format-check install clean

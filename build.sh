@@ -1,10 +1,11 @@
 #!/bin/sh
-# build.sh TARGET: installs the Debian packages meshroll needs where they are missing (as
-# root, with apt-get), then runs `make TARGET`. README.md's two commands are
-# `./build.sh example` and `./build.sh check`; .ci/run uses this script too.
+# build.sh TARGET [MAKE ARGS...]: installs the Debian packages meshroll needs where they
+# are missing (as root, with apt-get), then runs `make TARGET [MAKE ARGS...]`. README.md's
+# two commands are `./build.sh example` and `./build.sh check`; .ci/run uses it too.
 set -eu
 cd "$(dirname "$0")"
 target=${1:-all}
+[ $# -gt 0 ] || set -- all
 
 missing=""
 need() { # need PACKAGE TEST...: PACKAGE is missing when the test fails
@@ -17,7 +18,7 @@ need gcc command -v cc
 need pkg-config command -v pkg-config
 need libyaml-dev sh -c 'pkg-config --exists yaml-0.1'
 case $target in
-check | test | sanitize)
+check | test | sanitize | valgrind)
 	need libfyaml-dev sh -c 'pkg-config --exists libfyaml'
 	need libcriterion-dev sh -c 'pkg-config --exists criterion'
 	need clang-format command -v clang-format
@@ -27,6 +28,13 @@ check | test | sanitize)
 	need pre-commit command -v pre-commit
 	need git command -v git
 	need patch command -v patch
+	;;
+esac
+case $target in
+valgrind) need valgrind command -v valgrind ;;
+fuzz)
+	need clang command -v clang
+	need libclang-rt-14-dev sh -c 'ls /usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a'
 	;;
 esac
 
@@ -42,4 +50,4 @@ if [ -n "$missing" ]; then
 	# shellcheck disable=SC2086 # one word per package
 	apt-get install -y -qq --no-install-recommends $missing >&2
 fi
-exec make "$target"
+exec make "$@"
