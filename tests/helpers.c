@@ -50,6 +50,13 @@ run_cmd(char **out, const char *fmt, ...)
 	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
+int
+tmp_dir_new(char dir[64], const char *tag)
+{
+	snprintf(dir, 64, "/tmp/meshroll-%s-XXXXXX", tag);
+	return mkdtemp(dir) ? 0 : -1;
+}
+
 bool
 have_cmd(const char *name)
 {

@@ -5,12 +5,23 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
+
+#include <criterion/criterion.h>
 
 /* The meshroll binary under test: $MESHROLL, else build/meshroll. */
 const char *meshroll_bin(void);
 /* Runs a shell command; its stdout goes to *out (malloc'd, may be NULL). Returns the exit
  * status, or -1 when it did not exit normally. */
 int run_cmd(char **out, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Prints "SKIP: why" (a plain line CI logs show) and skips the running Criterion test. */
+#define test_skip(why)                                                                             \
+	do {                                                                                       \
+		fprintf(stderr, "SKIP: %s\n", why);                                                \
+		cr_skip_test("%s", why);                                                           \
+	} while (0)
+/* Makes a fresh directory /tmp/meshroll-TAG-XXXXXX into dir (64 bytes); 0 or -1. */
+int tmp_dir_new(char dir[64], const char *tag);
 /* Whether a program is on PATH. */
 bool have_cmd(const char *name);
 /* The whole file (malloc'd, NUL-terminated), NULL when unreadable. */

@@ -12,8 +12,7 @@ static char dir[64];
 static void
 setup(void)
 {
-	snprintf(dir, sizeof(dir), "/tmp/meshroll-gitops-XXXXXX");
-	cr_assert(mkdtemp(dir));
+	cr_assert_eq(tmp_dir_new(dir, "gitops"), 0);
 }
 
 static void
@@ -23,13 +22,6 @@ teardown(void)
 }
 
 TestSuite(gitops, .init = setup, .fini = teardown);
-
-static void
-skip(const char *why)
-{
-	fprintf(stderr, "SKIP: %s\n", why);
-	cr_skip_test("%s", why);
-}
 
 static char *
 tree_digest(void)
@@ -76,7 +68,7 @@ Test(gitops, check_diff_applies_with_patch)
 	char *out = NULL;
 
 	if (!have_cmd("patch"))
-		skip("patch is not installed; the diff test did not run");
+		test_skip("patch is not installed; the diff test did not run");
 	cr_assert_eq(
 	    run_cmd(
 	        NULL,
@@ -193,7 +185,7 @@ Test(gitops, pre_commit_hook_end_to_end, .timeout = 300)
 	int status = run_cmd(&out, "MESHROLL='%s' tests/precommit.sh 2>&1", meshroll_bin());
 
 	if (status == 77)
-		skip("pre-commit or git is not installed; the hook test did not run");
+		test_skip("pre-commit or git is not installed; the hook test did not run");
 	cr_expect_eq(status, 0, "%s", out);
 	free(out);
 }

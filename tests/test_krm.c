@@ -12,8 +12,7 @@ static char dir[64];
 static void
 setup(void)
 {
-	snprintf(dir, sizeof(dir), "/tmp/meshroll-krm-XXXXXX");
-	cr_assert(mkdtemp(dir));
+	cr_assert_eq(tmp_dir_new(dir, "krm"), 0);
 }
 
 static void
@@ -23,13 +22,6 @@ teardown(void)
 }
 
 TestSuite(krm, .init = setup, .fini = teardown);
-
-static void
-skip(const char *why)
-{
-	fprintf(stderr, "SKIP: %s\n", why);
-	cr_skip_test("%s", why);
-}
 
 static void
 put(const char *name, const char *text)
@@ -246,7 +238,7 @@ Test(krm, kpt_fn_eval)
 	char *got = NULL, *want = NULL;
 
 	if (!have_cmd("kpt"))
-		skip("kpt is not installed; the kpt tests did not run");
+		test_skip("kpt is not installed; the kpt tests did not run");
 	put("fn.sh", "");
 	cr_assert_eq(
 	    run_cmd(
@@ -280,7 +272,7 @@ Test(krm, kpt_fn_render_twice_is_stable)
 	char *out = NULL;
 
 	if (!have_cmd("kpt"))
-		skip("kpt is not installed; the kpt tests did not run");
+		test_skip("kpt is not installed; the kpt tests did not run");
 	cr_assert_eq(
 	    run_cmd(
 	        NULL,
@@ -312,7 +304,7 @@ Test(krm, kpt_fails_on_a_bad_config_and_names_the_field)
 	char *out = NULL;
 
 	if (!have_cmd("kpt"))
-		skip("kpt is not installed; the kpt tests did not run");
+		test_skip("kpt is not installed; the kpt tests did not run");
 	run_cmd(
 	    NULL,
 	    "cd %s && printf '#!/bin/sh\\nexec %s fn\\n' > fn.sh && chmod +x fn.sh && mkdir pkg && "
@@ -333,7 +325,7 @@ Test(krm, kustomize_exec_plugin)
 	char *got = NULL, *want = NULL, *out = NULL;
 
 	if (!have_cmd("kubectl"))
-		skip("kubectl is not installed; the kustomize plugin test did not run");
+		test_skip("kubectl is not installed; the kustomize plugin test did not run");
 	cr_assert_eq(
 	    run_cmd(&out,
 	            "make -s install-kustomize-plugin XDG_CONFIG_HOME=%s/xdg MESHROLL='%s' 2>&1",

@@ -13,13 +13,6 @@
 
 #define CONFORMANCE "../shared/conformance/validate.py"
 
-static void
-skip(const char *why)
-{
-	fprintf(stderr, "SKIP: %s\n", why);
-	cr_skip_test("%s", why);
-}
-
 static char **generated;
 static size_t ngenerated;
 
@@ -157,7 +150,7 @@ kustomize_stage(const char *c, const char *dir, const char *stage)
 Test(tools, kustomize_builds_each_stage_as_render_prints_it)
 {
 	if (!have_cmd("kubectl"))
-		skip("kubectl is not installed; the kustomize comparison did not run");
+		test_skip("kubectl is not installed; the kustomize comparison did not run");
 	each_stage(kustomize_stage);
 	cr_expect_gt(compared, 40);
 }
@@ -182,10 +175,10 @@ Test(tools, istio_conformance)
 	char tmpl[] = "/tmp/meshroll-conformance-XXXXXX", *out = NULL;
 
 	if (access(CONFORMANCE, R_OK) != 0)
-		skip(
+		test_skip(
 		    "../shared/conformance is not beside the project; the Istio CRD check did not run");
 	if (!have_python_modules("yaml, jsonschema"))
-		skip(
+		test_skip(
 		    "python3 with yaml and jsonschema is missing; the Istio CRD check did not run");
 	semantic_files = mkdtemp(tmpl);
 	each_stage(conformance_stage);
@@ -229,7 +222,7 @@ Test(tools, json_schema_agrees_with_the_tool)
 	char *out = NULL;
 
 	if (!have_python_modules("yaml, jsonschema"))
-		skip(
+		test_skip(
 		    "python3 with yaml and jsonschema is missing; the schema cross-check did not run");
 	int status = run_cmd(&out, "python3 tests/schema_check.py 2>&1");
 	cr_expect_eq(status, 0, "%s", out);
