@@ -29,7 +29,7 @@ usage(FILE *fp)
 	      "commands:\n",
 	      fp);
 	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
-		fprintf(fp, "  %-8s %s\n", cmds[i].name, cmds[i].summary);
+		fprintf(fp, "  %-9s %s\n", cmds[i].name, cmds[i].summary);
 	fputs("\n'meshroll COMMAND --help' describes a command.\n"
 	      "exit status: 0 ok, 1 invalid input, 2 usage error, 3 I/O or internal error\n",
 	      fp);
