@@ -42,7 +42,8 @@ str_at(const struct node *obj, const char *a, const char *b)
 {
 	const struct node *n = node_get(b ? node_get(obj, a) : obj, b ? b : a);
 
-	return node_is_str(n) ? n->str : "";
+	/* the text, whatever YAML 1.1 makes of it: a namespace may be called "n" or "on" */
+	return n && n->kind == NODE_SCALAR ? n->str : "";
 }
 
 const char *
