@@ -13,6 +13,7 @@
 #include "source.h"
 #include "template.h"
 #include "validate.h"
+#include "write.h"
 
 static struct arena arena;
 static struct diags diags;
@@ -481,4 +482,24 @@ Test(unit, resource_list_read_and_write)
 	cr_assert_eq(source_from_bytes(bad, "bad", "kind: List\n", 11, &arena, &diags), 0);
 	cr_assert_eq(parse_document(bad, 0, &arena, &diags, &root), 0);
 	cr_expect_eq(krm_read(&l, bad, root, &diags), -1);
+}
+
+/* The writer's own guard, behind the schema's DNS-1123 names: no path can leave the output
+ * directory, whatever render hands it. */
+Test(unit, writer_refuses_paths_that_leave_the_tree)
+{
+	static const char *const bad[] = {
+	    "../x.yaml", "/etc/x.yaml", "a/../../x.yaml", "a//b.yaml", "./a.yaml", "a/..", ""};
+	char dir[64];
+
+	cr_assert_eq(tmp_dir_new(dir, "guard"), 0);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		struct rendered f = {bad[i], "x\n", 2};
+		struct render_set set = {&f, 1, 1};
+		struct write_txn w;
+		write_txn_init(&w, dir);
+		cr_expect_eq(write_txn_add(&w, &set, &diags), -1, "'%s' was accepted", bad[i]);
+		write_txn_release(&w);
+	}
+	cr_expect_eq(run_cmd(NULL, "rmdir %s", dir), 0, "something was written");
 }
