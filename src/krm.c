@@ -55,12 +55,19 @@ krm_object_key(const struct node *obj, struct arena *a)
 }
 
 /* Appends s[from..to) with each line after the first shifted by delta columns (spaces taken
- * away only where there are spaces), and without trailing white space. */
+ * away only where there are spaces), ending after its last line that is not blank: the blank
+ * lines and the indentation of the next item are dropped, trailing spaces of a value kept. */
 static void
 put_reindented(struct buf *out, const char *s, size_t from, size_t to, int delta)
 {
-	while (to > from &&
-	       (s[to - 1] == ' ' || s[to - 1] == '\n' || s[to - 1] == '\r' || s[to - 1] == '\t'))
+	for (size_t end = to; end > from; end--) {
+		char c = s[end - 1];
+		if (c == '\n')
+			to = end; /* everything after this break is blank */
+		else if (c != ' ' && c != '\t' && c != '\r')
+			break;
+	}
+	if (to > from && s[to - 1] == '\n')
 		to--;
 	for (size_t i = from; i < to;) {
 		const char *nl = memchr(s + i, '\n', to - i);

@@ -438,7 +438,7 @@ Test(unit, resource_list_read_and_write)
 	                         "    metadata: {name: a, namespace: n}\n"
 	                         "    data:\n"
 	                         "      x: |\n"
-	                         "        literal\n"
+	                         "        literal  \n" /* trailing spaces are content */
 	                         "  - apiVersion: v1\n"
 	                         "    kind: Service\n"
 	                         "    metadata: {name: old, namespace: n}\n";
@@ -470,7 +470,7 @@ Test(unit, resource_list_read_and_write)
 	                           "  metadata: {name: a, namespace: n}\n"
 	                           "  data:\n"
 	                           "    x: |\n"
-	                           "      literal\n"
+	                           "      literal  \n"
 	                           "- apiVersion: v1\n"
 	                           "  kind: Service\n"
 	                           "  metadata:\n"
