@@ -382,8 +382,9 @@ write_txn_release(struct write_txn *w)
 	write_txn_init(w, w->dir);
 }
 
-int
-write_file_replace(const char *path, const char *data, size_t len, struct diags *d)
+/* Replaces the file at path (a regular file, not a link) atomically; messages say name. */
+static int
+replace_file(const char *path, const char *name, const char *data, size_t len, struct diags *d)
 {
 	struct stat st;
 	size_t n = strlen(path) + 64;
@@ -395,7 +396,7 @@ write_file_replace(const char *path, const char *data, size_t len, struct diags 
 		abort();
 	if (stat(path, &st) < 0) {
 		free(tmp);
-		return diag_io(d, path, errno, "cannot read");
+		return diag_io(d, name, errno, "cannot read");
 	}
 	snprintf(tmp, n, "%.*s.%s.meshroll-%ld.tmp", (int)dirlen, path, path + dirlen,
 	         (long)getpid());
@@ -403,7 +404,7 @@ write_file_replace(const char *path, const char *data, size_t len, struct diags 
 	if (fd < 0) {
 		int err = errno;
 		free(tmp);
-		return diag_io(d, path, err, "cannot write");
+		return diag_io(d, name, err, "cannot write");
 	}
 	int err = 0;
 	if (fchmod(fd, st.st_mode & 07777) < 0 || write_all(fd, data, len) < 0 || fsync(fd) < 0)
@@ -415,5 +416,17 @@ write_file_replace(const char *path, const char *data, size_t len, struct diags 
 	if (err)
 		unlink(tmp);
 	free(tmp);
-	return err ? diag_io(d, path, err, "cannot write") : 0;
+	return err ? diag_io(d, name, err, "cannot write") : 0;
+}
+
+int
+write_file_replace(const char *path, const char *data, size_t len, struct diags *d)
+{
+	/* a rollout file may be a link (to a shared file): edit what it points at, keep the link */
+	struct stat st;
+	char *real = lstat(path, &st) == 0 && S_ISLNK(st.st_mode) ? realpath(path, NULL) : NULL;
+	int r = replace_file(real ? real : path, path, data, len, d);
+
+	free(real);
+	return r;
 }

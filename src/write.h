@@ -51,7 +51,8 @@ int write_txn_commit(struct write_txn *w, struct diags *d);
 void write_txn_release(struct write_txn *w);
 
 /* Replaces the file at path with data, atomically: a temporary beside it with the same mode,
- * synced, then renamed over it. Returns 0, or -1 with an I/O diagnostic. */
+ * synced, then renamed over it. Where path is a symbolic link, the file it points at is
+ * replaced and the link kept. Returns 0, or -1 with an I/O diagnostic. */
 int write_file_replace(const char *path, const char *data, size_t len, struct diags *d);
 
 #endif

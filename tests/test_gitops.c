@@ -142,6 +142,12 @@ Test(gitops, promote_keeps_the_file_mode_and_is_atomic)
 	run_cmd(&out, "cd %s && stat -c %%a r.yaml && ls -A | sort | tr '\\n' ' '", dir);
 	cr_expect_str_eq(out, "640\nlink.yaml r.yaml ", "mode kept, no temporary left");
 	free(out);
+	/* through the link: the file it points at moves on, the link stays a link */
+	cr_assert_eq(
+	    run_cmd(NULL, "cd %s && '%s' promote link.yaml >/dev/null", dir, meshroll_bin()), 0);
+	run_cmd(&out, "cd %s && test -L link.yaml && grep -c 'activeStage: 50' r.yaml", dir);
+	cr_expect_str_eq(out, "1\n");
+	free(out);
 }
 
 Test(gitops, promote_walks_every_stage_and_rollback_returns)
