@@ -94,12 +94,6 @@ run_load_file(struct run *r, const char *path, unsigned flags)
 }
 
 static int
-name_cmp(const struct dirent **a, const struct dirent **b)
-{
-	return strcmp((*a)->d_name, (*b)->d_name); /* bytewise, whatever the locale */
-}
-
-static int
 is_yaml_name(const char *name)
 {
 	size_t len = strlen(name);
@@ -113,7 +107,7 @@ static void
 run_load_dir(struct run *r, const char *dir)
 {
 	struct dirent **ents;
-	int n = scandir(dir, &ents, NULL, name_cmp);
+	int n = scandir(dir, &ents, NULL, tree_dirent_cmp);
 
 	if (n < 0) {
 		diag_io(&r->diags, dir, errno, "cannot read directory");

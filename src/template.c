@@ -64,12 +64,6 @@ static const struct {
 static const char *const tag_names[] = {
     [TVAR_STR] = "!str", [TVAR_INT] = "!int", [TVAR_LIST] = "!list", [TVAR_MAP] = "!map"};
 
-const char *
-template_name(enum tmpl_id id)
-{
-	return tmpl_names[id];
-}
-
 /* A placeholder: its tag must be a type and its scalar a variable of that type. The
  * variable's index is kept in the node's ival. */
 static void

@@ -72,8 +72,6 @@ struct templates {
 	struct node *root[TMPL_COUNT]; /* checked trees; arena */
 };
 
-/* The file name of a template: "virtualservice.yaml". */
-const char *template_name(enum tmpl_id id);
 /* Loads every template: from dir where it holds a file of that name (dir may be NULL), else
  * the embedded one. Checks each placeholder's tag and variable. Returns 0, or -1 with a
  * located error for each bad placeholder. */

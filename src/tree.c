@@ -79,8 +79,8 @@ struct walk {
 	struct diags *d;
 };
 
-static int
-dirent_cmp(const struct dirent **a, const struct dirent **b)
+int
+tree_dirent_cmp(const struct dirent **a, const struct dirent **b)
 {
 	return strcmp((*a)->d_name, (*b)->d_name);
 }
@@ -107,7 +107,7 @@ walk_dir(struct walk *w, const char *rel)
 	if (!dir)
 		abort();
 	sprintf(dir, "%s%s%s", w->out, *rel ? "/" : "", rel);
-	n = scandir(dir, &ents, NULL, dirent_cmp);
+	n = scandir(dir, &ents, NULL, tree_dirent_cmp);
 	if (n < 0) {
 		ret = errno == ENOENT || errno == ENOTDIR
 		          ? 0

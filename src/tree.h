@@ -22,6 +22,8 @@ int tree_stale(const char *out, const char *root, char *const *expected, size_t 
 /* DT_DIR, DT_REG or DT_UNKNOWN for another type: from the entry, else lstat (a link is not
  * followed, so it is neither). */
 int tree_entry_type(const struct dirent *e, const char *path);
+/* Bytewise order of directory entries for scandir, whatever the locale. */
+int tree_dirent_cmp(const struct dirent **a, const struct dirent **b);
 /* strcmp for qsort and bsearch over arrays of char *. */
 int tree_path_cmp(const void *a, const void *b);
 

@@ -274,12 +274,8 @@ write_txn_add(struct write_txn *w, const struct render_set *set, struct diags *d
 		int r = make_parents(w, path, d), same = 0;
 		if (r == 0 && (same = same_bytes(path, f->data, f->len, d)) < 0)
 			r = -1;
-		if (r >= 0 && same)
-			w->unchanged++;
-		else if (r >= 0 && (r = write_temp(w, path, f, d)) == 0) {
-			w->written++;
-			w->bytes += f->len;
-		}
+		if (r >= 0 && !same)
+			r = write_temp(w, path, f, d);
 		free(path);
 		if (r < 0)
 			return -1;

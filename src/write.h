@@ -25,12 +25,10 @@ struct write_txn {
 	size_t nmade, capmade;
 	struct known_dir *known; /* directories known to exist: a hash set; heap */
 	size_t nknown, capknown;
-	long pid;                  /* for temporary names */
-	unsigned long counter;     /* for temporary names */
-	size_t written, unchanged; /* files */
-	size_t bytes;              /* bytes of the files written */
-	int committed;             /* renamed into place: keep the directories made */
-	char **expected;           /* every path the rollouts produce, relative; heap */
+	long pid;              /* for temporary names */
+	unsigned long counter; /* for temporary names */
+	int committed;         /* renamed into place: keep the directories made */
+	char **expected;       /* every path the rollouts produce, relative; heap */
 	size_t nexpected, capexpected;
 	char **stale; /* owned files to remove, relative; heap */
 	size_t nstale, capstale;

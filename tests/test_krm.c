@@ -23,6 +23,19 @@ teardown(void)
 
 TestSuite(krm, .init = setup, .fini = teardown);
 
+/* dir/fn.sh, the wrapper kpt runs (exec functions take no arguments), and dir/pkg. */
+static void
+kpt_setup(void)
+{
+	if (!have_cmd("kpt"))
+		test_skip("kpt is not installed; the kpt tests did not run");
+	cr_assert_eq(run_cmd(NULL,
+	                     "cd %s && printf '#!/bin/sh\\nexec %s fn\\n' > fn.sh && "
+	                     "chmod +x fn.sh && mkdir pkg",
+	                     dir, meshroll_bin()),
+	             0);
+}
+
 static void
 put(const char *name, const char *text)
 {
@@ -237,16 +250,8 @@ Test(krm, kpt_fn_eval)
 {
 	char *got = NULL, *want = NULL;
 
-	if (!have_cmd("kpt"))
-		test_skip("kpt is not installed; the kpt tests did not run");
-	put("fn.sh", "");
-	cr_assert_eq(
-	    run_cmd(
-	        NULL,
-	        "cd %s && printf '#!/bin/sh\\nexec %s fn\\n' > fn.sh && chmod +x fn.sh && "
-	        "mkdir pkg && printf '# mine\\napiVersion: v1\\nkind: ConfigMap\\nmetadata:\\n  name: c\\n' > pkg/cm.yaml",
-	        dir, meshroll_bin()),
-	    0);
+	kpt_setup();
+	put("pkg/cm.yaml", "# mine\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n");
 	run_cmd(NULL, "cp testdata/ok-full/rollout.yaml %s/rollout.yaml", dir);
 	int status = run_cmd(
 	    &got,
@@ -271,16 +276,14 @@ Test(krm, kpt_fn_render_twice_is_stable)
 {
 	char *out = NULL;
 
-	if (!have_cmd("kpt"))
-		test_skip("kpt is not installed; the kpt tests did not run");
+	kpt_setup();
 	cr_assert_eq(
 	    run_cmd(
 	        NULL,
-	        "cd %s && printf '#!/bin/sh\\nexec %s fn\\n' > fn.sh && chmod +x fn.sh && mkdir pkg && "
-	        "sed 's/^  namespace: default/  namespace: default\\n  annotations:\\n    config.kubernetes.io\\/local-config: \"true\"/' "
+	        "cd %s && sed 's/^  namespace: default/  namespace: default\\n  annotations:\\n    config.kubernetes.io\\/local-config: \"true\"/' "
 	        "$OLDPWD/testdata/ok-example/rollout.yaml > pkg/rollout.yaml && "
 	        "printf 'apiVersion: kpt.dev/v1\\nkind: Kptfile\\nmetadata:\\n  name: pkg\\npipeline:\\n  mutators:\\n  - exec: %s/fn.sh\\n    configPath: rollout.yaml\\n' > pkg/Kptfile",
-	        dir, meshroll_bin(), dir),
+	        dir, dir),
 	    0);
 	cr_assert_eq(run_cmd(&out, "cd %s && kpt fn render pkg --allow-exec 2>&1", dir), 0, "%s",
 	             out);
@@ -303,13 +306,11 @@ Test(krm, kpt_fails_on_a_bad_config_and_names_the_field)
 {
 	char *out = NULL;
 
-	if (!have_cmd("kpt"))
-		test_skip("kpt is not installed; the kpt tests did not run");
-	run_cmd(
-	    NULL,
-	    "cd %s && printf '#!/bin/sh\\nexec %s fn\\n' > fn.sh && chmod +x fn.sh && mkdir pkg && "
-	    "sed 's/stages: \\[0, 10, 25, 50, 100\\]/stages: [0, 10, 250]/' $OLDPWD/testdata/ok-example/rollout.yaml > bad.yaml",
-	    dir, meshroll_bin());
+	kpt_setup();
+	run_cmd(NULL,
+	        "sed 's/stages: \\[0, 10, 25, 50, 100\\]/stages: [0, 10, 250]/' "
+	        "testdata/ok-example/rollout.yaml > %s/bad.yaml",
+	        dir);
 	int status =
 	    run_cmd(&out, "cd %s && kpt fn eval pkg --exec ./fn.sh --fn-config bad.yaml 2>&1", dir);
 	cr_expect_neq(status, 0, "%s", out);
