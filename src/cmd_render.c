@@ -2,6 +2,7 @@
  * disk with what render would write, writing nothing). */
 #include <getopt.h>
 #include <stdio.h>
+#include <sys/file.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -114,6 +115,8 @@ parse_opts(int argc, char **argv, struct opts *o, const char *usage, int with_st
 		return *status =
 		           usage_error(usage, "%s: no rollout file or directory named", argv[0]),
 		       -1;
+	if (!*o->out) /* an unset $OUT in a script: not the filesystem's root */
+		return *status = usage_error(usage, "%s: -o names no directory", argv[0]), -1;
 	return optind;
 }
 
@@ -146,60 +149,91 @@ cmd_render(int argc, char **argv)
 	return run_finish(&r, status);
 }
 
+/* A file on disk is shown in check's diff only up to this size (or twice what render writes
+ * there): a bigger one is not meshroll's and is reported as differing without being read. */
+enum { CHECK_MAX_BYTES = 4 * 1024 * 1024 };
+
 struct check {
 	struct run *r;
-	const char *out;
+	struct tree tree; /* the tree under -o */
 	struct buf diff;
 	size_t differ;   /* files that differ, are missing or are stale */
 	char **expected; /* every path the rollouts produce; arena */
 	size_t n, cap;
+	char **temps; /* temporaries of other runs; arena */
+	size_t ntemps, captemps;
 };
 
-/* Appends the diff of one path: old is the disk's (NULL: absent), new is render's (NULL:
- * stale, to be removed). */
+/* Appends a copy of s to an arena array of strings. */
 static void
-check_diff(struct check *c, const char *rel, const char *old, size_t oldlen, const char *new,
-           size_t newlen)
+check_push(struct check *c, char ***v, size_t *n, size_t *cap, const char *s)
 {
-	const char *a = old ? arena_printf(&c->r->scratch, "a/%s", rel) : "/dev/null";
-	const char *b = new ? arena_printf(&c->r->scratch, "b/%s", rel) : "/dev/null";
-	size_t before = c->diff.len;
+	if (*n == *cap) {
+		size_t ncap = *cap ? *cap * 2 : 64;
+		*v = arena_grow(&c->r->arena, *v, *n * sizeof(char *), ncap * sizeof(char *));
+		*cap = ncap;
+	}
+	(*v)[(*n)++] = arena_strdup(&c->r->arena, s);
+}
 
-	diff_unified(&c->diff, a, old ? old : "", oldlen, b, new ? new : "", newlen);
+/* Appends the diff of one path: the disk's bytes (absent: none) against new (NULL: stale, to
+ * be removed). Returns 0, or -1 with an I/O diagnostic. */
+static int
+check_diff(struct check *c, const char *rel, const char *new, size_t newlen)
+{
+	size_t max = newlen > CHECK_MAX_BYTES / 2 ? 2 * newlen : CHECK_MAX_BYTES, oldlen, before;
+	char *old;
+	int r = tree_read(&c->tree, rel, max, &old, &oldlen, &c->r->diags);
+
+	if (r < 0 || (r == 1 && !new))
+		return r < 0 ? -1 : 0;
+	before = c->diff.len;
+	if (r == TREE_TOO_BIG) {
+		buf_addf(&c->diff, "Files a/%s and %s differ (a/%s is %zu bytes: not shown)\n", rel,
+		         new ? arena_printf(&c->r->scratch, "b/%s", rel) : "/dev/null", rel,
+		         oldlen);
+	} else {
+		const char *a = r == 0 ? arena_printf(&c->r->scratch, "a/%s", rel) : "/dev/null";
+		const char *b = new ? arena_printf(&c->r->scratch, "b/%s", rel) : "/dev/null";
+		diff_unified(&c->diff, a, r == 0 ? old : "", oldlen, b, new ? new : "", newlen);
+		if (c->diff.len == before && !new) /* an empty file: no line to show */
+			buf_addf(&c->diff, "Files a/%s and /dev/null differ (a/%s is empty)\n", rel,
+			         rel);
+	}
+	free(old);
 	c->differ += c->diff.len > before;
+	return 0;
 }
 
 static int
 check_file(struct check *c, const struct rendered *f)
 {
-	char *path = arena_printf(&c->r->scratch, "%s/%s", c->out, f->path), *old;
-	size_t len;
-	int r = tree_read(path, &old, &len, &c->r->diags);
-
-	if (r < 0)
-		return -1;
-	check_diff(c, f->path, old, len, f->data, f->len);
-	free(old);
-	if (c->n == c->cap) {
-		size_t cap = c->cap ? c->cap * 2 : 64;
-		c->expected = arena_grow(&c->r->arena, c->expected, c->n * sizeof(char *),
-		                         cap * sizeof(char *));
-		c->cap = cap;
-	}
-	c->expected[c->n++] = arena_strdup(&c->r->arena, f->path);
-	return 0;
+	check_push(c, &c->expected, &c->n, &c->cap, f->path);
+	return check_diff(c, f->path, f->data, f->len);
 }
 
 static void
-check_stale(void *ctx, const char *rel)
+check_stale(void *ctx, const char *rel, int temp)
 {
 	struct check *c = ctx;
-	char *path = arena_printf(&c->r->scratch, "%s/%s", c->out, rel), *old;
-	size_t len;
 
-	if (tree_read(path, &old, &len, &c->r->diags) == 0)
-		check_diff(c, rel, old, len, NULL, 0);
-	free(old);
+	if (temp)
+		check_push(c, &c->temps, &c->ntemps, &c->captemps, rel);
+	else
+		check_diff(c, rel, NULL, 0);
+}
+
+/* Temporaries are stale when no run is live, that is, when no run holds the tree's lock. */
+static int
+check_temps(struct check *c)
+{
+	if (!c->ntemps || flock(c->tree.root, LOCK_EX | LOCK_NB) < 0)
+		return 0;
+	for (size_t i = 0; i < c->ntemps; i++)
+		if (check_diff(c, c->temps[i], NULL, 0) < 0)
+			return -1;
+	flock(c->tree.root, LOCK_UN);
+	return 0;
 }
 
 /* The render command that brings the tree up to date, for the hint. */
@@ -219,10 +253,10 @@ check_hint(const struct opts *o, char **files, int nfiles)
 static int
 check_tree(struct run *r, const struct opts *o, char **files, int nfiles)
 {
-	struct check c = {.r = r, .out = o->out};
+	struct check c = {.r = r};
 	size_t nroots;
 	const char **roots = prune_roots(r, &nroots);
-	int status = EXIT_OK;
+	int status = tree_open(&c.tree, o->out, &r->diags) == -1 ? EXIT_IO : EXIT_OK;
 
 	buf_init(&c.diff);
 	for (size_t i = 0; i < r->n && status == EXIT_OK; i++) {
@@ -233,17 +267,22 @@ check_tree(struct run *r, const struct opts *o, char **files, int nfiles)
 				status = EXIT_IO;
 		arena_reset(&r->scratch);
 	}
-	if (status == EXIT_OK)
+	if (status == EXIT_OK && c.n)
 		qsort(c.expected, c.n, sizeof(*c.expected), tree_path_cmp);
 	for (size_t i = 0; i < nroots && status == EXIT_OK; i++)
-		if (tree_stale(o->out, roots[i], c.expected, c.n, check_stale, &c, &r->diags) < 0)
+		if (tree_stale(&c.tree, roots[i], c.expected, c.n, "\n", check_stale, &c,
+		               &r->diags) < 0 ||
+		    r->diags.io_errors)
 			status = EXIT_IO;
+	if (status == EXIT_OK && check_temps(&c) < 0)
+		status = EXIT_IO;
 	if (status == EXIT_OK && c.differ) {
 		fwrite(c.diff.data, 1, c.diff.len, stdout);
 		fflush(stdout);
 		check_hint(o, files, nfiles);
 		status = EXIT_INVALID;
 	}
+	tree_close(&c.tree);
 	buf_release(&c.diff);
 	return status;
 }

@@ -1,4 +1,4 @@
-/* tree.c: the output tree on disk. */
+/* tree.c: the output tree on disk, through directory descriptors. */
 #include "tree.h"
 
 #include <dirent.h>
@@ -12,25 +12,202 @@
 
 #include "render.h"
 
-int
-tree_read(const char *path, char **data, size_t *len, struct diags *d)
+static const char link_msg[] =
+    "is a symbolic link; meshroll does not follow links below the output directory";
+
+/* out/rel, or out/ and the first len bytes of rel; malloc'd. */
+static char *
+tree_path(const struct tree *t, const char *rel, size_t len)
 {
-	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	size_t n = strlen(t->out) + len + 2;
+	char *p = malloc(n);
+
+	if (!p)
+		abort();
+	snprintf(p, n, "%s/%.*s", t->out, (int)len, rel);
+	return p;
+}
+
+static int
+tree_error(const struct tree *t, const char *rel, size_t len, int err, const char *msg,
+           struct diags *d)
+{
+	char *path = tree_path(t, rel, len);
+
+	diag_io(d, path, err, "%s", msg);
+	free(path);
+	return -1;
+}
+
+int
+tree_open(struct tree *t, const char *out, struct diags *d)
+{
+	memset(t, 0, sizeof(*t));
+	t->out = out;
+	t->root = open(out, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (t->root >= 0)
+		return 0;
+	if (errno == ENOENT)
+		return TREE_ABSENT;
+	return diag_io(d, out, errno, "cannot open directory");
+}
+
+/* Closes the open chain below its first k directories. */
+static void
+tree_cut(struct tree *t, int k)
+{
+	while (t->depth > k)
+		close(t->fd[--t->depth]);
+}
+
+void
+tree_close(struct tree *t)
+{
+	tree_cut(t, 0);
+	if (t->root >= 0)
+		close(t->root);
+	t->root = -1;
+	free(t->path);
+	t->path = NULL;
+	t->cap = 0;
+}
+
+/* Opens (with create, makes) the directory whose path is t->path, which lies directly in
+ * the deepest open one. Returns a descriptor, TREE_ABSENT, or -1 with a diagnostic. */
+static int
+tree_step(struct tree *t, size_t at, int create, struct diags *d)
+{
+	int parent = t->depth ? t->fd[t->depth - 1] : t->root;
+	const char *name = t->path + at;
+	const int flags = O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC;
+	int fd = openat(parent, name, flags);
+
+	if (fd < 0 && errno == ENOENT && create) {
+		if (mkdirat(parent, name, 0777) == 0) {
+			if (t->made)
+				t->made(t->ctx, t->path);
+		} else if (errno != EEXIST) { /* EEXIST: a concurrent run made it */
+			return tree_error(t, t->path, strlen(t->path), errno,
+			                  "cannot create directory", d);
+		}
+		fd = openat(parent, name, flags);
+	}
+	if (fd >= 0)
+		return fd;
 	struct stat st;
+	int err = errno; /* O_DIRECTORY makes a link ENOTDIR rather than ELOOP */
+	if ((err == ELOOP || err == ENOTDIR) &&
+	    fstatat(parent, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode))
+		return tree_error(t, t->path, strlen(t->path), 0, link_msg, d);
+	errno = err;
+	if (!create && (errno == ENOENT || errno == ENOTDIR))
+		return TREE_ABSENT;
+	return tree_error(t, t->path, strlen(t->path), errno,
+	                  create ? "cannot create directory" : "cannot open directory", d);
+}
+
+int
+tree_dir(struct tree *t, const char *rel, int create, struct diags *d)
+{
+	size_t len = strlen(rel), at;
+	int k = 0;
+
+	if (t->root < 0)
+		return TREE_ABSENT;
+	while (k < t->depth && t->end[k] <= len && memcmp(t->path, rel, t->end[k]) == 0 &&
+	       (rel[t->end[k]] == '/' || rel[t->end[k]] == '\0'))
+		k++;
+	tree_cut(t, k);
+	if (len + 1 > t->cap) {
+		t->cap = len + 64;
+		t->path = realloc(t->path, t->cap);
+		if (!t->path)
+			abort();
+	}
+	memcpy(t->path, rel, len + 1);
+	for (at = k ? t->end[k - 1] + 1 : 0; at < len;) {
+		size_t end = at + strcspn(rel + at, "/");
+		if (t->depth == TREE_MAX_DEPTH)
+			return tree_error(t, rel, len, 0,
+			                  "internal error: too deep below the output directory", d);
+		t->path[end] = '\0';
+		int fd = tree_step(t, at, create, d);
+		t->path[end] = rel[end];
+		if (fd < 0)
+			return fd;
+		t->fd[t->depth] = fd;
+		t->end[t->depth++] = end;
+		at = end + 1;
+	}
+	return t->depth ? t->fd[t->depth - 1] : t->root;
+}
+
+const char *
+tree_split(const char *rel, char *dir, size_t n)
+{
+	const char *slash = strrchr(rel, '/');
+	size_t len = slash ? (size_t)(slash - rel) : 0;
+
+	if (len >= n) /* paths below the output directory are short; this is only a guard */
+		len = 0;
+	memcpy(dir, rel, len);
+	dir[len] = '\0';
+	return slash ? slash + 1 : rel;
+}
+
+static const char *
+file_kind(mode_t mode)
+{
+	return S_ISDIR(mode)    ? "a directory"
+	       : S_ISFIFO(mode) ? "a FIFO"
+	       : S_ISSOCK(mode) ? "a socket"
+	                        : "a device";
+}
+
+int
+tree_open_file(struct tree *t, int dfd, const char *rel, struct stat *st, struct diags *d)
+{
+	const char *base = strrchr(rel, '/') ? strrchr(rel, '/') + 1 : rel;
+	int fd = openat(dfd, base, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+
+	if (fd < 0 && (errno == ENOENT || errno == ENOTDIR))
+		return TREE_ABSENT;
+	if (fd < 0 && errno == ELOOP)
+		return tree_error(t, rel, strlen(rel), 0, link_msg, d);
+	if (fd < 0)
+		return tree_error(t, rel, strlen(rel), errno, "cannot read", d);
+	if (fstat(fd, st) < 0) {
+		int err = errno;
+		close(fd);
+		return tree_error(t, rel, strlen(rel), err, "cannot read", d);
+	}
+	if (!S_ISREG(st->st_mode)) {
+		char msg[96];
+		snprintf(msg, sizeof(msg), "is %s where meshroll writes a file; remove it",
+		         file_kind(st->st_mode));
+		close(fd);
+		return tree_error(t, rel, strlen(rel), 0, msg, d);
+	}
+	return fd;
+}
+
+int
+tree_read(struct tree *t, const char *rel, size_t max, char **data, size_t *len, struct diags *d)
+{
+	char dir[4096];
+	struct stat st;
+	int dfd = tree_dir(t, (tree_split(rel, dir, sizeof(dir)), dir), 0, d), fd;
 
 	*data = NULL;
 	*len = 0;
-	if (fd < 0 && (errno == ENOENT || errno == ENOTDIR))
-		return 1;
-	if (fd < 0 && errno == ELOOP) /* a planted link's target is none of check's business */
-		return diag_io(d, path, 0,
-		               "is a symbolic link; meshroll does not follow links in "
-		               "the output directory");
-	if (fd < 0)
-		return diag_io(d, path, errno, "cannot read");
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+	if (dfd < 0)
+		return dfd == TREE_ABSENT ? 1 : -1;
+	if ((fd = tree_open_file(t, dfd, rel, &st, d)) < 0)
+		return fd == TREE_ABSENT ? 1 : -1;
+	if ((size_t)st.st_size > max) {
 		close(fd);
-		return diag_io(d, path, errno ? errno : EISDIR, "cannot read");
+		*len = (size_t)st.st_size;
+		return TREE_TOO_BIG;
 	}
 	char *p = malloc((size_t)st.st_size + 1);
 	size_t got = 0;
@@ -39,10 +216,11 @@ tree_read(const char *path, char **data, size_t *len, struct diags *d)
 		abort();
 	while (got < (size_t)st.st_size && (n = read(fd, p + got, (size_t)st.st_size - got)) > 0)
 		got += (size_t)n;
+	int err = errno;
 	close(fd);
 	if (n < 0) {
 		free(p);
-		return diag_io(d, path, errno, "cannot read");
+		return tree_error(t, rel, strlen(rel), err, "cannot read", d);
 	}
 	p[got] = '\0';
 	*data = p;
@@ -51,15 +229,27 @@ tree_read(const char *path, char **data, size_t *len, struct diags *d)
 }
 
 int
-tree_owned(const char *path)
+tree_is_temp(const char *name)
+{
+	size_t len = strlen(name);
+
+	return name[0] == '.' && len > 4 && !strcmp(name + len - 4, ".tmp") &&
+	       strstr(name, ".meshroll-") != NULL;
+}
+
+/* Whether the regular file name in dfd (not a link) begins with meshroll's header line. */
+static int
+tree_owned(int dfd, const char *name)
 {
 	char head[sizeof(RENDER_HEADER)];
-	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-	ssize_t n;
+	int fd = openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	struct stat st;
+	ssize_t n = 0;
 
 	if (fd < 0)
 		return 0;
-	n = read(fd, head, sizeof(head) - 1);
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode))
+		n = read(fd, head, sizeof(head) - 1);
 	close(fd);
 	return n == (ssize_t)sizeof(head) - 1 && memcmp(head, RENDER_HEADER, (size_t)n) == 0;
 }
@@ -69,15 +259,6 @@ tree_path_cmp(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
-
-struct walk {
-	const char *out;
-	char *const *expected;
-	size_t n;
-	void (*fn)(void *ctx, const char *rel);
-	void *ctx;
-	struct diags *d;
-};
 
 int
 tree_dirent_cmp(const struct dirent **a, const struct dirent **b)
@@ -97,53 +278,126 @@ tree_entry_type(const struct dirent *e, const char *path)
 	return S_ISDIR(st.st_mode) ? DT_DIR : S_ISREG(st.st_mode) ? DT_REG : DT_UNKNOWN;
 }
 
-static int
-walk_dir(struct walk *w, const char *rel)
-{
-	char *dir = malloc(strlen(w->out) + strlen(rel) + 2);
-	struct dirent **ents;
-	int n, ret = 0;
+struct walk {
+	struct tree *t;
+	char *const *expected;
+	size_t n;
+	const char *skip;
+	void (*fn)(void *ctx, const char *rel, int temp);
+	void *ctx;
+	struct diags *d;
+};
 
-	if (!dir)
-		abort();
-	sprintf(dir, "%s%s%s", w->out, *rel ? "/" : "", rel);
-	n = scandir(dir, &ents, NULL, tree_dirent_cmp);
-	if (n < 0) {
-		ret = errno == ENOENT || errno == ENOTDIR
-		          ? 0
-		          : diag_io(w->d, dir, errno, "cannot read directory");
-		free(dir);
-		return ret;
+struct entry {
+	char *name; /* heap */
+	int type;   /* DT_* of the entry, DT_UNKNOWN when it did not say */
+};
+
+static int
+entry_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct entry *)a)->name, ((const struct entry *)b)->name);
+}
+
+/* The entries of directory dfd but "." and "..", sorted bytewise; -1 with errno. */
+static int
+tree_list(int dfd, struct entry **v, size_t *n)
+{
+	int fd = openat(dfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC); /* an offset of its own */
+	DIR *dir = fd < 0 ? NULL : fdopendir(fd);
+	size_t cap = 0;
+	struct dirent *e;
+
+	*v = NULL;
+	*n = 0;
+	if (!dir) {
+		if (fd >= 0)
+			close(fd);
+		return -1;
 	}
-	for (int i = 0; i < n; i++) {
-		const char *name = ents[i]->d_name;
-		char *path = malloc(strlen(dir) + strlen(name) + 2);
-		char *sub = malloc(strlen(rel) + strlen(name) + 2);
-		if (!path || !sub)
+	while ((errno = 0, e = readdir(dir)) != NULL) {
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 16;
+			*v = realloc(*v, cap * sizeof(**v));
+			if (!*v)
+				abort();
+		}
+		(*v)[*n].name = strdup(e->d_name);
+		if (!(*v)[*n].name)
 			abort();
-		sprintf(path, "%s/%s", dir, name);
-		sprintf(sub, "%s%s%s", rel, *rel ? "/" : "", name);
-		int type = name[0] == '.' || ret ? DT_UNKNOWN : tree_entry_type(ents[i], path);
-		if (type == DT_DIR)
-			ret = walk_dir(w, sub);
-		else if (type == DT_REG &&
-		         !bsearch(&sub, w->expected, w->n, sizeof(*w->expected), tree_path_cmp) &&
-		         tree_owned(path))
-			w->fn(w->ctx, sub);
-		free(path);
-		free(sub);
-		free(ents[i]);
+		(*v)[(*n)++].type = e->d_type;
 	}
-	free(ents);
-	free(dir);
+	int err = errno;
+	closedir(dir);
+	if (*n)
+		qsort(*v, *n, sizeof(**v), entry_cmp);
+	errno = err;
+	return err ? -1 : 0;
+}
+
+static int walk_dir(struct walk *w, const char *rel, int depth);
+
+static int
+walk_entry(struct walk *w, const char *rel, const struct entry *e, int depth)
+{
+	size_t n = strlen(rel) + strlen(e->name) + 2;
+	char *sub = malloc(n);
+	int ret = 0, type = e->type;
+	struct stat st;
+
+	if (!sub)
+		abort();
+	snprintf(sub, n, "%s%s%s", rel, *rel ? "/" : "", e->name);
+	if (tree_is_temp(e->name)) {
+		if (!w->skip || !strstr(e->name, w->skip))
+			w->fn(w->ctx, sub, 1);
+	} else if (e->name[0] != '.') {
+		int dfd = tree_dir(w->t, rel, 0, w->d); /* the chain moves as the walk goes */
+		if (dfd < 0)
+			ret = dfd == TREE_ABSENT ? 0 : -1;
+		else if (type == DT_UNKNOWN && fstatat(dfd, e->name, &st, AT_SYMLINK_NOFOLLOW) == 0)
+			type = S_ISDIR(st.st_mode) ? DT_DIR : S_ISREG(st.st_mode) ? DT_REG : DT_LNK;
+		if (dfd >= 0 && type == DT_DIR && depth < TREE_MAX_DEPTH)
+			ret = walk_dir(w, sub, depth + 1);
+		else if (dfd >= 0 && type == DT_REG &&
+		         !bsearch(&sub, w->expected, w->n, sizeof(*w->expected), tree_path_cmp) &&
+		         tree_owned(dfd, e->name))
+			w->fn(w->ctx, sub, 0);
+	}
+	free(sub);
+	return ret;
+}
+
+static int
+walk_dir(struct walk *w, const char *rel, int depth)
+{
+	int dfd = tree_dir(w->t, rel, 0, w->d), ret = 0;
+	struct entry *v;
+	size_t n;
+
+	if (dfd < 0)
+		return dfd == TREE_ABSENT ? 0 : -1;
+	if (tree_list(dfd, &v, &n) < 0)
+		ret = tree_error(w->t, rel, strlen(rel), errno, "cannot read directory", w->d);
+	for (size_t i = 0; i < n; i++) {
+		if (!ret)
+			ret = walk_entry(w, rel, &v[i], depth);
+		free(v[i].name);
+	}
+	free(v);
 	return ret;
 }
 
 int
-tree_stale(const char *out, const char *root, char *const *expected, size_t n,
-           void (*fn)(void *ctx, const char *rel), void *ctx, struct diags *d)
+tree_stale(struct tree *t, const char *root, char *const *expected, size_t n, const char *skip,
+           void (*fn)(void *ctx, const char *rel, int temp), void *ctx, struct diags *d)
 {
-	struct walk w = {out, expected, n, fn, ctx, d};
+	struct walk w = {t, expected, n, skip, fn, ctx, d};
+	int depth = *root != '\0';
 
-	return walk_dir(&w, root);
+	for (const char *p = root; *p; p++)
+		depth += *p == '/';
+	return walk_dir(&w, root, depth);
 }

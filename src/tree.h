@@ -1,24 +1,70 @@
-/* tree.h: reading the output tree as it is on disk, and knowing which of its files meshroll
- * owns: those whose first line is meshroll's header (render.h), and only those. */
+/* tree.h: the output tree on disk, reached only through directory descriptors.
+ *
+ * Every path below the output directory is opened one component at a time from its parent
+ * with O_NOFOLLOW, so no link planted below the output directory (by a commit, say) can lead
+ * a read, a write or a removal out of it. The output directory itself may be a link: the user
+ * named it. meshroll owns exactly the files whose first line is its header (render.h), and the
+ * temporaries that runs of it leave (tree_is_temp). */
 #ifndef MESHROLL_TREE_H
 #define MESHROLL_TREE_H
 
 #include <dirent.h>
 #include <stddef.h>
+#include <sys/stat.h>
 
 #include "diag.h"
 
-/* Reads the regular file at path, not through a final link, into *data (malloc'd; the caller
- * frees it). Returns 0, 1 when there is no file there, or -1 with an I/O diagnostic. */
-int tree_read(const char *path, char **data, size_t *len, struct diags *d);
-/* Whether the regular file at path (not a link) begins with meshroll's header line. */
-int tree_owned(const char *path);
-/* Calls fn with the path (relative to out) of every file meshroll owns below out/root
- * (root "" is all of out) that is not in expected, a sorted array of relative paths.
- * Hidden entries are skipped and links are not followed. Returns 0, or -1 with an I/O
- * diagnostic. A root that does not exist holds nothing. */
-int tree_stale(const char *out, const char *root, char *const *expected, size_t n,
-               void (*fn)(void *ctx, const char *rel), void *ctx, struct diags *d);
+enum {
+	TREE_MAX_DEPTH = 8, /* directory levels below the output directory that meshroll walks */
+	TREE_ABSENT = -2,   /* tree_dir: no such directory (or a file in its place) */
+	TREE_TOO_BIG = 2,   /* tree_read: the file is larger than asked for */
+};
+
+/* The output directory and the chain of directories below it that is open now. */
+struct tree {
+	const char *out;            /* the output directory as named; borrowed */
+	int root;                   /* its descriptor, or -1 */
+	char *path;                 /* the open chain, relative to out; heap */
+	size_t cap;                 /* of path */
+	int depth;                  /* directories open below root */
+	int fd[TREE_MAX_DEPTH];     /* the descriptor of each */
+	size_t end[TREE_MAX_DEPTH]; /* the length of path up to each */
+	/* told of each directory that tree_dir() creates, by its relative path; may be NULL */
+	void (*made)(void *ctx, const char *rel);
+	void *ctx;
+};
+
+/* Opens the output directory out (through a link if it is one). Returns 0, TREE_ABSENT when
+ * it does not exist, or -1 with an I/O diagnostic. */
+int tree_open(struct tree *t, const char *out, struct diags *d);
+/* Closes every descriptor; t may be half-opened or closed already. */
+void tree_close(struct tree *t);
+/* The descriptor of directory rel ("" for the output directory; owned by t, valid until the
+ * next call), opened component by component without following links; with create, missing
+ * components are made. Returns it, TREE_ABSENT (without create), or -1 with a diagnostic: a
+ * link names the link. */
+int tree_dir(struct tree *t, const char *rel, int create, struct diags *d);
+/* Splits rel into its directory part (copied to dir, of size n) and returns its base name. */
+const char *tree_split(const char *rel, char *dir, size_t n);
+/* Opens the file rel, whose directory is open as dfd, for reading: never through a link, nor
+ * blocking on a FIFO; fills *st. Returns a descriptor, TREE_ABSENT when there is no file, or
+ * -1 with a diagnostic naming rel when it is a link or not a regular file. */
+int tree_open_file(struct tree *t, int dfd, const char *rel, struct stat *st, struct diags *d);
+/* Reads the regular file rel into *data (malloc'd, NUL-terminated; the caller frees it).
+ * Returns 0; 1 when there is no file there; TREE_TOO_BIG (size in *len, nothing read) when it
+ * holds more than max bytes; or -1 with an I/O diagnostic: a link, a FIFO or another special
+ * file is an error, never opened for reading. */
+int tree_read(struct tree *t, const char *rel, size_t max, char **data, size_t *len,
+              struct diags *d);
+/* Whether name is a temporary of a meshroll run: ".<file>.meshroll-<id>.tmp". */
+int tree_is_temp(const char *name);
+/* Calls fn with the path (relative to out) of every file below root ("" for all of out)
+ * that meshroll owns and that is not in expected (a sorted array of relative paths), and
+ * of every temporary whose name does not contain skip (a run's own; NULL: none). Hidden entries are
+ * skipped, links are neither followed nor reported, and no deeper than TREE_MAX_DEPTH.
+ * Returns 0, or -1 with an I/O diagnostic. A root that does not exist holds nothing. */
+int tree_stale(struct tree *t, const char *root, char *const *expected, size_t n, const char *skip,
+               void (*fn)(void *ctx, const char *rel, int temp), void *ctx, struct diags *d);
 /* DT_DIR, DT_REG or DT_UNKNOWN for another type: from the entry, else lstat (a link is not
  * followed, so it is neither). */
 int tree_entry_type(const struct dirent *e, const char *path);

@@ -7,15 +7,34 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
+#include <sys/random.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "hash.h"
-#include "tree.h"
+
+enum write_op {
+	WRITE_NEW,      /* tmp becomes rel, where there was no file */
+	WRITE_REPLACE,  /* tmp and rel trade places: rel is new, tmp holds the old file */
+	WRITE_REMOVE,   /* rel, a stale file of meshroll's, moves to tmp */
+	WRITE_LEFTOVER, /* rel is a crashed run's temporary, removed when no run is live */
+};
 
 struct write_entry {
-	char *tmp, *path; /* heap */
+	char *rel; /* the target, relative to the output directory; heap */
+	char *tmp; /* a temporary's name in rel's directory; heap; NULL when none */
+	enum write_op op;
+	int done; /* applied by the commit, so undone if a later step fails */
 };
+
+struct made_set {
+	char *rel; /* borrowed from made; NULL: an empty slot */
+};
+
+/* A file of the rendered tree is at most this many directories below the output directory. */
+enum { WRITE_TEMP_TRIES = 16 };
 
 static char *
 xstrdup(const char *s)
@@ -27,16 +46,40 @@ xstrdup(const char *s)
 	return p;
 }
 
+/* Appends a copy of s to a heap array of strings; returns the copy. */
 static char *
-join(const char *dir, const char *rel)
+strs_push(char ***v, size_t *n, size_t *cap, const char *s)
 {
-	size_t n = strlen(dir) + strlen(rel) + 2;
-	char *p = malloc(n);
+	if (*n == *cap) {
+		*cap = *cap ? *cap * 2 : 16;
+		*v = realloc(*v, *cap * sizeof(**v));
+		if (!*v)
+			abort();
+	}
+	return (*v)[(*n)++] = xstrdup(s);
+}
 
-	if (!p)
-		abort();
-	snprintf(p, n, "%s/%s", dir, rel);
-	return p;
+static void
+strs_free(char **v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+/* A fresh random id for this run's temporaries; the clock and pid where getrandom fails. */
+static void
+write_new_id(struct write_txn *w)
+{
+	uint64_t r;
+
+	if (getrandom(&r, sizeof(r), GRND_NONBLOCK) != (ssize_t)sizeof(r)) {
+		struct timespec ts;
+		clock_gettime(CLOCK_REALTIME, &ts);
+		r = ((uint64_t)ts.tv_nsec << 32) ^ (uint64_t)ts.tv_sec ^
+		    ((uint64_t)getpid() << 16) ^ (uint64_t)(uintptr_t)w;
+	}
+	snprintf(w->id, sizeof(w->id), "meshroll-%016llx", (unsigned long long)r);
 }
 
 void
@@ -44,7 +87,44 @@ write_txn_init(struct write_txn *w, const char *dir)
 {
 	memset(w, 0, sizeof(*w));
 	w->dir = dir;
-	w->pid = getpid();
+	w->tree.root = -1;
+	write_new_id(w);
+}
+
+/* A new temporary's name beside base; malloc'd. */
+static char *
+temp_name(struct write_txn *w, const char *base)
+{
+	size_t n = strlen(base) + sizeof(w->id) + 32;
+	char *p = malloc(n);
+
+	if (!p)
+		abort();
+	snprintf(p, n, ".%s.%s-%lu.tmp", base, w->id, w->counter++);
+	return p;
+}
+
+/* The output directory's path and rel, for messages; malloc'd. */
+static char *
+out_path(const struct write_txn *w, const char *rel)
+{
+	size_t n = strlen(w->dir) + strlen(rel) + 2;
+	char *p = malloc(n);
+
+	if (!p)
+		abort();
+	snprintf(p, n, "%s/%s", w->dir, rel);
+	return p;
+}
+
+static int
+write_error(const struct write_txn *w, const char *rel, int err, const char *msg, struct diags *d)
+{
+	char *path = out_path(w, rel);
+
+	diag_io(d, path, err, "%s", msg);
+	free(path);
+	return -1;
 }
 
 /* A relative path made of names: no empty, "." or ".." component, no leading "/". */
@@ -66,148 +146,112 @@ path_is_safe(const char *rel)
 	return 1;
 }
 
-/* Appends a copy of s to a heap array of strings. */
-static void
-strs_push(char ***v, size_t *n, size_t *cap, const char *s)
+static struct made_set *
+made_slot(const struct write_txn *w, const char *rel)
 {
-	if (*n == *cap) {
-		*cap = *cap ? *cap * 2 : 16;
-		*v = realloc(*v, *cap * sizeof(**v));
-		if (!*v)
-			abort();
-	}
-	(*v)[(*n)++] = xstrdup(s);
-}
+	size_t mask = w->capset - 1, i = hash_str(rel) & mask;
 
-static void
-strs_free(char **v, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		free(v[i]);
-	free(v);
-}
-
-struct known_dir {
-	char *path; /* heap; NULL: an empty slot */
-	int made;   /* created by this run: nothing in it predates the run */
-};
-
-static struct known_dir *
-known_slot(struct write_txn *w, const char *dir)
-{
-	size_t mask = w->capknown - 1, i = hash_str(dir) & mask;
-
-	while (w->known[i].path && strcmp(w->known[i].path, dir) != 0)
+	while (w->set[i].rel && strcmp(w->set[i].rel, rel) != 0)
 		i = (i + 1) & mask;
-	return &w->known[i];
+	return &w->set[i];
 }
 
+static int
+made_by_run(const struct write_txn *w, const char *rel)
+{
+	return w->capset && made_slot(w, rel)->rel;
+}
+
+/* tree_dir() made rel: remember it, to remove it again if the run fails. */
 static void
-known_add(struct write_txn *w, const char *dir, int made)
+made_add(void *ctx, const char *rel)
 {
-	if (2 * (w->nknown + 1) > w->capknown) {
-		struct known_dir *old = w->known;
-		size_t oldcap = w->capknown;
-		w->capknown = oldcap ? oldcap * 2 : 64;
-		w->known = calloc(w->capknown, sizeof(*w->known));
-		if (!w->known)
+	struct write_txn *w = ctx;
+	char *copy = strs_push(&w->made, &w->nmade, &w->capmade, rel);
+
+	if (2 * w->nmade > w->capset) {
+		free(w->set);
+		w->capset = w->capset ? w->capset * 2 : 64;
+		w->set = calloc(w->capset, sizeof(*w->set));
+		if (!w->set)
 			abort();
-		for (size_t i = 0; i < oldcap; i++)
-			if (old[i].path)
-				*known_slot(w, old[i].path) = old[i];
-		free(old);
+		for (size_t i = 0; i + 1 < w->nmade; i++)
+			made_slot(w, w->made[i])->rel = w->made[i];
 	}
-	*known_slot(w, dir) = (struct known_dir){xstrdup(dir), made};
-	w->nknown++;
-	if (made)
-		strs_push(&w->made, &w->nmade, &w->capmade, dir);
+	made_slot(w, copy)->rel = copy;
 }
 
+/* mkdir -p of the output directory (path, modified and restored), through links: the user
+ * named it. */
 static int
-below_out(const struct write_txn *w, const char *path)
+make_out(struct write_txn *w, char *path, struct diags *d)
 {
-	size_t n = strlen(w->dir);
-
-	return strncmp(path, w->dir, n) == 0 && path[n] == '/';
-}
-
-/* Makes sure dir exists, creating it and its parents as needed, each looked at once per run.
- * Returns 1 when this run created it, 0 when it was there, -1 with a diagnostic. */
-static int
-ensure_dir(struct write_txn *w, char *dir, struct diags *d)
-{
-	struct known_dir *k = w->capknown ? known_slot(w, dir) : NULL;
 	struct stat st;
 
-	if (k && k->path)
-		return k->made;
-	/* below the output directory, a link is not followed: it could lead out of it */
-	if ((below_out(w, dir) ? lstat(dir, &st) : stat(dir, &st)) == 0) {
-		if (S_ISLNK(st.st_mode))
-			return diag_io(d, dir, 0,
-			               "is a symbolic link; meshroll does not write "
-			               "through links in the output directory");
-		if (!S_ISDIR(st.st_mode))
-			return diag_io(d, dir, ENOTDIR, "cannot create directory");
-		known_add(w, dir, 0);
-		return 0;
-	}
-	char *slash = strrchr(dir, '/');
-	if ((errno == ENOENT || errno == ENOTDIR) && slash && slash != dir) {
+	if (stat(path, &st) == 0)
+		return S_ISDIR(st.st_mode) ? 0
+		                           : diag_io(d, path, ENOTDIR, "cannot create directory");
+	if (errno != ENOENT)
+		return diag_io(d, path, errno, "cannot create directory");
+	char *slash = strrchr(path, '/');
+	if (slash && slash != path) {
 		*slash = '\0';
-		int r = ensure_dir(w, dir, d);
+		int r = make_out(w, path, d);
 		*slash = '/';
 		if (r < 0)
 			return -1;
 	}
-	if (mkdir(dir, 0777) < 0)
-		return diag_io(d, dir, errno, "cannot create directory");
-	known_add(w, dir, 1);
-	return 1;
+	if (mkdir(path, 0777) == 0)
+		strs_push(&w->outmade, &w->noutmade, &w->capoutmade, path);
+	else if (errno != EEXIST)
+		return diag_io(d, path, errno, "cannot create directory");
+	return 0;
 }
 
-/* mkdir -p of the directory part of path: 1 when the directory is new, 0, or -1. */
+/* Opens the output directory (with create, makes it first) and takes the shared lock, once.
+ * Returns 0; TREE_ABSENT without create when there is none; or -1 with a diagnostic. */
 static int
-make_parents(struct write_txn *w, char *path, struct diags *d)
+write_open(struct write_txn *w, int create, struct diags *d)
 {
-	char *slash = strrchr(path, '/');
-
-	if (!slash)
+	if (w->tree.root >= 0)
 		return 0;
-	*slash = '\0';
-	int r = ensure_dir(w, path, d);
-	*slash = '/';
-	return r;
+	char *path = xstrdup(w->dir);
+	for (size_t n = strlen(path); n > 1 && path[n - 1] == '/';)
+		path[--n] = '\0';
+	int r = create ? make_out(w, path, d) : 0;
+	free(path);
+	if (r < 0 || (r = tree_open(&w->tree, w->dir, d)) != 0)
+		return r;
+	w->tree.made = made_add;
+	w->tree.ctx = w;
+	while (flock(w->tree.root, LOCK_SH) < 0 && errno == EINTR)
+		; /* no flock (some network filesystems): crashed runs' temporaries then stay */
+	return 0;
 }
 
-/* Whether path already holds exactly these bytes: 1, 0, or -1 with an error when it is a
- * symbolic link (renaming over it would be safe, but a planted link is refused). */
+/* Whether file f is on disk with these bytes: 1; 0 when absent; 2 when it differs; -1 with
+ * an error when something else is in its place. */
 static int
-same_bytes(const char *path, const char *data, size_t len, struct diags *d)
+file_state(struct write_txn *w, int dfd, const struct rendered *f, struct diags *d)
 {
-	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	struct stat st;
-	int same = 0;
+	int fd = tree_open_file(&w->tree, dfd, f->path, &st, d), same = 0;
 
-	if (fd < 0 && errno == ELOOP)
-		return diag_io(d, path, 0,
-		               "is a symbolic link; meshroll does not write through "
-		               "links in the output directory");
 	if (fd < 0)
-		return 0;
-	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && (size_t)st.st_size == len) {
-		char *old = malloc(len ? len : 1);
+		return fd == TREE_ABSENT ? 0 : -1;
+	if ((size_t)st.st_size == f->len) {
+		char *old = malloc(f->len ? f->len : 1);
 		size_t got = 0;
 		ssize_t n = 1;
 		if (!old)
 			abort();
-		while (got < len && (n = read(fd, old + got, len - got)) > 0)
+		while (got < f->len && (n = read(fd, old + got, f->len - got)) > 0)
 			got += (size_t)n;
-		same = got == len && memcmp(old, data, len) == 0;
+		same = got == f->len && memcmp(old, f->data, f->len) == 0;
 		free(old);
 	}
 	close(fd);
-	return same;
+	return same ? 1 : 2;
 }
 
 static int
@@ -225,135 +269,293 @@ write_all(int fd, const char *data, size_t len)
 	return 0;
 }
 
-/* Writes data to a new temporary beside path; the mode follows the umask. */
+/* Creates a temporary beside base in dfd (mode 0666 less the umask), never over an existing
+ * file. Returns a descriptor with its name in *tmp (malloc'd), or -1. */
 static int
-write_temp(struct write_txn *w, const char *path, const struct rendered *f, struct diags *d)
+temp_create(struct write_txn *w, int dfd, const char *base, char **tmp)
 {
-	const char *base = strrchr(path, '/');
-	size_t dirlen = base ? (size_t)(base - path) + 1 : 0;
-	size_t n = strlen(path) + 64;
-	char *tmp = malloc(n);
+	for (int i = 0; i < WRITE_TEMP_TRIES; i++) {
+		*tmp = temp_name(w, base);
+		int fd =
+		    openat(dfd, *tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
+		if (fd >= 0)
+			return fd;
+		free(*tmp);
+		*tmp = NULL;
+		if (errno != EEXIST)
+			return -1;
+		write_new_id(w); /* another run's name, however unlikely: draw again */
+	}
+	return -1;
+}
 
-	if (!tmp)
-		abort();
-	snprintf(tmp, n, "%.*s.%s.meshroll-%ld-%lu.tmp", (int)dirlen, path, path + dirlen,
-	         (long)w->pid, w->counter++);
-	int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
-	if (fd < 0) {
-		diag_io(d, path, errno, "cannot write");
-		free(tmp);
-		return -1;
-	}
-	int err = write_all(fd, f->data, f->len) < 0 ? errno : 0;
-	if (close(fd) < 0 && !err)
-		err = errno; /* a full disk may show only here */
-	if (err) {
-		unlink(tmp);
-		free(tmp);
-		return diag_io(d, path, err, "cannot write");
-	}
+static void
+entry_push(struct write_txn *w, const char *rel, char *tmp, enum write_op op)
+{
 	if (w->n == w->cap) {
 		w->cap = w->cap ? w->cap * 2 : 64;
 		w->v = realloc(w->v, w->cap * sizeof(*w->v));
 		if (!w->v)
 			abort();
 	}
-	w->v[w->n++] = (struct write_entry){tmp, xstrdup(path)};
+	w->v[w->n++] = (struct write_entry){xstrdup(rel), tmp, op, 0};
+}
+
+/* Writes f to a new temporary in dfd, to be renamed over base (which exists when old). */
+static int
+write_temp(struct write_txn *w, int dfd, const struct rendered *f, int old, struct diags *d)
+{
+	const char *base = strrchr(f->path, '/') ? strrchr(f->path, '/') + 1 : f->path;
+	char *tmp;
+	int fd = temp_create(w, dfd, base, &tmp);
+
+	if (fd < 0)
+		return write_error(w, f->path, errno, "cannot write", d);
+	int err = write_all(fd, f->data, f->len) < 0 ? errno : 0;
+	if (close(fd) < 0 && !err)
+		err = errno; /* a full disk may show only here */
+	if (err) {
+		unlinkat(dfd, tmp, 0);
+		free(tmp);
+		return write_error(w, f->path, err, "cannot write", d);
+	}
+	entry_push(w, f->path, tmp, old ? WRITE_REPLACE : WRITE_NEW);
 	return 0;
 }
 
 int
 write_txn_add(struct write_txn *w, const struct render_set *set, struct diags *d)
 {
+	char dir[4096];
+
+	if (write_open(w, 1, d) != 0)
+		return -1;
 	for (size_t i = 0; i < set->n; i++) {
 		const struct rendered *f = &set->v[i];
 		if (!path_is_safe(f->path))
 			return diag_io(d, f->path, 0, "internal error: unsafe output path");
 		strs_push(&w->expected, &w->nexpected, &w->capexpected, f->path);
-		char *path = join(w->dir, f->path);
-		int r = make_parents(w, path, d), same = 0;
-		if (r == 0 && (same = same_bytes(path, f->data, f->len, d)) < 0)
-			r = -1;
-		if (r >= 0 && !same)
-			r = write_temp(w, path, f, d);
-		free(path);
-		if (r < 0)
+		tree_split(f->path, dir, sizeof(dir));
+		int dfd = tree_dir(&w->tree, dir, 1, d);
+		int state = dfd < 0 ? -1 : file_state(w, dfd, f, d);
+		if (state < 0 || (state != 1 && write_temp(w, dfd, f, state == 2, d) < 0))
 			return -1;
 	}
 	return 0;
 }
 
 static void
-stale_add(void *ctx, const char *rel)
+stale_add(void *ctx, const char *rel, int temp)
 {
-	struct write_txn *w = ctx;
-
-	strs_push(&w->stale, &w->nstale, &w->capstale, rel);
+	entry_push(ctx, rel, NULL, temp ? WRITE_LEFTOVER : WRITE_REMOVE);
 }
 
 int
 write_txn_prune(struct write_txn *w, const char *const *roots, size_t nroots, struct diags *d)
 {
+	int r = write_open(w, 0, d);
+
+	if (r != 0)
+		return r == TREE_ABSENT ? 0 : -1; /* no tree: nothing stale */
 	if (w->nexpected)
 		qsort(w->expected, w->nexpected, sizeof(*w->expected), tree_path_cmp);
 	for (size_t i = 0; i < nroots; i++) {
-		char *root = *roots[i] ? join(w->dir, roots[i]) : xstrdup(w->dir);
-		const struct known_dir *k = w->capknown ? known_slot(w, root) : NULL;
-		int fresh = k && k->path && k->made; /* made by this run: nothing stale in it */
-		free(root);
-		if (!fresh &&
-		    tree_stale(w->dir, roots[i], w->expected, w->nexpected, stale_add, w, d) < 0)
+		/* a directory this run made holds nothing stale */
+		int fresh = *roots[i] ? made_by_run(w, roots[i]) : w->noutmade > 0;
+		if (!fresh && tree_stale(&w->tree, roots[i], w->expected, w->nexpected, w->id,
+		                         stale_add, w, d) < 0)
 			return -1;
 	}
 	return 0;
 }
 
-/* Removes a stale file, then each directory above it that this leaves empty. */
+/* The descriptor of the directory of e, with its base name in *base. */
 static int
-remove_stale(struct write_txn *w, const char *rel, struct diags *d)
+entry_dir(struct write_txn *w, const struct write_entry *e, const char **base, struct diags *d)
 {
-	char *path = join(w->dir, rel);
-	size_t top = strlen(w->dir);
+	char dir[4096];
+	int dfd;
 
-	if (unlink(path) < 0 && errno != ENOENT) {
-		diag_io(d, path, errno, "cannot remove");
-		free(path);
+	*base = tree_split(e->rel, dir, sizeof(dir));
+	dfd = tree_dir(&w->tree, dir, 0, d);
+	if (dfd == TREE_ABSENT)
+		return write_error(w, e->rel, ENOENT, "cannot rename into place", d);
+	return dfd;
+}
+
+/* tree_dir() of an existing directory where a failure is not an error: after the commit, or
+ * when cleaning up after a failure that was reported. */
+static int
+dir_quiet(struct write_txn *w, const char *dir)
+{
+	struct arena a;
+	struct diags none;
+	int dfd;
+
+	arena_init(&a);
+	diags_init(&none, &a);
+	dfd = tree_dir(&w->tree, dir, 0, &none);
+	arena_release(&a);
+	return dfd;
+}
+
+static int
+entry_dir_quiet(struct write_txn *w, const struct write_entry *e, const char **base)
+{
+	char dir[4096];
+
+	*base = tree_split(e->rel, dir, sizeof(dir));
+	return dir_quiet(w, dir);
+}
+
+/* Puts the new file in place and keeps the old one under the temporary's name; where the
+ * filesystem cannot exchange two names, a second link keeps it. */
+static int
+entry_swap(struct write_txn *w, int dfd, struct write_entry *e, const char *base)
+{
+	if (renameat2(dfd, e->tmp, dfd, base, RENAME_EXCHANGE) == 0)
+		return 0;
+	if (errno == ENOENT) { /* the old file went meanwhile */
+		e->op = WRITE_NEW;
+		return renameat(dfd, e->tmp, dfd, base);
+	}
+	if (errno != EINVAL && errno != ENOSYS)
+		return -1;
+	char *hold = temp_name(w, base);
+	if (linkat(dfd, base, dfd, hold, 0) < 0 || renameat(dfd, e->tmp, dfd, base) < 0) {
+		int err = errno;
+		unlinkat(dfd, hold, 0);
+		free(hold);
+		errno = err;
 		return -1;
 	}
-	for (char *slash = strrchr(path, '/'); slash && (size_t)(slash - path) > top;
-	     slash = strrchr(path, '/')) {
-		*slash = '\0';
-		if (rmdir(path) < 0)
-			break;
-	}
-	free(path);
+	free(e->tmp);
+	e->tmp = hold;
 	return 0;
 }
 
-/* Renames every temporary into place. The tree is not synced to disk: it is reproducible
- * from the rollout files, and check finds a file a crash left short (promote, which edits a
- * source file, does sync). */
 static int
-rename_all(struct write_txn *w, struct diags *d)
+entry_apply(struct write_txn *w, struct write_entry *e, struct diags *d)
 {
-	for (size_t i = 0; i < w->n; i++) {
-		if (rename(w->v[i].tmp, w->v[i].path) < 0)
-			return diag_io(d, w->v[i].path, errno, "cannot rename into place");
-		free(w->v[i].tmp);
-		w->v[i].tmp = NULL;
+	const char *base;
+	int dfd = entry_dir(w, e, &base, d), r = 0;
+
+	if (dfd < 0)
+		return -1;
+	if (e->op == WRITE_NEW && (r = renameat(dfd, e->tmp, dfd, base)) == 0) {
+		free(e->tmp);
+		e->tmp = NULL;
+	} else if (e->op == WRITE_REPLACE) {
+		r = entry_swap(w, dfd, e, base);
+	} else if (e->op == WRITE_REMOVE) {
+		e->tmp = temp_name(w, base);
+		if ((r = renameat(dfd, base, dfd, e->tmp)) < 0 && errno == ENOENT) {
+			free(e->tmp); /* gone already: nothing to do or undo */
+			e->tmp = NULL;
+			return 0;
+		}
 	}
+	if (r < 0)
+		return write_error(
+		    w, e->rel, errno,
+		    e->op == WRITE_REMOVE ? "cannot remove" : "cannot rename into place", d);
+	e->done = e->op != WRITE_LEFTOVER;
 	return 0;
+}
+
+/* Undoes the first n steps, last first. */
+static void
+write_undo(struct write_txn *w, size_t n, struct diags *d)
+{
+	while (n-- > 0) {
+		struct write_entry *e = &w->v[n];
+		const char *base;
+		int dfd = e->done ? entry_dir(w, e, &base, d) : -1, r;
+
+		if (dfd < 0)
+			continue;
+		r = e->op == WRITE_NEW ? unlinkat(dfd, base, 0) : renameat(dfd, e->tmp, dfd, base);
+		if (r < 0) {
+			write_error(
+			    w, e->rel, errno,
+			    "cannot restore the old file; the tree is partly new: run render "
+			    "again",
+			    d);
+			continue;
+		}
+		e->done = 0;
+		if (e->op != WRITE_NEW) {
+			free(e->tmp);
+			e->tmp = NULL;
+		}
+	}
+}
+
+/* Removes each directory above rel that is empty now, up to the output directory. */
+static void
+remove_empty_parents(struct write_txn *w, const char *rel, struct diags *d)
+{
+	char dir[4096], parent[4096];
+
+	tree_split(rel, dir, sizeof(dir));
+	while (*dir) {
+		const char *name = tree_split(dir, parent, sizeof(parent));
+		int dfd = dir_quiet(w, parent);
+		if (dfd < 0)
+			return;
+		if (unlinkat(dfd, name, AT_REMOVEDIR) < 0) {
+			if (errno != ENOTEMPTY && errno != EEXIST && errno != ENOENT) {
+				char *path = out_path(w, dir);
+				diag_loc(d, DIAG_WARNING, path, 0, 0,
+				         "cannot remove the empty directory: %s", strerror(errno));
+				free(path);
+			}
+			return;
+		}
+		memcpy(dir, parent, strlen(parent) + 1);
+	}
+}
+
+/* Removes the temporary of e (the old file, a stale one, or a crashed run's temporary).
+ * The commit is done: a failure is a warning; check reports the file, render removes it. */
+static void
+entry_clean(struct write_txn *w, struct write_entry *e, struct diags *d)
+{
+	const char *base;
+	int dfd = entry_dir_quiet(w, e, &base);
+	const char *name = e->op == WRITE_LEFTOVER ? base : e->tmp;
+
+	if (dfd < 0 || (unlinkat(dfd, name, 0) < 0 && errno != ENOENT)) {
+		char *path = out_path(w, e->rel);
+		diag_loc(d, DIAG_WARNING, path, 0, 0, "cannot remove the temporary '%s': %s", name,
+		         strerror(dfd < 0 ? ENOENT : errno));
+		free(path);
+		return;
+	}
+	free(e->tmp);
+	e->tmp = NULL;
+	if (e->op == WRITE_REMOVE || e->op == WRITE_LEFTOVER)
+		remove_empty_parents(w, e->rel, d);
 }
 
 int
 write_txn_commit(struct write_txn *w, struct diags *d)
 {
-	if (rename_all(w, d) < 0)
-		return -1;
-	w->committed = 1;
-	for (size_t i = 0; i < w->nstale; i++)
-		if (remove_stale(w, w->stale[i], d) < 0)
+	for (size_t i = 0; i < w->n; i++) {
+		if (entry_apply(w, &w->v[i], d) < 0) {
+			write_undo(w, i, d);
 			return -1;
+		}
+	}
+	w->committed = 1;
+	for (size_t i = 0; i < w->n; i++)
+		if (w->v[i].done && w->v[i].tmp)
+			entry_clean(w, &w->v[i], d);
+	/* alone (no live run holds the lock), every other temporary is a crashed run's */
+	if (flock(w->tree.root, LOCK_EX | LOCK_NB) == 0)
+		for (size_t i = 0; i < w->n; i++)
+			if (w->v[i].op == WRITE_LEFTOVER)
+				entry_clean(w, &w->v[i], d);
 	return 0;
 }
 
@@ -361,20 +563,28 @@ void
 write_txn_release(struct write_txn *w)
 {
 	for (size_t i = 0; i < w->n; i++) {
-		if (w->v[i].tmp)
-			unlink(w->v[i].tmp);
+		const char *base;
+		int dfd = w->v[i].tmp ? entry_dir_quiet(w, &w->v[i], &base) : -1;
+		if (dfd >= 0 && (w->v[i].op == WRITE_NEW || w->v[i].op == WRITE_REPLACE))
+			unlinkat(dfd, w->v[i].tmp, 0);
 		free(w->v[i].tmp);
-		free(w->v[i].path);
+		free(w->v[i].rel);
 	}
-	for (size_t i = w->nmade; i-- > 0 && !w->committed;)
-		rmdir(w->made[i]);
+	for (size_t i = w->nmade; i-- > 0 && !w->committed;) {
+		char parent[4096];
+		const char *name = tree_split(w->made[i], parent, sizeof(parent));
+		int dfd = dir_quiet(w, parent);
+		if (dfd >= 0)
+			unlinkat(dfd, name, AT_REMOVEDIR);
+	}
+	tree_close(&w->tree);
+	for (size_t i = w->noutmade; i-- > 0 && !w->committed;)
+		rmdir(w->outmade[i]);
 	strs_free(w->made, w->nmade);
+	strs_free(w->outmade, w->noutmade);
 	strs_free(w->expected, w->nexpected);
-	strs_free(w->stale, w->nstale);
+	free(w->set);
 	free(w->v);
-	for (size_t i = 0; i < w->capknown; i++)
-		free(w->known[i].path);
-	free(w->known);
 	write_txn_init(w, w->dir);
 }
 
@@ -382,36 +592,35 @@ write_txn_release(struct write_txn *w)
 static int
 replace_file(const char *path, const char *name, const char *data, size_t len, struct diags *d)
 {
+	struct write_txn w;
 	struct stat st;
-	size_t n = strlen(path) + 64;
-	char *tmp = malloc(n);
-	const char *base = strrchr(path, '/');
-	size_t dirlen = base ? (size_t)(base - path) + 1 : 0;
+	const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+	char *dir = strndup(path, (size_t)(base - path)), *tmp = NULL;
+	int dfd = dir ? open(*dir ? dir : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1, err = 0;
 
-	if (!tmp)
+	if (!dir)
 		abort();
-	if (stat(path, &st) < 0) {
-		free(tmp);
-		return diag_io(d, name, errno, "cannot read");
+	write_txn_init(&w, dir);
+	if (dfd < 0 || fstatat(dfd, base, &st, 0) < 0) {
+		err = errno;
+		if (dfd >= 0)
+			close(dfd);
+		free(dir);
+		return diag_io(d, name, err, "cannot read");
 	}
-	snprintf(tmp, n, "%.*s.%s.meshroll-%ld.tmp", (int)dirlen, path, path + dirlen,
-	         (long)getpid());
-	int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, st.st_mode & 07777);
-	if (fd < 0) {
-		int err = errno;
-		free(tmp);
-		return diag_io(d, name, err, "cannot write");
-	}
-	int err = 0;
-	if (fchmod(fd, st.st_mode & 07777) < 0 || write_all(fd, data, len) < 0 || fsync(fd) < 0)
+	int fd = temp_create(&w, dfd, base, &tmp);
+	if (fd < 0 || fchmod(fd, st.st_mode & 07777) < 0 || write_all(fd, data, len) < 0 ||
+	    fsync(fd) < 0)
 		err = errno;
-	if (close(fd) < 0 && !err)
+	if (fd >= 0 && close(fd) < 0 && !err)
 		err = errno;
-	if (!err && rename(tmp, path) < 0)
+	if (!err && renameat(dfd, tmp, dfd, base) < 0)
 		err = errno;
-	if (err)
-		unlink(tmp);
+	if (err && tmp)
+		unlinkat(dfd, tmp, 0);
 	free(tmp);
+	free(dir);
+	close(dfd);
 	return err ? diag_io(d, name, err, "cannot write") : 0;
 }
 

@@ -1,11 +1,15 @@
 /* write.h: the write stage, the only code that writes to the filesystem.
  *
- * A run writes as one transaction: every new or changed file goes to a temporary name beside
- * its target first; only when all of them are written are they renamed into place, so a
- * reader never sees a partial file. A file whose bytes are already on disk is not touched, so its
- * mtime stays. Files meshroll owns (tree.h) that no rollout produces any more are removed after the
- * renames, with the directories that leaves empty. When anything fails, the temporaries and the
- * directories the run made are removed. */
+ * A run writes as one transaction. Every new or changed file goes to a temporary beside its
+ * target first; a file whose bytes are already on disk is not touched (its mtime stays). Only
+ * when all temporaries are written does the commit move them into place, each rename undone
+ * again if a later one fails, so a run that fails changes nothing; only a crash in the middle
+ * of the commit can leave some files new and some old, which check reports. Files meshroll
+ * owns (tree.h) that no rollout produces any more are removed the same way.
+ *
+ * Temporaries are named ".<file>.meshroll-<random id>-<n>.tmp". Every run holds a shared
+ * flock on the output directory while it has any; a run that can then take the lock alone
+ * knows that no run is live, and removes the temporaries that crashed runs left. */
 #ifndef MESHROLL_WRITE_H
 #define MESHROLL_WRITE_H
 
@@ -13,25 +17,27 @@
 
 #include "diag.h"
 #include "render.h"
+#include "tree.h"
 
 struct write_entry;
-struct known_dir;
+struct made_set;
 
 struct write_txn {
 	const char *dir;       /* the output directory; borrowed */
-	struct write_entry *v; /* temporaries waiting for their rename; heap */
+	struct tree tree;      /* its descriptors; root -1 until the first add or prune */
+	struct write_entry *v; /* the steps of the commit, in order; heap */
 	size_t n, cap;
-	char **made; /* directories this run created, parents first; heap */
+	char **made; /* directories this run created below dir, parents first; heap */
 	size_t nmade, capmade;
-	struct known_dir *known; /* directories known to exist: a hash set; heap */
-	size_t nknown, capknown;
-	long pid;              /* for temporary names */
+	struct made_set *set; /* the same, as a hash set; heap */
+	size_t capset;
+	char **outmade; /* directories this run created on the way to dir, dir last; heap */
+	size_t noutmade, capoutmade;
+	char id[32];           /* "meshroll-<random hex>": in this run's temporaries' names */
 	unsigned long counter; /* for temporary names */
-	int committed;         /* renamed into place: keep the directories made */
+	int committed;         /* in place: keep the directories made */
 	char **expected;       /* every path the rollouts produce, relative; heap */
 	size_t nexpected, capexpected;
-	char **stale; /* owned files to remove, relative; heap */
-	size_t nstale, capstale;
 };
 
 void write_txn_init(struct write_txn *w, const char *dir);
@@ -39,11 +45,12 @@ void write_txn_init(struct write_txn *w, const char *dir);
  * Returns 0, or -1 with an I/O diagnostic. */
 int write_txn_add(struct write_txn *w, const struct render_set *set, struct diags *d);
 /* After every write_txn_add(): finds the files meshroll owns below each root (relative to the
- * output directory; "" for all of it) that no rollout produces, to remove them on commit.
- * Returns 0, or -1 with an I/O diagnostic. */
+ * output directory; "" for all of it) that no rollout produces, to remove them on commit, and
+ * the temporaries crashed runs left there. Returns 0, or -1 with an I/O diagnostic. */
 int write_txn_prune(struct write_txn *w, const char *const *roots, size_t nroots, struct diags *d);
-/* Renames the temporaries into place and removes the stale files. Returns 0, or -1 with a
- * diagnostic. */
+/* Moves the temporaries into place and the stale files out of it, restoring what it moved
+ * when a step fails. Returns 0, or -1 with a diagnostic (and the tree as it was). What
+ * cannot be cleaned up after the commit is a warning. */
 int write_txn_commit(struct write_txn *w, struct diags *d);
 /* Removes what a failed transaction left (temporaries, directories it made) and frees it. */
 void write_txn_release(struct write_txn *w);

@@ -143,14 +143,15 @@ Test(write, a_failed_write_to_stdout_is_an_io_error)
 }
 
 static void
-faults(const char *what)
+faults(const char *env, const char *what)
 {
 	char *out = NULL;
 	const char *shim = getenv("FAULTINJECT");
 
 	if (!shim || access(shim, R_OK) != 0)
 		test_skip("FAULTINJECT names no fault injector (make test builds it)");
-	int status = run_cmd(&out, "MESHROLL='%s' tests/faults.sh %s 2>&1", meshroll_bin(), what);
+	int status =
+	    run_cmd(&out, "%s MESHROLL='%s' tests/faults.sh %s 2>&1", env, meshroll_bin(), what);
 	cr_expect_eq(status, 0, "%s", out);
 	cr_expect(strstr(out, "fault points") != NULL, "%s", out);
 	free(out);
@@ -159,13 +160,20 @@ faults(const char *what)
 /* Each write-path call of render into an existing tree fails in turn. */
 Test(write, every_write_fault_in_render, .timeout = 600)
 {
-	faults("render");
+	faults("", "render");
+}
+
+/* The same where the filesystem cannot exchange two names: render keeps the old file under
+ * a second link instead, to restore it. */
+Test(write, every_write_fault_in_render_without_rename_exchange, .timeout = 600)
+{
+	faults("FAULT_NO_EXCHANGE=1", "render");
 }
 
 /* Each write-path call of promote fails in turn. */
 Test(write, every_write_fault_in_promote, .timeout = 600)
 {
-	faults("promote");
+	faults("", "promote");
 }
 
 /* A link planted in the tree is not written through, and its target stays as it was. */

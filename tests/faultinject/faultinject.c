@@ -1,8 +1,13 @@
 /* faultinject.c: an LD_PRELOAD shim that makes one write-path call fail, like jq's error
  * injector. It wraps open/openat for writing, write, fsync, close (of files opened for
- * writing), rename, mkdir and unlink.
+ * writing), rename (rename, renameat, renameat2), link (linkat), mkdir (mkdir, mkdirat) and
+ * unlink (unlink, unlinkat).
  *
  *   FAULT_CALL=write FAULT_NTH=3 FAULT_ERRNO=ENOSPC   the third write fails with ENOSPC
+ *   FAULT_SIGNAL=KILL (or STOP)                        instead, the process gets that signal
+ *                                                      there (a crash, or a run held mid-way)
+ *   FAULT_NO_EXCHANGE=1                                renameat2 RENAME_EXCHANGE fails with
+ *                                                      EINVAL, as on a filesystem without it
  *   FAULT_COUNT=/path                                  append "call count" lines at exit
  *
  * Only files opened for writing count for write, fsync and close, so standard output and
@@ -11,6 +16,7 @@
 #include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,12 +24,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-enum { F_OPEN, F_WRITE, F_FSYNC, F_CLOSE, F_RENAME, F_MKDIR, F_UNLINK, F_COUNT };
+enum { F_OPEN, F_WRITE, F_FSYNC, F_CLOSE, F_RENAME, F_LINK, F_MKDIR, F_UNLINK, F_COUNT };
 
 static const char *const names[F_COUNT] = {"open",   "write", "fsync", "close",
-                                           "rename", "mkdir", "unlink"};
+                                           "rename", "link",  "mkdir", "unlink"};
 static long counts[F_COUNT];
-static int fault = -1, fault_errno;
+static int fault = -1, fault_errno, fault_signal;
 static long fault_nth;
 static char writing[4096]; /* fds opened for writing */
 
@@ -50,6 +56,8 @@ setup(void)
 			fault = i;
 	fault_nth = nth ? atol(nth) : 1;
 	fault_errno = err && !strcmp(err, "EIO") ? EIO : ENOSPC;
+	if (getenv("FAULT_SIGNAL"))
+		fault_signal = !strcmp(getenv("FAULT_SIGNAL"), "STOP") ? SIGSTOP : SIGKILL;
 	if (getenv("FAULT_COUNT"))
 		atexit(report);
 }
@@ -59,6 +67,8 @@ static int
 hit(int k)
 {
 	if (++counts[k] == fault_nth && k == fault) {
+		if (fault_signal)
+			return raise(fault_signal), 0; /* STOP: carry on when continued */
 		errno = fault_errno;
 		return -1;
 	}
@@ -149,6 +159,55 @@ rename(const char *from, const char *to)
 	if (hit(F_RENAME) < 0)
 		return -1;
 	return real(from, to);
+}
+
+int
+renameat(int fromfd, const char *from, int tofd, const char *to)
+{
+	REAL(int, "renameat", int, const char *, int, const char *);
+	if (hit(F_RENAME) < 0)
+		return -1;
+	return real(fromfd, from, tofd, to);
+}
+
+int
+renameat2(int fromfd, const char *from, int tofd, const char *to, unsigned flags)
+{
+	REAL(int, "renameat2", int, const char *, int, const char *, unsigned);
+	if ((flags & RENAME_EXCHANGE) && getenv("FAULT_NO_EXCHANGE")) {
+		errno = EINVAL;
+		return -1;
+	}
+	if (hit(F_RENAME) < 0)
+		return -1;
+	return real(fromfd, from, tofd, to, flags);
+}
+
+int
+linkat(int fromfd, const char *from, int tofd, const char *to, int flags)
+{
+	REAL(int, "linkat", int, const char *, int, const char *, int);
+	if (hit(F_LINK) < 0)
+		return -1;
+	return real(fromfd, from, tofd, to, flags);
+}
+
+int
+mkdirat(int dirfd, const char *path, mode_t mode)
+{
+	REAL(int, "mkdirat", int, const char *, mode_t);
+	if (hit(F_MKDIR) < 0)
+		return -1;
+	return real(dirfd, path, mode);
+}
+
+int
+unlinkat(int dirfd, const char *path, int flags)
+{
+	REAL(int, "unlinkat", int, const char *, int);
+	if (hit(F_UNLINK) < 0)
+		return -1;
+	return real(dirfd, path, flags);
 }
 
 int
