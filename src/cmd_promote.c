@@ -1,8 +1,13 @@
 /* cmd_promote.c: promote and rollback move spec.activeStage in place, changing only the bytes
  * of its value, after checking the file, and check the edited file again before replacing it. */
+#include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "cmd.h"
 #include "edit.h"
@@ -62,30 +67,65 @@ move_edit(struct run *r, const struct source *src, const struct node *doc, const
 	return status;
 }
 
+/* Checks the file, moves its activeStage and replaces it; the exit status. */
+static int
+move_locked(struct run *r, const char *path, const char *to, int rollback)
+{
+	struct source src;
+	struct node *doc;
+
+	if (schema_load(&r->schema, &r->arena, &r->diags) < 0 ||
+	    !(doc = load_tree(path, &r->schema, &r->scratch, &r->diags, &src)))
+		return EXIT_INVALID;
+	const struct rollout *ro = model_build(doc, src.path, &r->arena);
+	int target = move_target(r, ro, to, rollback);
+	if (target < 0)
+		return EXIT_INVALID;
+	const struct stage *from = &ro->stages[ro->active], *dest = &ro->stages[target];
+	if ((size_t)target == ro->active) {
+		printf("%s: already at stage %s (canary %d%%)\n", ro->name, from->id, from->weight);
+		return EXIT_OK;
+	}
+	int status = move_edit(r, &src, doc, ro, target);
+	if (status == EXIT_OK)
+		printf("%s: stage %s -> %s (canary %d%% -> %d%%)\n", ro->name, from->id, dest->id,
+		       from->weight, dest->weight);
+	return status;
+}
+
+/* Locks the rollout file against other promotes and rollbacks from the read to the replace:
+ * an flock on the file that path names, taken again when one of them replaced it meanwhile.
+ * Returns the locked descriptor (unlocked where the filesystem has no flock), or -1. */
+static int
+move_lock(const char *path, struct diags *d)
+{
+	for (int i = 0; i < 1000; i++) {
+		int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+		struct stat held, now;
+		if (fd < 0)
+			return diag_io(d, path, errno, "cannot open");
+		while (flock(fd, LOCK_EX) < 0)
+			if (errno != EINTR)
+				return fd;
+		if (fstat(fd, &held) == 0 && stat(path, &now) == 0 && held.st_dev == now.st_dev &&
+		    held.st_ino == now.st_ino)
+			return fd;
+		close(fd); /* replaced while we waited: lock the new file */
+	}
+	return diag_io(d, path, 0, "cannot lock: it keeps being replaced");
+}
+
 static int
 move(const char *path, const char *to, int rollback)
 {
 	struct run r;
-	struct source src;
-	struct node *doc;
+	int lock;
 
 	run_init(&r);
-	if (schema_load(&r.schema, &r.arena, &r.diags) < 0 ||
-	    !(doc = load_tree(path, &r.schema, &r.scratch, &r.diags, &src)))
-		return run_finish(&r, EXIT_INVALID);
-	const struct rollout *ro = model_build(doc, src.path, &r.arena);
-	int target = move_target(&r, ro, to, rollback);
-	if (target < 0)
-		return run_finish(&r, EXIT_INVALID);
-	const struct stage *from = &ro->stages[ro->active], *dest = &ro->stages[target];
-	if ((size_t)target == ro->active) {
-		printf("%s: already at stage %s (canary %d%%)\n", ro->name, from->id, from->weight);
-		return run_finish(&r, EXIT_OK);
-	}
-	int status = move_edit(&r, &src, doc, ro, target);
-	if (status == EXIT_OK)
-		printf("%s: stage %s -> %s (canary %d%% -> %d%%)\n", ro->name, from->id, dest->id,
-		       from->weight, dest->weight);
+	if ((lock = move_lock(path, &r.diags)) < 0)
+		return run_finish(&r, EXIT_IO);
+	int status = move_locked(&r, path, to, rollback);
+	close(lock);
 	return run_finish(&r, status);
 }
 

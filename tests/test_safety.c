@@ -254,3 +254,20 @@ Test(safety, a_live_runs_temporaries_are_kept, .timeout = 60)
 	free(out);
 	free(so);
 }
+
+/* Two promotes of one file at once, 50 times: both succeed, and the file moves two stages. */
+Test(safety, concurrent_promotes_lose_no_step, .timeout = 120)
+{
+	char *out = NULL;
+
+	cr_expect_eq(sh(&out, "sed 's/activeStage: 10/activeStage: 0/' r.yaml > p0.yaml; "
+	                      "lost=0; for i in $(seq 50); do cp p0.yaml p.yaml; "
+	                      "\"$M\" promote p.yaml >/dev/null & a=$!; "
+	                      "\"$M\" promote p.yaml >/dev/null & b=$!; "
+	                      "wait $a || lost=$((lost + 1)); wait $b || lost=$((lost + 1)); "
+	                      "grep -q '^  activeStage: 25$' p.yaml || lost=$((lost + 1)); done; "
+	                      "echo $lost; ls -a | grep '\\.tmp$' | wc -l"),
+	             0);
+	cr_expect_str_eq(out, "0\n0\n");
+	free(out);
+}
