@@ -88,7 +88,7 @@ valgrind: $(B)/meshroll $(B)/unit $(B)/faultinject.so
 	printf '#!/bin/sh\nexec valgrind -q --error-exitcode=99 --leak-check=full --show-leak-kinds=definite,indirect --errors-for-leak-kinds=definite,indirect "%s" "$$@"\n' \
 		"$(CURDIR)/$(B)/meshroll" > $(B)/valgrind-meshroll
 	chmod +x $(B)/valgrind-meshroll
-	MESHROLL=$(B)/valgrind-meshroll FAULTINJECT=$(B)/faultinject.so $(B)/unit $(TESTFLAGS)
+	MESHROLL=$(B)/valgrind-meshroll MESHROLL_ROUNDS=5 FAULTINJECT=$(B)/faultinject.so $(B)/unit $(TESTFLAGS)
 
 golden-update: $(B)/meshroll
 	MESHROLL=$(B)/meshroll tests/golden.sh --update
