@@ -172,7 +172,8 @@ source_read(struct source *src, const char *path, struct arena *a, struct diags 
 	return source_read_max(src, path, SOURCE_MAX_BYTES, a, d);
 }
 
-/* Reads at most max + 1 bytes (enough to know the file is too big) into a growing buffer. */
+/* Reads at most max + 1 bytes (enough to know the file is too big) into a growing buffer.
+ * The descriptor may be non-blocking: a read that would wait is an error (EAGAIN). */
 static int
 read_all(int fd, size_t max, struct buf *b)
 {
@@ -192,29 +193,55 @@ read_all(int fd, size_t max, struct buf *b)
 	return 0;
 }
 
+/* Opens path to read it without ever waiting: a FIFO opens at once, and is refused with a
+ * device or a socket after fstat; only a regular file is read. "-" is standard input, which
+ * may be a pipe. Returns the descriptor, or -1 with a diagnostic. */
+static int
+source_open(const char *path, struct diags *d)
+{
+	int is_stdin = strcmp(path, "-") == 0;
+	int fd = is_stdin ? STDIN_FILENO : open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	struct stat st;
+	int err = 0;
+
+	if (fd < 0)
+		return diag_io(d, path, errno, "cannot open");
+	if (fstat(fd, &st) != 0)
+		err = errno;
+	else if (S_ISDIR(st.st_mode))
+		err = EISDIR;
+	else if (is_stdin || S_ISREG(st.st_mode))
+		return fd;
+	if (!is_stdin)
+		close(fd);
+	if (err)
+		return diag_io(d, path, err, "cannot read");
+	return diag_io(d, path, 0,
+	               "not a regular file (a pipe, a socket or a device); meshroll reads "
+	               "regular files only");
+}
+
 int
 source_read_max(struct source *src, const char *path, size_t max, struct arena *a, struct diags *d)
 {
-	int fd = strcmp(path, "-") == 0 ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC);
-	struct stat st;
 	struct buf b;
 
 	src->path = arena_strdup(a, strcmp(path, "-") == 0 ? "<stdin>" : path);
 	src->data = "";
 	src->len = 0;
+	int fd = source_open(path, d);
 	if (fd < 0)
-		return diag_io(d, path, errno, "cannot open");
-	if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
-		if (fd != STDIN_FILENO)
-			close(fd);
-		return diag_io(d, path, EISDIR, "cannot read");
-	}
+		return -1;
 	buf_init(&b);
 	int r = read_all(fd, max, &b), err = errno;
-	if (fd != STDIN_FILENO)
+	if (strcmp(path, "-") != 0)
 		close(fd);
 	if (r < 0) {
 		buf_release(&b);
+		if (err == EAGAIN)
+			return diag_io(d, path, 0,
+			               "reading it would wait (a special file such as /proc/kmsg); "
+			               "meshroll reads regular files only");
 		return diag_io(d, path, err, "cannot read");
 	}
 	src->data = b.len ? arena_strndup(a, b.data, b.len) : "";
