@@ -178,3 +178,42 @@ Test(limits, a_file_whose_read_would_wait_is_refused, .timeout = 10)
 	             0);
 	expect_refused(cmds, 2, "k.yaml: error: ", "would wait");
 }
+
+Test(limits, an_escaped_nul_is_refused_where_it_is)
+{
+	static const struct {
+		const char *text;
+		int line, col;
+	} cases[] = {
+	    {"name: \"rev\\0/../../x\"\n", 1, 7}, {"a: 1\nstable: \"v1\\0evil\"\n", 2, 9},
+	    {"\"k\\x00ey\": 1\n", 1, 1},          {"- \"\\u0000\"\n", 1, 3},
+	    {"- |\n  a\n- [\"\\0\"]\n", 3, 4},
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct source src;
+		struct node *root;
+		diags.n = 0;
+		cr_assert_eq(source_from_bytes(&src, "t", cases[i].text, strlen(cases[i].text),
+		                               &arena, &diags),
+		             0);
+		cr_expect_eq(parse_document(&src, 0, &arena, &diags, &root), -1, "'%s' parsed",
+		             cases[i].text);
+		cr_assert_eq(diags.n, 1, "'%s': %zu diagnostics", cases[i].text, diags.n);
+		cr_expect_str_eq(diags.v[0].msg,
+		                 "string contains a nul character (\\0); remove it");
+		cr_expect(diags.v[0].line == cases[i].line && diags.v[0].col == cases[i].col,
+		          "'%s': at %d:%d", cases[i].text, diags.v[0].line, diags.v[0].col);
+	}
+}
+
+Test(limits, lint_refuses_an_escaped_nul)
+{
+	char *err = NULL;
+
+	put("r.yaml", "apiVersion: meshroll.dev/v1alpha1\nkind: Rollout\nmetadata:\n"
+	              "  name: \"r\\0x\"\nspec:\n  stable: v1\n  canary: v2\n  stages: [0, 100]\n");
+	cr_expect_eq(run_in_dir(&err, NULL, "'%s' lint r.yaml", meshroll_bin()), 1, "%s", err);
+	cr_expect(strstr(err, "r.yaml:4:9: error: string contains a nul character"), "%s", err);
+	free(err);
+}
