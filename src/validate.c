@@ -59,9 +59,11 @@ duration_parse(const char *s, long long *ns)
 		v *= scale;
 		for (size_t i = 0; i < nfrac && scale >= 10; i++) {
 			scale /= 10;
-			v += (frac[i] - '0') * scale;
-			if (v < 0)
+			long long digit = (frac[i] - '0') * scale;
+			/* checked before adding: a signed overflow is undefined */
+			if (v > max - digit)
 				return DURATION_OVERFLOW;
+			v += digit;
 		}
 		if (total > max - v)
 			return DURATION_OVERFLOW;

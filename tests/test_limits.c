@@ -217,3 +217,26 @@ Test(limits, lint_refuses_an_escaped_nul)
 	cr_expect(strstr(err, "r.yaml:4:9: error: string contains a nul character"), "%s", err);
 	free(err);
 }
+
+Test(limits, durations_at_the_edge_of_64_bits)
+{
+	static const struct {
+		const char *s;
+		int r;
+		long long ns;
+	} cases[] = {
+	    {"9223372036.854775807s", 0, 9223372036854775807LL},
+	    {"9223372036.854775808s", DURATION_OVERFLOW, 0},
+	    {"9223372036.9999999999s", DURATION_OVERFLOW, 0},
+	    {"2562047h47m16.854775807s", 0, 9223372036854775807LL},
+	    {"2562047h47m16.854775808s", DURATION_OVERFLOW, 0},
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		long long ns = -1;
+		int r = duration_parse(cases[i].s, &ns);
+		cr_expect_eq(r, cases[i].r, "'%s' gave %d", cases[i].s, r);
+		if (r == 0)
+			cr_expect_eq(ns, cases[i].ns, "'%s' is %lld", cases[i].s, ns);
+	}
+}
