@@ -218,6 +218,209 @@ Test(limits, lint_refuses_an_escaped_nul)
 	free(err);
 }
 
+/* What diags_print writes, malloc'd. */
+static char *
+diags_text(void)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *fp = open_memstream(&text, &len);
+
+	cr_assert(fp);
+	diags_print(&diags, fp);
+	fclose(fp);
+	return text;
+}
+
+Test(limits, diagnostics_past_fifty_in_a_file_are_counted_not_kept)
+{
+	struct source src;
+
+	cr_assert_eq(source_from_bytes(&src, "a.yaml", "x: 1\n", 5, &arena, &diags), 0);
+	for (int i = 0; i < 1000; i++)
+		diag_at(&diags, i % 2 ? DIAG_WARNING : DIAG_ERROR, &src, 1, 1, 1, "e%d", i);
+	size_t mark = diags.n;
+	diag_loc(&diags, DIAG_ERROR, "b.yaml", 1, 1, "other");
+	cr_expect_eq(diags.n, 52, "%zu kept", diags.n);
+	cr_expect(diags.errors == 501 && diags.warnings == 500, "%d errors, %d warnings",
+	          diags.errors, diags.warnings);
+	/* forgetting b.yaml's keeps the count of what a.yaml did not show */
+	diags_rewind(&diags, mark);
+	cr_expect(diags.errors == 500 && diags.warnings == 500, "%d errors, %d warnings",
+	          diags.errors, diags.warnings);
+	char *text = diags_text();
+	const char *more = strstr(text, "a.yaml: error: too many errors in this file; 950 more "
+	                                "not shown\n");
+	cr_expect(more && !strstr(more, "a.yaml:1:1"), "%s", text);
+	free(text);
+}
+
+Test(limits, a_rewind_to_inside_a_file_counts_from_there)
+{
+	struct source src;
+
+	cr_assert_eq(source_from_bytes(&src, "a.yaml", "x: 1\n", 5, &arena, &diags), 0);
+	for (int i = 0; i < 30; i++)
+		diag_at(&diags, DIAG_ERROR, &src, 1, 1, 1, "e%d", i);
+	size_t mark = diags.n;
+	for (int i = 0; i < 100; i++)
+		diag_at(&diags, DIAG_ERROR, &src, 1, 1, 1, "f%d", i);
+	diags_rewind(&diags, mark);
+	cr_expect(diags.n == 30 && diags.errors == 30, "%zu kept, %d errors", diags.n,
+	          diags.errors);
+	for (int i = 0; i < 100; i++)
+		diag_at(&diags, DIAG_ERROR, &src, 1, 1, 1, "g%d", i);
+	cr_expect(diags.n == 51 && diags.errors == 130, "%zu kept, %d errors", diags.n,
+	          diags.errors);
+	char *text = diags_text();
+	cr_expect(strstr(text, "too many errors in this file; 80 more not shown\n"), "%s", text);
+	free(text);
+}
+
+/* A line of 1,200 characters, some of two bytes and one a tab, shown around the caret: the
+ * caret stands under the same character of the excerpt, tabs kept before it. */
+Test(limits, a_long_line_is_shown_as_a_window_around_the_caret)
+{
+	char line[4096], *p = line + sprintf(line, "k: [");
+	struct source src;
+
+	for (int i = 0; i < 300; i++)
+		p += sprintf(p, "\xC3\xA9, ");
+	p += sprintf(p, "\tbad");
+	for (int i = 0; i < 300; i++)
+		p += sprintf(p, ", x");
+	strcpy(p, "]\n");
+	cr_assert_eq(source_from_bytes(&src, "t", line, strlen(line), &arena, &diags), 0);
+	diag_at(&diags, DIAG_ERROR, &src, 1, 4 + 900 + 2, 3, "bad");
+	cr_expect_leq(strlen(diags.v[0].text), 200, "%s", diags.v[0].text);
+	char *text = diags_text();
+	char *excerpt = strstr(text, "\n    "),
+	     *caret = excerpt ? strstr(excerpt + 1, "\n    ") : NULL;
+	cr_assert(excerpt && caret, "%s", text);
+	excerpt += 5;
+	caret += 5;
+	cr_expect(!strncmp(text, "t:1:906: error: bad\n", 20), "%s", text);
+	cr_expect(!strncmp(excerpt, "...", 3) && !strncmp(strchr(excerpt, '\n') - 3, "...", 3),
+	          "%s", text);
+	/* walk the excerpt one character for each byte of padding */
+	const char *e = excerpt, *c = caret;
+	for (; *c == ' ' || *c == '\t'; c++) {
+		cr_assert_eq(*c == '\t', *e == '\t', "%s", text);
+		for (e++; (*e & 0xC0) == 0x80; e++)
+			;
+	}
+	cr_expect(!strncmp(c, "^~~\n", 4) && !strncmp(e, "bad", 3), "%s", text);
+	free(text);
+}
+
+/* Every line of text as source_line gives it, through the map source_check made and without,
+ * against a plain rescan. */
+static void
+expect_lines(const char *text, size_t len)
+{
+	struct source src;
+
+	cr_assert_eq(source_from_bytes(&src, "t", text, len, &arena, &diags), 0);
+	text = src.data; /* a copy */
+	cr_assert(diags.lines.data == src.data, "source_check made no line map");
+	const char *start = text + (len >= 3 && !memcmp(text, "\xEF\xBB\xBF", 3) ? 3 : 0);
+	int line = 1;
+	for (const char *q = start;; line++) {
+		size_t n = 0, brk = 0;
+		while (q + n < text + len && !brk) {
+			const unsigned char *u = (const unsigned char *)q + n;
+			brk = *u == '\n'                     ? 1
+			      : *u == '\r'                   ? (u[1] == '\n' ? 2 : 1)
+			      : u[0] == 0xC2 && u[1] == 0x85 ? 2
+			      : u[0] == 0xE2 && u[1] == 0x80 && (u[2] == 0xA8 || u[2] == 0xA9) ? 3
+			                                                                       : 0;
+			n += !brk;
+		}
+		for (int mapped = 0; mapped < 2; mapped++) {
+			size_t got_len = 0;
+			const char *got =
+			    source_line(&src, mapped ? &diags.lines : NULL, line, &got_len);
+			if (!brk && n == 0) {
+				cr_expect_null(got, "line %d past the end", line);
+				continue;
+			}
+			cr_assert(got == q && got_len == n,
+			          "line %d (map %d): %zu bytes at %td, not %zu at %td", line,
+			          mapped, got_len, got ? got - text : -1, n, q - text);
+		}
+		if (!brk)
+			break;
+		q += n + brk;
+	}
+}
+
+Test(limits, line_index_agrees_with_a_rescan)
+{
+	static const char *const breaks[] = {"\n", "\r\n", "\r", "\xC2\x85", "\xE2\x80\xA8"};
+	static const char *const texts[] = {"",  "a", "\xC3\xA9", "a\tb", "x\xE2\x82\xAC y",
+	                                    "#", ""};
+	char text[8192], *p = text;
+
+	p += sprintf(p, "\xEF\xBB\xBF");
+	for (int i = 0; i < 300; i++)
+		p += sprintf(p, "%s%s", texts[i % 7], breaks[i % 5]);
+	expect_lines(text, (size_t)(p - text));
+	p += sprintf(p, "last");
+	expect_lines(text, (size_t)(p - text));
+	expect_lines("", 0);
+	expect_lines("\n", 1);
+}
+
+/* lint of text under a 1 GB address space: exit status 1, little CPU time, little stderr. */
+static void
+expect_bounded(const char *text, double max_cpu)
+{
+	char *err = NULL;
+	double cpu;
+
+	put("f.yaml", text);
+	int status =
+	    run_in_dir(&err, &cpu, "sh -c 'ulimit -v 1000000; exec timeout 30 \"%s\" lint f.yaml'",
+	               meshroll_bin());
+	size_t len = strlen(err);
+	cr_expect_eq(status, 1, "status %d:\n%.2000s", status, err);
+	cr_expect_lt(cpu, max_cpu, "%.2f s of CPU time", cpu);
+	cr_expect_lt(len, 64 * 1024, "%zu bytes on stderr", len);
+	cr_expect(strstr(err, "f.yaml: error: too many errors in this file; ") &&
+	              strstr(err, " more not shown\n"),
+	          "%.3000s", err);
+	fprintf(stderr, "limits: lint of %zu bytes: %.3f s CPU, %zu bytes of stderr\n",
+	        strlen(text), cpu, len);
+	free(err);
+}
+
+Test(limits, twenty_thousand_errors_on_one_line, .timeout = 60)
+{
+	char *text = malloc(sizeof(rollout_head) + 16 + 3 * 20000);
+	char *p = text + sprintf(text, "%s  stages: [x", rollout_head);
+
+	for (int i = 1; i < 20000; i++)
+		p += sprintf(p, ", x");
+	strcpy(p, "]\n");
+	expect_bounded(text, 2.0);
+	free(text);
+}
+
+Test(limits, nine_thousand_aliases_on_one_line, .timeout = 60)
+{
+	char anchor[81];
+	memset(anchor, 'a', 80);
+	anchor[80] = '\0';
+	char *text = malloc(sizeof(rollout_head) + 128 + 84 * 9000);
+	char *p = text + sprintf(text, "%s  stages: [&%s 50", rollout_head, anchor);
+
+	for (int i = 0; i < 9000; i++)
+		p += sprintf(p, ", *%s", anchor);
+	strcpy(p, "]\n");
+	expect_bounded(text, 2.0);
+	free(text);
+}
+
 Test(limits, durations_at_the_edge_of_64_bits)
 {
 	static const struct {
