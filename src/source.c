@@ -70,6 +70,38 @@ source_offset(const struct source *src, size_t chars)
 	return (size_t)(utf8_skip(src->data + bom_len(src), end, chars) - src->data);
 }
 
+void
+char_map_init(struct char_map *m, const struct source *src, struct arena *a)
+{
+	const char *p = src->data + bom_len(src), *end = src->data + src->len;
+	uint32_t *at;
+
+	*m = (struct char_map){.src = src, .ascii = true};
+	for (const char *q = p; q < end && m->ascii; q++)
+		m->ascii = (unsigned char)*q < 0x80;
+	if (m->ascii)
+		return;
+	m->at = at = arena_alloc(a, (src->len / CHAR_MAP_STEP + 1) * sizeof(*at));
+	for (size_t i = 0; p < end; i++, p = utf8_skip(p, end, 1))
+		if (i % CHAR_MAP_STEP == 0)
+			at[m->n++] = (uint32_t)(p - src->data);
+}
+
+size_t
+char_map_offset(const struct char_map *m, size_t chars)
+{
+	const struct source *src = m->src;
+	size_t bom = bom_len(src), k = chars / CHAR_MAP_STEP;
+
+	if (m->ascii)
+		return chars < src->len - bom ? bom + chars : src->len;
+	if (k >= m->n)
+		k = m->n - 1;
+	const char *from = src->data + m->at[k];
+	return (size_t)(utf8_skip(from, src->data + src->len, chars - k * CHAR_MAP_STEP) -
+	                src->data);
+}
+
 const char *
 source_line(const struct source *src, const struct line_map *map, int line, size_t *len)
 {

@@ -371,6 +371,43 @@ Test(limits, line_index_agrees_with_a_rescan)
 	expect_lines("\n", 1);
 }
 
+/* Every character offset through a char_map, against a plain rescan: a text with characters
+ * of one to four bytes after a byte-order mark, and one all ASCII. */
+static void
+expect_offsets(const char *text, size_t len)
+{
+	struct source src;
+	struct char_map map;
+
+	cr_assert_eq(source_from_bytes(&src, "t", text, len, &arena, &diags), 0);
+	char_map_init(&map, &src, &arena);
+	size_t at = len >= 3 && !memcmp(text, "\xEF\xBB\xBF", 3) ? 3 : 0, chars = 0;
+	for (; at <= len; chars++) {
+		cr_assert_eq(char_map_offset(&map, chars), at, "character %zu", chars);
+		cr_assert_eq(source_offset(&src, chars), at, "character %zu", chars);
+		if (at == len)
+			break;
+		for (at++; at < len && (text[at] & 0xC0) == 0x80; at++)
+			;
+	}
+	cr_expect_eq(char_map_offset(&map, chars + 1000), len);
+}
+
+Test(limits, character_offsets_agree_with_a_rescan)
+{
+	char text[8192], *p = text;
+
+	p += sprintf(p, "\xEF\xBB\xBF");
+	for (int i = 0; i < 1000; i++)
+		p += sprintf(p, i % 3 ? "ab" : i % 2 ? "\xC3\xA9" : "\xF0\x9F\x98\x80");
+	expect_offsets(text, (size_t)(p - text));
+	expect_offsets(text + 3, (size_t)(p - text) - 3);
+	for (p = text; p < text + 1000; p++)
+		*p = "ab\n"[(p - text) % 3];
+	expect_offsets(text, 1000);
+	expect_offsets("", 0);
+}
+
 /* lint of text under a 1 GB address space: exit status 1, little CPU time, little stderr. */
 static void
 expect_bounded(const char *text, double max_cpu)
@@ -419,6 +456,37 @@ Test(limits, nine_thousand_aliases_on_one_line, .timeout = 60)
 	strcpy(p, "]\n");
 	expect_bounded(text, 2.0);
 	free(text);
+}
+
+Test(limits, fn_is_linear_in_the_items, .timeout = 60)
+{
+	FILE *f;
+	char path[128], *out = NULL, *err = NULL;
+	double cpu;
+
+	snprintf(path, sizeof(path), "%s/in.yaml", dir);
+	cr_assert((f = fopen(path, "w")));
+	fputs("apiVersion: config.kubernetes.io/v1\nkind: ResourceList\n"
+	      "# a comment that is not ASCII: déjà vu\nitems:\n",
+	      f);
+	for (int i = 0; i < 40000; i++)
+		fprintf(f, "- {apiVersion: v1, kind: ConfigMap, metadata: {name: cm%d}}\n", i);
+	fprintf(f, "functionConfig:\n%s  stages: [0, 100]\n", rollout_head);
+	fclose(f);
+	/* the functionConfig indented under its key */
+	cr_assert_eq(run_in_dir(NULL, NULL,
+	                        "awk 'f { print \"  \" $0; next } { print } /^functionConfig:/ "
+	                        "{ f = 1 }' in.yaml > fn.yaml"),
+	             0);
+	int status =
+	    run_in_dir(&err, &cpu, "timeout 30 '%s' fn < fn.yaml > out.yaml", meshroll_bin());
+	cr_expect_eq(status, 0, "status %d:\n%.2000s", status, err);
+	cr_expect_lt(cpu, 5.0, "%.2f s of CPU time", cpu);
+	fprintf(stderr, "limits: fn of 40000 items: %.3f s CPU\n", cpu);
+	run_cmd(&out, "grep -c 'name: cm' %s/out.yaml", dir);
+	cr_expect_str_eq(out, "40000\n");
+	free(out);
+	free(err);
 }
 
 Test(limits, durations_at_the_edge_of_64_bits)
