@@ -458,6 +458,34 @@ Test(limits, nine_thousand_aliases_on_one_line, .timeout = 60)
 	free(text);
 }
 
+/* Rules that compare items with one another (stage ids, hosts) sort them: comparing every pair
+ * took 12 to 21 s on each of these. */
+Test(limits, rules_across_many_items_take_little_time, .timeout = 60)
+{
+	char *text = malloc(sizeof(rollout_head) + 64 + 30 * 100000);
+
+	for (int kind = 0; kind < 3; kind++) {
+		char *p =
+		    text + sprintf(text, "%s  %s: [", rollout_head, kind == 2 ? "hosts" : "stages");
+		for (int i = 0; i < (kind == 1 ? 30000 : 100000); i++) {
+			p += sprintf(p, "%s", i ? ", " : "");
+			p += kind == 0   ? sprintf(p, "0")
+			     : kind == 1 ? sprintf(p, "{weight: 0, name: n%d}", i)
+			                 : sprintf(p, "h%d", i);
+		}
+		strcpy(p, kind == 2 ? "]\n  stages: [0, 100]\n" : "]\n");
+		put("f.yaml", text);
+		char *err = NULL;
+		double cpu;
+		int status = run_in_dir(&err, &cpu, "timeout 30 '%s' lint f.yaml", meshroll_bin());
+		cr_expect_eq(status, 1, "status %d:\n%.2000s", status, err);
+		cr_expect_lt(cpu, 2.0, "%.2f s of CPU time for %.60s...", cpu,
+		             text + sizeof(rollout_head) - 1);
+		free(err);
+	}
+	free(text);
+}
+
 Test(limits, fn_is_linear_in_the_items, .timeout = 60)
 {
 	FILE *f;
