@@ -54,6 +54,7 @@ static void *
 oom(void)
 {
 	fputs("meshroll: out of memory\n", stderr);
+	fflush(stderr); /* abort() flushes nothing */
 	abort();
 }
 

@@ -31,6 +31,7 @@ buf_reserve(struct buf *b, size_t n)
 	char *p = realloc(b->data, cap);
 	if (!p) {
 		fputs("meshroll: out of memory\n", stderr);
+		fflush(stderr); /* abort() flushes nothing */
 		abort();
 	}
 	b->data = p;

@@ -104,10 +104,11 @@ find_dash(const char *s, size_t at, size_t end)
 /* An input item as its bytes: from after its "-" to its end, so comments between the two
  * stay with it. Flow-style items (JSON) are written anew instead: they hold no comments. */
 static void
-put_item(struct buf *out, const struct source *src, struct node *item, size_t *cursor,
+put_item(struct buf *out, const struct char_map *map, struct node *item, size_t *cursor,
          struct arena *a)
 {
-	size_t start = source_offset(src, item->start), end = source_offset(src, item->end);
+	const struct source *src = map->src;
+	size_t start = char_map_offset(map, item->start), end = char_map_offset(map, item->end);
 	size_t dash = find_dash(src->data, *cursor, start);
 	int col = 0;
 
@@ -160,7 +161,10 @@ krm_write(struct buf *out, const struct krm_list *in, const struct node *generat
           const struct krm_result *results, size_t nresults, struct arena *a)
 {
 	struct node *head = node_new_map(a, 2);
-	size_t cursor = in->items ? source_offset(in->src, in->items->start) : 0;
+	struct char_map map;
+
+	char_map_init(&map, in->src, a); /* offsets of many items: no rescans from the start */
+	size_t cursor = in->items ? char_map_offset(&map, in->items->start) : 0;
 
 	node_map_add(head, node_new_str(a, "apiVersion"), node_new_str(a, in->api_version));
 	node_map_add(head, node_new_str(a, "kind"), node_new_str(a, "ResourceList"));
@@ -171,10 +175,10 @@ krm_write(struct buf *out, const struct krm_list *in, const struct node *generat
 	for (size_t i = 0; in->items && i < in->items->n; i++) {
 		struct node *item = in->items->kids[i];
 		if (is_generated(item, generated, a)) {
-			cursor = source_offset(in->src, item->end); /* replaced by the new copy */
+			cursor = char_map_offset(&map, item->end); /* replaced by the new copy */
 			continue;
 		}
-		put_item(&items, in->src, item, &cursor, a);
+		put_item(&items, &map, item, &cursor, a);
 	}
 	if (generated && generated->n)
 		emit_document(&items, generated);

@@ -164,22 +164,13 @@ node_type_name(const struct node *n)
 	}
 }
 
-__attribute__((format(printf, 4, 0))) static int
-node_vdiag(struct diags *d, enum diag_level level, const struct node *n, const char *fmt,
-           va_list ap)
-{
-	char *msg = arena_vprintf(d->arena, fmt, ap);
-
-	return diag_at(d, level, n->src, n->line, n->col, n->span, "%s", msg);
-}
-
 int
 node_error(struct diags *d, const struct node *n, const char *fmt, ...)
 {
 	va_list ap;
 
 	va_start(ap, fmt);
-	node_vdiag(d, DIAG_ERROR, n, fmt, ap);
+	diag_vat(d, DIAG_ERROR, n->src, n->line, n->col, n->span, fmt, ap);
 	va_end(ap);
 	return -1;
 }
@@ -190,7 +181,7 @@ node_warning(struct diags *d, const struct node *n, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	node_vdiag(d, DIAG_WARNING, n, fmt, ap);
+	diag_vat(d, DIAG_WARNING, n->src, n->line, n->col, n->span, fmt, ap);
 	va_end(ap);
 	return 0;
 }

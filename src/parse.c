@@ -186,6 +186,10 @@ parser_scalar(struct parser *p, const yaml_event_t *ev)
 		n->span = (int)(ev->end_mark.column - ev->start_mark.column);
 	node_resolve(n);
 	parser_tag(p, n, (const char *)ev->data.scalar.tag);
+	/* "\0", "\x00" or "\u0000" in a quoted string: C strings would end there ("rev\0/../x"
+	 * would be "rev" to the checks, and to the writer) */
+	if (memchr(ev->data.scalar.value, '\0', ev->data.scalar.length))
+		node_error(p->d, n, "string contains a nul character (\\0); remove it");
 	return n;
 }
 

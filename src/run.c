@@ -102,7 +102,9 @@ is_yaml_name(const char *name)
 	       (len > 4 && !strcmp(name + len - 4, ".yml"));
 }
 
-/* Every YAML file below dir, in sorted order; directories are not followed through links. */
+/* Every YAML file below dir, in sorted order; directories are not followed through links. A
+ * YAML name that is a FIFO, a socket or a device, or a link to one, is read too: the read
+ * refuses it with an error naming it. A link to nothing or to a directory is passed over. */
 static void
 run_load_dir(struct run *r, const char *dir)
 {
@@ -123,8 +125,8 @@ run_load_dir(struct run *r, const char *dir)
 		if (type == DT_DIR)
 			run_load_dir(r, path);
 		else if (name[0] != '.' && is_yaml_name(name) &&
-		         (type == DT_REG || (stat(path, &st) == 0 && S_ISREG(st.st_mode))))
-			run_load_file(r, path, LOAD_SKIP_FOREIGN); /* a link to a file is read */
+		         (type == DT_REG || (stat(path, &st) == 0 && !S_ISDIR(st.st_mode))))
+			run_load_file(r, path, LOAD_SKIP_FOREIGN);
 		free(ents[i]);
 	}
 	free(ents);

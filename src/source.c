@@ -53,25 +53,70 @@ source_locate(const struct source *src, size_t offset, int *line, int *col)
 	}
 }
 
+const char *
+utf8_skip(const char *p, const char *end, size_t n)
+{
+	for (; p < end && n > 0; n--)
+		for (p++; p < end && ((unsigned char)*p & 0xC0) == 0x80; p++)
+			;
+	return p;
+}
+
 size_t
 source_offset(const struct source *src, size_t chars)
 {
-	size_t i = bom_len(src);
+	const char *end = src->data + src->len;
 
-	for (; i < src->len && chars > 0; chars--)
-		for (i++; i < src->len && ((unsigned char)src->data[i] & 0xC0) == 0x80; i++)
-			;
-	return i;
+	return (size_t)(utf8_skip(src->data + bom_len(src), end, chars) - src->data);
+}
+
+void
+char_map_init(struct char_map *m, const struct source *src, struct arena *a)
+{
+	const char *p = src->data + bom_len(src), *end = src->data + src->len;
+	uint32_t *at;
+
+	*m = (struct char_map){.src = src, .ascii = true};
+	for (const char *q = p; q < end && m->ascii; q++)
+		m->ascii = (unsigned char)*q < 0x80;
+	if (m->ascii)
+		return;
+	m->at = at = arena_alloc(a, (src->len / CHAR_MAP_STEP + 1) * sizeof(*at));
+	for (size_t i = 0; p < end; i++, p = utf8_skip(p, end, 1))
+		if (i % CHAR_MAP_STEP == 0)
+			at[m->n++] = (uint32_t)(p - src->data);
+}
+
+size_t
+char_map_offset(const struct char_map *m, size_t chars)
+{
+	const struct source *src = m->src;
+	size_t bom = bom_len(src), k = chars / CHAR_MAP_STEP;
+
+	if (m->ascii)
+		return chars < src->len - bom ? bom + chars : src->len;
+	if (k >= m->n)
+		k = m->n - 1;
+	const char *from = src->data + m->at[k];
+	return (size_t)(utf8_skip(from, src->data + src->len, chars - k * CHAR_MAP_STEP) -
+	                src->data);
 }
 
 const char *
-source_line(const struct source *src, int line, size_t *len)
+source_line(const struct source *src, const struct line_map *map, int line, size_t *len)
 {
 	const unsigned char *p = (const unsigned char *)src->data + bom_len(src);
 	const unsigned char *end = (const unsigned char *)src->data + src->len;
-	const unsigned char *start = p;
 	int at = 1;
 
+	if (map && map->data == src->data && map->len == src->len && line > 0) {
+		size_t k = (size_t)(line - 1) / LINE_MAP_STEP;
+		if (k >= map->n)
+			return NULL;
+		p = (const unsigned char *)src->data + map->starts[k];
+		at = (int)(k * LINE_MAP_STEP) + 1;
+	}
+	const unsigned char *start = p;
 	while (p < end) {
 		size_t n = break_len(p, end);
 		if (!n) {
@@ -122,31 +167,61 @@ utf8_len(const unsigned char *p, const unsigned char *end)
 	return 0;
 }
 
+/* The error for the byte at off, a NUL or one that is not UTF-8. */
+static int
+source_bad_byte(const struct source *src, size_t off, struct diags *d)
+{
+	unsigned char c = (unsigned char)src->data[off];
+	int line, col;
+
+	source_locate(src, off, &line, &col);
+	if (c == '\0')
+		return diag_at(d, DIAG_ERROR, src, line, col, 1,
+		               "nul byte in input; a rollout file is text");
+	return diag_at(d, DIAG_ERROR, src, line, col, 1,
+	               "invalid utf-8 byte 0x%02X; a rollout file must be utf-8", c);
+}
+
+/* Adds the start of a line to the map; the room it has is kept for the next source. */
+static void
+line_map_add(struct line_map *m, size_t offset, struct arena *a)
+{
+	if (m->n == m->cap) {
+		size_t cap = m->cap ? m->cap * 2 : 64;
+		m->starts =
+		    arena_grow(a, m->starts, m->cap * sizeof(*m->starts), cap * sizeof(*m->starts));
+		m->cap = cap;
+	}
+	m->starts[m->n++] = (uint32_t)offset;
+}
+
+/* One pass: no NUL, valid UTF-8, and every LINE_MAP_STEP-th line start into d->lines. */
 static int
 source_check_max(const struct source *src, size_t max, struct diags *d)
 {
-	const unsigned char *base = (const unsigned char *)src->data;
-	const unsigned char *end = base + src->len;
-	int line, col;
+	const unsigned char *base = (const unsigned char *)src->data, *end = base + src->len;
+	const unsigned char *p = base + bom_len(src), *counted = p;
+	struct line_map *m = &d->lines;
+	size_t lines = 0, n;
 
+	m->data = NULL;
+	m->n = 0;
 	if (src->len > max)
 		return diag_at(d, DIAG_ERROR, src, 0, 0, 0,
 		               "file is larger than the limit of %zu MiB", max >> 20);
-	for (const unsigned char *p = base; p < end;) {
-		if (*p == '\0') {
-			source_locate(src, (size_t)(p - base), &line, &col);
-			return diag_at(d, DIAG_ERROR, src, line, col, 1,
-			               "nul byte in input; a rollout file is text");
-		}
-		size_t n = utf8_len(p, end);
-		if (!n) {
-			source_locate(src, (size_t)(p - base), &line, &col);
-			return diag_at(d, DIAG_ERROR, src, line, col, 1,
-			               "invalid utf-8 byte 0x%02X; a rollout file must be utf-8",
-			               *p);
-		}
-		p += n;
+	line_map_add(m, (size_t)(p - base), d->arena);
+	for (; p < end && *p != '\0' && (n = utf8_len(p, end)); p += n) {
+		size_t brk = p >= counted ? break_len(p, end) : 0; /* "\r\n" counts once */
+		if (!brk)
+			continue;
+		counted = p + brk;
+		if (++lines % LINE_MAP_STEP == 0)
+			line_map_add(m, (size_t)(counted - base), d->arena);
 	}
+	if (p < end)
+		return source_bad_byte(src, (size_t)(p - base), d);
+	m->data = src->data;
+	m->len = src->len;
 	return 0;
 }
 
@@ -172,7 +247,8 @@ source_read(struct source *src, const char *path, struct arena *a, struct diags 
 	return source_read_max(src, path, SOURCE_MAX_BYTES, a, d);
 }
 
-/* Reads at most max + 1 bytes (enough to know the file is too big) into a growing buffer. */
+/* Reads at most max + 1 bytes (enough to know the file is too big) into a growing buffer.
+ * The descriptor may be non-blocking: a read that would wait is an error (EAGAIN). */
 static int
 read_all(int fd, size_t max, struct buf *b)
 {
@@ -192,29 +268,55 @@ read_all(int fd, size_t max, struct buf *b)
 	return 0;
 }
 
+/* Opens path to read it without ever waiting: a FIFO opens at once, and is refused with a
+ * device or a socket after fstat; only a regular file is read. "-" is standard input, which
+ * may be a pipe. Returns the descriptor, or -1 with a diagnostic. */
+static int
+source_open(const char *path, struct diags *d)
+{
+	int is_stdin = strcmp(path, "-") == 0;
+	int fd = is_stdin ? STDIN_FILENO : open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	struct stat st;
+	int err = 0;
+
+	if (fd < 0)
+		return diag_io(d, path, errno, "cannot open");
+	if (fstat(fd, &st) != 0)
+		err = errno;
+	else if (S_ISDIR(st.st_mode))
+		err = EISDIR;
+	else if (is_stdin || S_ISREG(st.st_mode))
+		return fd;
+	if (!is_stdin)
+		close(fd);
+	if (err)
+		return diag_io(d, path, err, "cannot read");
+	return diag_io(d, path, 0,
+	               "not a regular file (a pipe, a socket or a device); meshroll reads "
+	               "regular files only");
+}
+
 int
 source_read_max(struct source *src, const char *path, size_t max, struct arena *a, struct diags *d)
 {
-	int fd = strcmp(path, "-") == 0 ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC);
-	struct stat st;
 	struct buf b;
 
 	src->path = arena_strdup(a, strcmp(path, "-") == 0 ? "<stdin>" : path);
 	src->data = "";
 	src->len = 0;
+	int fd = source_open(path, d);
 	if (fd < 0)
-		return diag_io(d, path, errno, "cannot open");
-	if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
-		if (fd != STDIN_FILENO)
-			close(fd);
-		return diag_io(d, path, EISDIR, "cannot read");
-	}
+		return -1;
 	buf_init(&b);
 	int r = read_all(fd, max, &b), err = errno;
-	if (fd != STDIN_FILENO)
+	if (strcmp(path, "-") != 0)
 		close(fd);
 	if (r < 0) {
 		buf_release(&b);
+		if (err == EAGAIN)
+			return diag_io(d, path, 0,
+			               "reading it would wait (a special file such as /proc/kmsg); "
+			               "meshroll reads regular files only");
 		return diag_io(d, path, err, "cannot read");
 	}
 	src->data = b.len ? arena_strndup(a, b.data, b.len) : "";

@@ -2,7 +2,9 @@
 #ifndef MESHROLL_SOURCE_H
 #define MESHROLL_SOURCE_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "arena.h"
 #include "diag.h"
@@ -24,13 +26,32 @@ int source_read_max(struct source *src, const char *path, size_t max, struct are
 /* Makes a source of bytes already in memory (copied into the arena) and checks it. */
 int source_from_bytes(struct source *src, const char *path, const char *data, size_t len,
                       struct arena *a, struct diags *d);
-/* Checks the size cap, NUL bytes and UTF-8, each with a located error. */
+/* Checks the size cap, NUL bytes and UTF-8, each with a located error; on the way, maps the
+ * line starts of src into d->lines for the source lines of its diagnostics. */
 int source_check(const struct source *src, struct diags *d);
 /* The line and character column (both 1-based) of a byte offset, counted as libyaml does. */
 void source_locate(const struct source *src, size_t offset, int *line, int *col);
 /* The byte offset of a character offset (a libyaml mark index), past a byte-order mark. */
 size_t source_offset(const struct source *src, size_t chars);
-/* The text of a 1-based line without its line break; NULL past the end. */
-const char *source_line(const struct source *src, int line, size_t *len);
+/* Where the characters of one source start, for many character offsets into it in constant
+ * time (KRM items): nothing when all is ASCII, else every CHAR_MAP_STEP-th character's byte
+ * offset. Made in one pass over the bytes. */
+enum { CHAR_MAP_STEP = 256 };
+struct char_map {
+	const struct source *src; /* borrowed */
+	const uint32_t *at; /* byte offsets of characters 0, 256, 512, ... past the BOM; arena */
+	size_t n;
+	bool ascii; /* no byte past the BOM is above 0x7F: a character is a byte */
+};
+void char_map_init(struct char_map *m, const struct source *src, struct arena *a);
+/* source_offset(m->src, chars), through the map. */
+size_t char_map_offset(const struct char_map *m, size_t chars);
+/* The text of a 1-based line without its line break; NULL past the end. map (may be NULL) is
+ * where source_check() put the line starts; when it was made from src, the search starts at
+ * the nearest line it holds instead of the first. */
+const char *source_line(const struct source *src, const struct line_map *map, int line,
+                        size_t *len);
+/* Where n characters of UTF-8 after p end (at most at end). */
+const char *utf8_skip(const char *p, const char *end, size_t n);
 
 #endif

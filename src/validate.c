@@ -1,6 +1,9 @@
 /* validate.c: semantic rules of the rollout file, each reported at its node. */
 #include "validate.h"
 
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "model.h"
@@ -59,9 +62,11 @@ duration_parse(const char *s, long long *ns)
 		v *= scale;
 		for (size_t i = 0; i < nfrac && scale >= 10; i++) {
 			scale /= 10;
-			v += (frac[i] - '0') * scale;
-			if (v < 0)
+			long long digit = (frac[i] - '0') * scale;
+			/* checked before adding: a signed overflow is undefined */
+			if (v > max - digit)
 				return DURATION_OVERFLOW;
+			v += digit;
 		}
 		if (total > max - v)
 			return DURATION_OVERFLOW;
@@ -110,18 +115,76 @@ check_label_keys(struct diags *d, const struct node *map, const char *path)
 	}
 }
 
-/* Stages: strictly ascending weights, unique ids. */
+struct keyed {
+	const char *key;
+	size_t i;
+};
+
+static int
+keyed_cmp(const void *pa, const void *pb)
+{
+	const struct keyed *a = pa, *b = pb;
+	int c = strcmp(a->key, b->key);
+
+	return c ? c : (a->i > b->i) - (a->i < b->i);
+}
+
+/* For each item i with a key, the first item j < i with the same key where i or j is strong
+ * (strong NULL: all are), or SIZE_MAX: what comparing every pair finds, by one sort, so that
+ * 100,000 items take milliseconds. keys[i] NULL: the item is not compared. malloc'd. */
+static size_t *
+earlier_same(const char *const *keys, const bool *strong, size_t n)
+{
+	struct keyed *v = malloc((n ? n : 1) * sizeof(*v));
+	size_t *same = malloc((n ? n : 1) * sizeof(*same)), m = 0, group = 0, first_strong = 0;
+
+	if (!v || !same)
+		abort();
+	for (size_t i = 0; i < n; i++) {
+		same[i] = SIZE_MAX;
+		if (keys[i])
+			v[m++] = (struct keyed){keys[i], i};
+	}
+	qsort(v, m, sizeof(*v), keyed_cmp);
+	for (size_t k = 0; k < m; k++) { /* each key's items in their order */
+		size_t i = v[k].i;
+		bool s = !strong || strong[i];
+		if (k == 0 || strcmp(v[k - 1].key, v[k].key) != 0) {
+			group = i;
+			first_strong = SIZE_MAX;
+		}
+		size_t j = s ? group : first_strong;
+		if (j < i)
+			same[i] = j;
+		if (s && first_strong == SIZE_MAX)
+			first_strong = i;
+	}
+	free(v);
+	return same;
+}
+
+/* Stages: strictly ascending weights, unique ids (among those with a name: the id of one
+ * without is its weight, which the first rule covers). */
 static void
 check_stages(struct diags *d, const struct node *stages)
 {
+	size_t n = stages && stages->kind == NODE_SEQ ? stages->n : 0;
+	const char **ids = calloc(n ? n : 1, sizeof(*ids));
+	bool *named = calloc(n ? n : 1, sizeof(*named));
+	char(*bufs)[16] = malloc((n ? n : 1) * sizeof(*bufs));
 	int prev = -1;
 
-	for (size_t i = 0; stages && stages->kind == NODE_SEQ && i < stages->n; i++) {
+	if (!ids || !named || !bufs)
+		abort();
+	for (size_t i = 0; i < n; i++)
+		if (model_stage_weight(stages->kids[i]) >= 0) {
+			ids[i] = model_stage_id(stages->kids[i], bufs[i]);
+			named[i] = node_get(stages->kids[i], "name") != NULL;
+		}
+	size_t *same = earlier_same(ids, named, n);
+	for (size_t i = 0; i < n; i++) {
 		const struct node *s = stages->kids[i];
 		int w = model_stage_weight(s);
-		char buf[16], other[16];
-		const char *id = model_stage_id(s, buf);
-
 		if (w < 0)
 			continue;
 		if (w <= prev)
@@ -130,17 +193,16 @@ check_stages(struct diags *d, const struct node *stages)
 			           "before it; stages must be strictly ascending",
 			           i, w, prev);
 		prev = w > prev ? w : prev;
-		for (size_t j = 0; j < i; j++)
-			if (model_stage_weight(stages->kids[j]) >= 0 &&
-			    (node_get(s, "name") || node_get(stages->kids[j], "name")) &&
-			    strcmp(model_stage_id(stages->kids[j], other), id) == 0) {
-				node_error(d, s,
-				           "spec.stages[%zu]: stage id '%s' is already the id of "
-				           "spec.stages[%zu]",
-				           i, id, j);
-				break;
-			}
+		if (same[i] != SIZE_MAX)
+			node_error(d, s,
+			           "spec.stages[%zu]: stage id '%s' is already the id of "
+			           "spec.stages[%zu]",
+			           i, ids[i], same[i]);
 	}
+	free(same);
+	free(bufs);
+	free(named);
+	free(ids);
 }
 
 static void
@@ -173,24 +235,27 @@ check_hosts(struct diags *d, const struct node *spec, const char *name)
 {
 	const struct node *host = node_get(spec, "host"), *hosts = node_get(spec, "hosts");
 	const char *main = node_is_str(host) ? host->str : name;
+	size_t n = hosts && hosts->kind == NODE_SEQ ? hosts->n : 0;
+	const char **keys = calloc(n ? n : 1, sizeof(*keys));
 
-	for (size_t i = 0; hosts && hosts->kind == NODE_SEQ && i < hosts->n; i++) {
+	if (!keys)
+		abort();
+	for (size_t i = 0; i < n; i++)
+		keys[i] = node_is_str(hosts->kids[i]) ? hosts->kids[i]->str : NULL;
+	size_t *same = earlier_same(keys, NULL, n);
+	for (size_t i = 0; i < n; i++) {
 		const struct node *h = hosts->kids[i];
-		if (!node_is_str(h))
+		if (!keys[i])
 			continue;
-		if (main && strcmp(h->str, main) == 0) {
+		if (main && strcmp(h->str, main) == 0)
 			node_error(d, h, "spec.hosts[%zu]: '%s' is already the route's host", i,
 			           h->str);
-			continue;
-		}
-		for (size_t j = 0; j < i; j++)
-			if (node_is_str(hosts->kids[j]) &&
-			    strcmp(hosts->kids[j]->str, h->str) == 0) {
-				node_error(d, h, "spec.hosts[%zu]: '%s' is already spec.hosts[%zu]",
-				           i, h->str, j);
-				break;
-			}
+		else if (same[i] != SIZE_MAX)
+			node_error(d, h, "spec.hosts[%zu]: '%s' is already spec.hosts[%zu]", i,
+			           h->str, same[i]);
 	}
+	free(same);
+	free(keys);
 }
 
 static void
