@@ -54,7 +54,7 @@ move_edit(struct run *r, const struct source *src, const struct node *doc, const
 		buf_release(&out);
 		return EXIT_INVALID;
 	}
-	struct source edited = {src->path, out.data, out.len};
+	struct source edited = {.path = src->path, .data = out.data, .len = out.len};
 	struct node *check = load_bytes(&edited, &r->schema, &r->scratch, &r->diags);
 	const struct rollout *now = check ? model_build(check, src->path, &r->arena) : NULL;
 	if (!now || now->active != (size_t)target) {

@@ -94,7 +94,7 @@ static void
 diag_excerpt(struct diags *d, struct diag *g, const struct source *src)
 {
 	size_t len, before = g->col > DIAG_EXCERPT / 4 ? (size_t)g->col - 1 - DIAG_EXCERPT / 4 : 0;
-	const char *line = source_line(src, &d->lines, g->line, &len);
+	const char *line = source_line(src, g->line, &len);
 
 	if (!line)
 		return;

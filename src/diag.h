@@ -12,7 +12,6 @@
 
 #include <stdarg.h>
 #include <stddef.h>
-#include <stdint.h>
 #include <stdio.h>
 
 #include "arena.h"
@@ -24,7 +23,6 @@ enum diag_level { DIAG_ERROR, DIAG_WARNING };
 enum {
 	DIAG_MAX_PER_FILE = 50, /* diagnostics kept for a file in a row; the rest are counted */
 	DIAG_EXCERPT = 100,     /* characters of a source line shown at most, around the caret */
-	LINE_MAP_STEP = 32,     /* a line map holds the start of every 32nd line */
 };
 
 struct diag {
@@ -42,16 +40,6 @@ struct diag {
 	int more_errors, more_io, more_warnings;
 };
 
-/* Where every LINE_MAP_STEP-th line of the last source checked starts, made by
- * source_check() as it reads the bytes anyway: a diagnostic finds its line without
- * rescanning the file. Used only for the bytes it was made from. */
-struct line_map {
-	const char *data; /* the source's bytes and length; NULL while none is mapped */
-	size_t len;
-	uint32_t *starts; /* byte offsets of lines 1, 33, 65, ...; arena, reused for the next */
-	size_t n, cap;
-};
-
 struct diags {
 	struct arena *arena; /* borrowed: holds messages and line copies */
 	struct diag *v;      /* arena */
@@ -59,7 +47,6 @@ struct diags {
 	int errors;    /* every error, bad input or I/O, kept or only counted */
 	int io_errors; /* the I/O or internal ones among them */
 	int warnings;
-	struct line_map lines;
 };
 
 void diags_init(struct diags *d, struct arena *a);

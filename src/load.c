@@ -51,7 +51,7 @@ load_bytes(struct source *src, struct schema *schema, struct arena *scratch, str
 {
 	struct node *doc;
 
-	if (source_check(src, d) < 0 || parse_document(src, 0, scratch, d, &doc) < 0 ||
+	if (source_check(src, scratch, d) < 0 || parse_document(src, 0, scratch, d, &doc) < 0 ||
 	    load_check(doc, schema, d) < 0)
 		return NULL;
 	return doc;

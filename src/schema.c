@@ -52,9 +52,8 @@ schema_load(struct schema *s, struct arena *a, struct diags *d)
 	memset(s, 0, sizeof(*s));
 	if (!e)
 		return diag_io(d, NULL, 0, "internal error: the schema is not embedded");
-	src->path = "<embedded>/schemas/rollout.schema.json";
-	src->data = e->data;
-	src->len = e->len;
+	*src = (struct source){
+	    .path = "<embedded>/schemas/rollout.schema.json", .data = e->data, .len = e->len};
 	if (parse_document(src, 0, a, d, &s->root) < 0)
 		return diag_io(d, NULL, 0, "internal error: the embedded schema does not parse");
 	return 0;

@@ -103,18 +103,18 @@ char_map_offset(const struct char_map *m, size_t chars)
 }
 
 const char *
-source_line(const struct source *src, const struct line_map *map, int line, size_t *len)
+source_line(const struct source *src, int line, size_t *len)
 {
 	const unsigned char *p = (const unsigned char *)src->data + bom_len(src);
 	const unsigned char *end = (const unsigned char *)src->data + src->len;
 	int at = 1;
 
-	if (map && map->data == src->data && map->len == src->len && line > 0) {
-		size_t k = (size_t)(line - 1) / LINE_MAP_STEP;
-		if (k >= map->n)
+	if (src->lines && line > 0) {
+		size_t k = (size_t)(line - 1) / SOURCE_LINE_STEP;
+		if (k >= src->nlines)
 			return NULL;
-		p = (const unsigned char *)src->data + map->starts[k];
-		at = (int)(k * LINE_MAP_STEP) + 1;
+		p = (const unsigned char *)src->data + src->lines[k];
+		at = (int)(k * SOURCE_LINE_STEP) + 1;
 	}
 	const unsigned char *start = p;
 	while (p < end) {
@@ -182,63 +182,64 @@ source_bad_byte(const struct source *src, size_t off, struct diags *d)
 	               "invalid utf-8 byte 0x%02X; a rollout file must be utf-8", c);
 }
 
-/* Adds the start of a line to the map; the room it has is kept for the next source. */
+/* Adds the start of a line to the line map of src, of *cap entries so far. */
 static void
-line_map_add(struct line_map *m, size_t offset, struct arena *a)
+line_map_add(struct source *src, size_t *cap, size_t offset, struct arena *a)
 {
-	if (m->n == m->cap) {
-		size_t cap = m->cap ? m->cap * 2 : 64;
-		m->starts =
-		    arena_grow(a, m->starts, m->cap * sizeof(*m->starts), cap * sizeof(*m->starts));
-		m->cap = cap;
+	uint32_t *v = (uint32_t *)src->lines;
+
+	if (src->nlines == *cap) {
+		size_t ncap = *cap ? *cap * 2 : 64;
+		v = arena_grow(a, v, *cap * sizeof(*v), ncap * sizeof(*v));
+		*cap = ncap;
 	}
-	m->starts[m->n++] = (uint32_t)offset;
+	v[src->nlines++] = (uint32_t)offset;
+	src->lines = v;
 }
 
-/* One pass: no NUL, valid UTF-8, and every LINE_MAP_STEP-th line start into d->lines. */
+/* One pass: no NUL, valid UTF-8, and every SOURCE_LINE_STEP-th line start into the map. */
 static int
-source_check_max(const struct source *src, size_t max, struct diags *d)
+source_check_max(struct source *src, size_t max, struct arena *a, struct diags *d)
 {
 	const unsigned char *base = (const unsigned char *)src->data, *end = base + src->len;
 	const unsigned char *p = base + bom_len(src), *counted = p;
-	struct line_map *m = &d->lines;
-	size_t lines = 0, n;
+	size_t lines = 0, cap = 0, n;
 
-	m->data = NULL;
-	m->n = 0;
+	src->lines = NULL;
+	src->nlines = 0;
 	if (src->len > max)
 		return diag_at(d, DIAG_ERROR, src, 0, 0, 0,
 		               "file is larger than the limit of %zu MiB", max >> 20);
-	line_map_add(m, (size_t)(p - base), d->arena);
+	line_map_add(src, &cap, (size_t)(p - base), a);
 	for (; p < end && *p != '\0' && (n = utf8_len(p, end)); p += n) {
 		size_t brk = p >= counted ? break_len(p, end) : 0; /* "\r\n" counts once */
 		if (!brk)
 			continue;
 		counted = p + brk;
-		if (++lines % LINE_MAP_STEP == 0)
-			line_map_add(m, (size_t)(counted - base), d->arena);
+		if (++lines % SOURCE_LINE_STEP == 0)
+			line_map_add(src, &cap, (size_t)(counted - base), a);
 	}
-	if (p < end)
+	if (p < end) {
+		src->lines = NULL; /* the error's line is found by a scan */
+		src->nlines = 0;
 		return source_bad_byte(src, (size_t)(p - base), d);
-	m->data = src->data;
-	m->len = src->len;
+	}
 	return 0;
 }
 
 int
-source_check(const struct source *src, struct diags *d)
+source_check(struct source *src, struct arena *a, struct diags *d)
 {
-	return source_check_max(src, SOURCE_MAX_BYTES, d);
+	return source_check_max(src, SOURCE_MAX_BYTES, a, d);
 }
 
 int
 source_from_bytes(struct source *src, const char *path, const char *data, size_t len,
                   struct arena *a, struct diags *d)
 {
-	src->path = arena_strdup(a, path);
-	src->data = arena_strndup(a, data, len);
-	src->len = len;
-	return source_check(src, d);
+	*src = (struct source){
+	    .path = arena_strdup(a, path), .data = arena_strndup(a, data, len), .len = len};
+	return source_check(src, a, d);
 }
 
 int
@@ -301,9 +302,8 @@ source_read_max(struct source *src, const char *path, size_t max, struct arena *
 {
 	struct buf b;
 
-	src->path = arena_strdup(a, strcmp(path, "-") == 0 ? "<stdin>" : path);
-	src->data = "";
-	src->len = 0;
+	*src = (struct source){.path = arena_strdup(a, strcmp(path, "-") == 0 ? "<stdin>" : path),
+	                       .data = ""};
 	int fd = source_open(path, d);
 	if (fd < 0)
 		return -1;
@@ -322,5 +322,5 @@ source_read_max(struct source *src, const char *path, size_t max, struct arena *
 	src->data = b.len ? arena_strndup(a, b.data, b.len) : "";
 	src->len = b.len;
 	buf_release(&b);
-	return source_check_max(src, max, d);
+	return source_check_max(src, max, a, d);
 }

@@ -11,10 +11,16 @@
 
 enum { SOURCE_MAX_BYTES = 1024 * 1024 };
 
+enum { SOURCE_LINE_STEP = 32 }; /* a source's line map holds every 32nd line's start */
+
 struct source {
 	const char *path; /* as the user named it; arena */
 	const char *data; /* the bytes, NUL-terminated after len; arena */
 	size_t len;
+	/* byte offsets where lines 1, 33, 65, ... start, made by source_check() in the scan it
+	 * does anyway, so a diagnostic finds its line without rescanning; arena; NULL: none */
+	const uint32_t *lines;
+	size_t nlines;
 };
 
 /* Reads path (or standard input for "-") into the arena and checks it with source_check().
@@ -26,9 +32,9 @@ int source_read_max(struct source *src, const char *path, size_t max, struct are
 /* Makes a source of bytes already in memory (copied into the arena) and checks it. */
 int source_from_bytes(struct source *src, const char *path, const char *data, size_t len,
                       struct arena *a, struct diags *d);
-/* Checks the size cap, NUL bytes and UTF-8, each with a located error; on the way, maps the
- * line starts of src into d->lines for the source lines of its diagnostics. */
-int source_check(const struct source *src, struct diags *d);
+/* Checks the size cap, NUL bytes and UTF-8, each with a located error; on the way, makes
+ * src's line map in a. */
+int source_check(struct source *src, struct arena *a, struct diags *d);
 /* The line and character column (both 1-based) of a byte offset, counted as libyaml does. */
 void source_locate(const struct source *src, size_t offset, int *line, int *col);
 /* The byte offset of a character offset (a libyaml mark index), past a byte-order mark. */
@@ -46,11 +52,9 @@ struct char_map {
 void char_map_init(struct char_map *m, const struct source *src, struct arena *a);
 /* source_offset(m->src, chars), through the map. */
 size_t char_map_offset(const struct char_map *m, size_t chars);
-/* The text of a 1-based line without its line break; NULL past the end. map (may be NULL) is
- * where source_check() put the line starts; when it was made from src, the search starts at
- * the nearest line it holds instead of the first. */
-const char *source_line(const struct source *src, const struct line_map *map, int line,
-                        size_t *len);
+/* The text of a 1-based line without its line break; NULL past the end. The search starts at
+ * the nearest line of the line map, where there is one. */
+const char *source_line(const struct source *src, int line, size_t *len);
 /* Where n characters of UTF-8 after p end (at most at end). */
 const char *utf8_skip(const char *p, const char *end, size_t n);
 

@@ -129,9 +129,9 @@ template_source(struct source *src, enum tmpl_id id, const char *dir, struct are
 	if (!e)
 		return diag_io(d, NULL, 0, "internal error: template '%s' is not embedded",
 		               tmpl_names[id]);
-	src->path = arena_printf(a, "<embedded>/templates/%s", tmpl_names[id]);
-	src->data = e->data;
-	src->len = e->len;
+	*src = (struct source){.path = arena_printf(a, "<embedded>/templates/%s", tmpl_names[id]),
+	                       .data = e->data,
+	                       .len = e->len};
 	return 0;
 }
 

@@ -165,7 +165,7 @@ canon_libyaml(const char *data, size_t len)
 {
 	struct arena a;
 	struct diags d;
-	struct source src = {"<test>", data, len};
+	struct source src = {.path = "<test>", .data = data, .len = len};
 	struct node *root;
 	struct buf b;
 
