@@ -65,6 +65,15 @@ render_dir(struct run *r, const char *dir)
 	int status = EXIT_OK;
 
 	write_txn_init(&w, dir);
+	unsigned create = r->n ? WRITE_CREATE : 0; /* nothing to write: make no directory */
+	int busy = write_txn_begin(&w, create, &r->diags);
+	if (busy == 1) {
+		fprintf(stderr, "meshroll: waiting for another meshroll writing '%s'\n", dir);
+		fflush(stderr);
+		busy = write_txn_begin(&w, create | WRITE_WAIT, &r->diags);
+	}
+	if (busy < 0)
+		status = EXIT_IO;
 	for (size_t i = 0; i < r->n && status == EXIT_OK; i++) {
 		struct render_set set = {0};
 		render_tree(r->rollouts[i], &r->templates, &r->scratch, &set);
@@ -223,16 +232,24 @@ check_stale(void *ctx, const char *rel, int temp)
 		check_diff(c, rel, NULL, 0);
 }
 
-/* Temporaries are stale when no run is live, that is, when no run holds the tree's lock. */
+/* Temporaries are stale when no run is live: when no run holds the output directory's lock,
+ * nor one on a directory above the temporary (a run writing a tree below). The lock is
+ * taken only to test it, so a check never holds a render up. */
 static int
 check_temps(struct check *c)
 {
+	char dir[4096];
+
 	if (!c->ntemps || flock(c->tree.root, LOCK_EX | LOCK_NB) < 0)
 		return 0;
-	for (size_t i = 0; i < c->ntemps; i++)
-		if (check_diff(c, c->temps[i], NULL, 0) < 0)
-			return -1;
 	flock(c->tree.root, LOCK_UN);
+	for (size_t i = 0; i < c->ntemps; i++) {
+		tree_split(c->temps[i], dir, sizeof(dir));
+		int dfd = tree_dir(&c->tree, dir, 0, &c->r->diags);
+		if (dfd == -1 ||
+		    (dfd >= 0 && tree_idle(&c->tree) && check_diff(c, c->temps[i], NULL, 0) < 0))
+			return -1;
+	}
 	return 0;
 }
 

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -174,6 +175,9 @@ tree_open_file(struct tree *t, int dfd, const char *rel, struct stat *st, struct
 		return TREE_ABSENT;
 	if (fd < 0 && errno == ELOOP)
 		return tree_error(t, rel, strlen(rel), 0, link_msg, d);
+	if (fd < 0 && errno == ENXIO) /* a socket cannot be opened */
+		return tree_error(t, rel, strlen(rel), 0,
+		                  "is a socket where meshroll writes a file; remove it", d);
 	if (fd < 0)
 		return tree_error(t, rel, strlen(rel), errno, "cannot read", d);
 	if (fstat(fd, st) < 0) {
@@ -232,9 +236,28 @@ int
 tree_is_temp(const char *name)
 {
 	size_t len = strlen(name);
+	const char *m = NULL, *p;
 
-	return name[0] == '.' && len > 4 && !strcmp(name + len - 4, ".tmp") &&
-	       strstr(name, ".meshroll-") != NULL;
+	if (name[0] != '.' || len < 5 || strcmp(name + len - 4, ".tmp") != 0)
+		return 0;
+	for (p = name + 1; (p = strstr(p, ".meshroll-")) != NULL; p++)
+		m = p; /* the last one: the file's own name may hold the word */
+	if (!m || m == name + 1)
+		return 0;
+	p = m + strlen(".meshroll-"); /* <id>-<n>.tmp: the id hex (an older meshroll's: a pid) */
+	size_t id = strspn(p, "0123456789abcdef"), n = strspn(p + id + 1, "0123456789");
+	return id >= 1 && id <= 16 && p[id] == '-' && n >= 1 && p + id + 1 + n == name + len - 4;
+}
+
+int
+tree_idle(const struct tree *t)
+{
+	for (int i = 0; i < t->depth; i++) {
+		if (flock(t->fd[i], LOCK_EX | LOCK_NB) < 0)
+			return 0;
+		flock(t->fd[i], LOCK_UN);
+	}
+	return 1;
 }
 
 /* Whether the regular file name in dfd (not a link) begins with meshroll's header line. */
@@ -350,21 +373,25 @@ walk_entry(struct walk *w, const char *rel, const struct entry *e, int depth)
 	if (!sub)
 		abort();
 	snprintf(sub, n, "%s%s%s", rel, *rel ? "/" : "", e->name);
-	if (tree_is_temp(e->name)) {
-		if (!w->skip || !strstr(e->name, w->skip))
-			w->fn(w->ctx, sub, 1);
-	} else if (e->name[0] != '.') {
-		int dfd = tree_dir(w->t, rel, 0, w->d); /* the chain moves as the walk goes */
+	int temp = tree_is_temp(e->name), dfd = -1;
+	if (e->name[0] != '.' || temp) {
+		dfd = tree_dir(w->t, rel, 0, w->d); /* the chain moves as the walk goes */
 		if (dfd < 0)
 			ret = dfd == TREE_ABSENT ? 0 : -1;
 		else if (type == DT_UNKNOWN && fstatat(dfd, e->name, &st, AT_SYMLINK_NOFOLLOW) == 0)
 			type = S_ISDIR(st.st_mode) ? DT_DIR : S_ISREG(st.st_mode) ? DT_REG : DT_LNK;
-		if (dfd >= 0 && type == DT_DIR && depth < TREE_MAX_DEPTH)
-			ret = walk_dir(w, sub, depth + 1);
-		else if (dfd >= 0 && type == DT_REG &&
-		         !bsearch(&sub, w->expected, w->n, sizeof(*w->expected), tree_path_cmp) &&
-		         tree_owned(dfd, e->name))
-			w->fn(w->ctx, sub, 0);
+	}
+	if (dfd < 0)
+		;        /* hidden, or gone */
+	else if (temp) { /* only a regular file is a temporary; a run's own are not stale */
+		if (type == DT_REG && (!w->skip || !strstr(e->name, w->skip)))
+			w->fn(w->ctx, sub, 1);
+	} else if (type == DT_DIR && depth < TREE_MAX_DEPTH) {
+		ret = walk_dir(w, sub, depth + 1);
+	} else if (type == DT_REG &&
+	           !bsearch(&sub, w->expected, w->n, sizeof(*w->expected), tree_path_cmp) &&
+	           tree_owned(dfd, e->name)) {
+		w->fn(w->ctx, sub, 0);
 	}
 	free(sub);
 	return ret;

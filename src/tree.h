@@ -56,12 +56,17 @@ int tree_open_file(struct tree *t, int dfd, const char *rel, struct stat *st, st
  * file is an error, never opened for reading. */
 int tree_read(struct tree *t, const char *rel, size_t max, char **data, size_t *len,
               struct diags *d);
-/* Whether name is a temporary of a meshroll run: ".<file>.meshroll-<id>.tmp". */
+/* Whether name is that of a temporary of a meshroll run: ".<file>.meshroll-<id>-<n>.tmp",
+ * the id up to 16 hex digits, n decimal. */
 int tree_is_temp(const char *name);
+/* Whether no process holds an flock on any directory of the open chain (a run writing a tree
+ * whose output directory lies below t's; the output directory itself is the caller's). */
+int tree_idle(const struct tree *t);
 /* Calls fn with the path (relative to out) of every file below root ("" for all of out)
  * that meshroll owns and that is not in expected (a sorted array of relative paths), and
- * of every temporary whose name does not contain skip (a run's own; NULL: none). Hidden entries are
- * skipped, links are neither followed nor reported, and no deeper than TREE_MAX_DEPTH.
+ * of every temporary (a regular file) whose name does not contain skip (a run's own; NULL:
+ * none). Other hidden entries are skipped, links are neither followed nor reported, and no
+ * deeper than TREE_MAX_DEPTH.
  * Returns 0, or -1 with an I/O diagnostic. A root that does not exist holds nothing. */
 int tree_stale(struct tree *t, const char *root, char *const *expected, size_t n, const char *skip,
                void (*fn)(void *ctx, const char *rel, int temp), void *ctx, struct diags *d);

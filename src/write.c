@@ -26,7 +26,9 @@ struct write_entry {
 	char *rel; /* the target, relative to the output directory; heap */
 	char *tmp; /* a temporary's name in rel's directory; heap; NULL when none */
 	enum write_op op;
-	int done; /* applied by the commit, so undone if a later step fails */
+	int done;  /* applied by the commit, so undone if a later step fails */
+	dev_t dev; /* NEW, REPLACE: the new file, to tell it from another run's */
+	ino_t ino;
 };
 
 struct made_set {
@@ -67,7 +69,8 @@ strs_free(char **v, size_t n)
 	free(v);
 }
 
-/* A fresh random id for this run's temporaries; the clock and pid where getrandom fails. */
+/* A fresh random id for this run's temporaries, "<kind>-<16 hex>"; the clock and pid where
+ * getrandom fails. */
 static void
 write_new_id(struct write_txn *w)
 {
@@ -79,7 +82,7 @@ write_new_id(struct write_txn *w)
 		r = ((uint64_t)ts.tv_nsec << 32) ^ (uint64_t)ts.tv_sec ^
 		    ((uint64_t)getpid() << 16) ^ (uint64_t)(uintptr_t)w;
 	}
-	snprintf(w->id, sizeof(w->id), "meshroll-%016llx", (unsigned long long)r);
+	snprintf(w->id, sizeof(w->id), "%s-%016llx", w->kind, (unsigned long long)r);
 }
 
 void
@@ -88,6 +91,7 @@ write_txn_init(struct write_txn *w, const char *dir)
 	memset(w, 0, sizeof(*w));
 	w->dir = dir;
 	w->tree.root = -1;
+	w->kind = "meshroll";
 	write_new_id(w);
 }
 
@@ -208,24 +212,26 @@ make_out(struct write_txn *w, char *path, struct diags *d)
 	return 0;
 }
 
-/* Opens the output directory (with create, makes it first) and takes the shared lock, once.
- * Returns 0; TREE_ABSENT without create when there is none; or -1 with a diagnostic. */
-static int
-write_open(struct write_txn *w, int create, struct diags *d)
+int
+write_txn_begin(struct write_txn *w, unsigned flags, struct diags *d)
 {
-	if (w->tree.root >= 0)
-		return 0;
-	char *path = xstrdup(w->dir);
-	for (size_t n = strlen(path); n > 1 && path[n - 1] == '/';)
-		path[--n] = '\0';
-	int r = create ? make_out(w, path, d) : 0;
-	free(path);
-	if (r < 0 || (r = tree_open(&w->tree, w->dir, d)) != 0)
-		return r;
-	w->tree.made = made_add;
-	w->tree.ctx = w;
-	while (flock(w->tree.root, LOCK_SH) < 0 && errno == EINTR)
-		; /* no flock (some network filesystems): crashed runs' temporaries then stay */
+	if (w->tree.root < 0) {
+		char *path = xstrdup(w->dir);
+		for (size_t n = strlen(path); n > 1 && path[n - 1] == '/';)
+			path[--n] = '\0';
+		int r = flags & WRITE_CREATE ? make_out(w, path, d) : 0;
+		free(path);
+		if (r < 0 || (r = tree_open(&w->tree, w->dir, d)) != 0)
+			return r == TREE_ABSENT && !(flags & WRITE_CREATE) ? 0 : -1;
+		w->tree.made = made_add;
+		w->tree.ctx = w;
+	}
+	while (flock(w->tree.root, LOCK_EX | (flags & WRITE_WAIT ? 0 : LOCK_NB)) < 0) {
+		if (errno == EWOULDBLOCK && !(flags & WRITE_WAIT))
+			return 1;
+		if (errno != EINTR)
+			break; /* no flock here (some network filesystems): go on unlocked */
+	}
 	return 0;
 }
 
@@ -289,7 +295,7 @@ temp_create(struct write_txn *w, int dfd, const char *base, char **tmp)
 	return -1;
 }
 
-static void
+static struct write_entry *
 entry_push(struct write_txn *w, const char *rel, char *tmp, enum write_op op)
 {
 	if (w->n == w->cap) {
@@ -298,7 +304,8 @@ entry_push(struct write_txn *w, const char *rel, char *tmp, enum write_op op)
 		if (!w->v)
 			abort();
 	}
-	w->v[w->n++] = (struct write_entry){xstrdup(rel), tmp, op, 0};
+	w->v[w->n] = (struct write_entry){.rel = xstrdup(rel), .tmp = tmp, .op = op};
+	return &w->v[w->n++];
 }
 
 /* Writes f to a new temporary in dfd, to be renamed over base (which exists when old). */
@@ -311,7 +318,8 @@ write_temp(struct write_txn *w, int dfd, const struct rendered *f, int old, stru
 
 	if (fd < 0)
 		return write_error(w, f->path, errno, "cannot write", d);
-	int err = write_all(fd, f->data, f->len) < 0 ? errno : 0;
+	struct stat st;
+	int err = write_all(fd, f->data, f->len) < 0 || fstat(fd, &st) < 0 ? errno : 0;
 	if (close(fd) < 0 && !err)
 		err = errno; /* a full disk may show only here */
 	if (err) {
@@ -319,7 +327,9 @@ write_temp(struct write_txn *w, int dfd, const struct rendered *f, int old, stru
 		free(tmp);
 		return write_error(w, f->path, err, "cannot write", d);
 	}
-	entry_push(w, f->path, tmp, old ? WRITE_REPLACE : WRITE_NEW);
+	struct write_entry *e = entry_push(w, f->path, tmp, old ? WRITE_REPLACE : WRITE_NEW);
+	e->dev = st.st_dev;
+	e->ino = st.st_ino;
 	return 0;
 }
 
@@ -328,7 +338,7 @@ write_txn_add(struct write_txn *w, const struct render_set *set, struct diags *d
 {
 	char dir[4096];
 
-	if (write_open(w, 1, d) != 0)
+	if (w->tree.root < 0 && write_txn_begin(w, WRITE_CREATE | WRITE_WAIT, d) < 0)
 		return -1;
 	for (size_t i = 0; i < set->n; i++) {
 		const struct rendered *f = &set->v[i];
@@ -353,10 +363,8 @@ stale_add(void *ctx, const char *rel, int temp)
 int
 write_txn_prune(struct write_txn *w, const char *const *roots, size_t nroots, struct diags *d)
 {
-	int r = write_open(w, 0, d);
-
-	if (r != 0)
-		return r == TREE_ABSENT ? 0 : -1; /* no tree: nothing stale */
+	if (w->tree.root < 0)
+		return 0; /* no tree: nothing stale */
 	if (w->nexpected)
 		qsort(w->expected, w->nexpected, sizeof(*w->expected), tree_path_cmp);
 	for (size_t i = 0; i < nroots; i++) {
@@ -369,18 +377,15 @@ write_txn_prune(struct write_txn *w, const char *const *roots, size_t nroots, st
 	return 0;
 }
 
-/* The descriptor of the directory of e, with its base name in *base. */
+/* The descriptor of the directory of e, with its base name in *base. Returns it,
+ * TREE_ABSENT, or -1 with a diagnostic. */
 static int
 entry_dir(struct write_txn *w, const struct write_entry *e, const char **base, struct diags *d)
 {
 	char dir[4096];
-	int dfd;
 
 	*base = tree_split(e->rel, dir, sizeof(dir));
-	dfd = tree_dir(&w->tree, dir, 0, d);
-	if (dfd == TREE_ABSENT)
-		return write_error(w, e->rel, ENOENT, "cannot rename into place", d);
-	return dfd;
+	return tree_dir(&w->tree, dir, 0, d);
 }
 
 /* tree_dir() of an existing directory where a failure is not an error: after the commit, or
@@ -408,46 +413,85 @@ entry_dir_quiet(struct write_txn *w, const struct write_entry *e, const char **b
 	return dir_quiet(w, dir);
 }
 
+/* Whether base in dfd is still the file this run put there. */
+static int
+is_ours(int dfd, const char *base, const struct write_entry *e)
+{
+	struct stat st;
+
+	return fstatat(dfd, base, &st, AT_SYMLINK_NOFOLLOW) == 0 && st.st_ino == e->ino &&
+	       st.st_dev == e->dev;
+}
+
 /* Puts the new file in place and keeps the old one under the temporary's name; where the
- * filesystem cannot exchange two names, a second link keeps it. */
+ * filesystem cannot exchange two names, a second link keeps it; where it has no links
+ * either, the old file is not kept (and cannot be restored). */
 static int
 entry_swap(struct write_txn *w, int dfd, struct write_entry *e, const char *base)
 {
 	if (renameat2(dfd, e->tmp, dfd, base, RENAME_EXCHANGE) == 0)
 		return 0;
-	if (errno == ENOENT) { /* the old file went meanwhile */
-		e->op = WRITE_NEW;
-		return renameat(dfd, e->tmp, dfd, base);
-	}
 	if (errno != EINVAL && errno != ENOSYS)
 		return -1;
 	char *hold = temp_name(w, base);
-	if (linkat(dfd, base, dfd, hold, 0) < 0 || renameat(dfd, e->tmp, dfd, base) < 0) {
+	int linked = linkat(dfd, base, dfd, hold, 0) == 0;
+	if (!linked && errno != EPERM && errno != EOPNOTSUPP) {
+		free(hold);
+		return -1;
+	}
+	if (renameat(dfd, e->tmp, dfd, base) < 0) {
 		int err = errno;
-		unlinkat(dfd, hold, 0);
+		if (linked)
+			unlinkat(dfd, hold, 0);
 		free(hold);
 		errno = err;
 		return -1;
 	}
 	free(e->tmp);
-	e->tmp = hold;
+	e->tmp = linked ? hold : (free(hold), NULL);
 	return 0;
+}
+
+/* Moves the new file to base where there was none; where one appeared meanwhile (another
+ * run), trades places with it as for a replace. */
+static int
+entry_new(struct write_txn *w, int dfd, struct write_entry *e, const char *base)
+{
+	int r = renameat2(dfd, e->tmp, dfd, base, RENAME_NOREPLACE);
+
+	if (r < 0 && (errno == EINVAL || errno == ENOSYS))
+		r = renameat(dfd, e->tmp, dfd, base); /* no flags here: the old rule */
+	if (r == 0) {
+		free(e->tmp);
+		e->tmp = NULL;
+		return 0;
+	}
+	if (errno != EEXIST)
+		return -1;
+	e->op = WRITE_REPLACE;
+	return entry_swap(w, dfd, e, base);
 }
 
 static int
 entry_apply(struct write_txn *w, struct write_entry *e, struct diags *d)
 {
 	const char *base;
-	int dfd = entry_dir(w, e, &base, d), r = 0;
+	int dfd, r = 0;
 
+	if (e->op == WRITE_LEFTOVER)
+		return 0; /* removed after the commit, when no run is live */
+	dfd = entry_dir(w, e, &base, d);
+	if (dfd == TREE_ABSENT && e->op == WRITE_REMOVE)
+		return 0; /* gone with its directory (a concurrent run): nothing to do or undo */
 	if (dfd < 0)
-		return -1;
-	if (e->op == WRITE_NEW && (r = renameat(dfd, e->tmp, dfd, base)) == 0) {
-		free(e->tmp);
-		e->tmp = NULL;
+		return dfd == TREE_ABSENT
+		           ? write_error(w, e->rel, ENOENT, "cannot rename into place", d)
+		           : -1;
+	if (e->op == WRITE_NEW) {
+		r = entry_new(w, dfd, e, base);
 	} else if (e->op == WRITE_REPLACE) {
 		r = entry_swap(w, dfd, e, base);
-	} else if (e->op == WRITE_REMOVE) {
+	} else {
 		e->tmp = temp_name(w, base);
 		if ((r = renameat(dfd, base, dfd, e->tmp)) < 0 && errno == ENOENT) {
 			free(e->tmp); /* gone already: nothing to do or undo */
@@ -459,7 +503,38 @@ entry_apply(struct write_txn *w, struct write_entry *e, struct diags *d)
 		return write_error(
 		    w, e->rel, errno,
 		    e->op == WRITE_REMOVE ? "cannot remove" : "cannot rename into place", d);
-	e->done = e->op != WRITE_LEFTOVER;
+	e->done = 1;
+	return 0;
+}
+
+/* Undoes one step: only where the file is still this run's (a concurrent run that committed
+ * since keeps its file), and never over a file that appeared since. Returns 0 or -1. */
+static int
+entry_undo(struct write_txn *w, struct write_entry *e)
+{
+	const char *base;
+	int dfd = entry_dir_quiet(w, e, &base);
+
+	if (dfd < 0)
+		return -1;
+	if (e->op == WRITE_REMOVE) {
+		if (renameat2(dfd, e->tmp, dfd, base, RENAME_NOREPLACE) < 0 && errno != EEXIST)
+			return -1;
+	} else if (!is_ours(dfd, base, e)) {
+		; /* replaced since by another run: its file stays */
+	} else if (e->op == WRITE_NEW) {
+		if (unlinkat(dfd, base, 0) < 0)
+			return -1;
+	} else if (!e->tmp) {
+		errno = EOPNOTSUPP; /* the filesystem kept no copy of the old file */
+		return -1;
+	} else if (renameat(dfd, e->tmp, dfd, base) < 0) {
+		return -1;
+	} else {
+		free(e->tmp);
+		e->tmp = NULL;
+	}
+	e->done = 0;
 	return 0;
 }
 
@@ -467,28 +542,12 @@ entry_apply(struct write_txn *w, struct write_entry *e, struct diags *d)
 static void
 write_undo(struct write_txn *w, size_t n, struct diags *d)
 {
-	while (n-- > 0) {
-		struct write_entry *e = &w->v[n];
-		const char *base;
-		int dfd = e->done ? entry_dir(w, e, &base, d) : -1, r;
-
-		if (dfd < 0)
-			continue;
-		r = e->op == WRITE_NEW ? unlinkat(dfd, base, 0) : renameat(dfd, e->tmp, dfd, base);
-		if (r < 0) {
-			write_error(
-			    w, e->rel, errno,
-			    "cannot restore the old file; the tree is partly new: run render "
-			    "again",
-			    d);
-			continue;
-		}
-		e->done = 0;
-		if (e->op != WRITE_NEW) {
-			free(e->tmp);
-			e->tmp = NULL;
-		}
-	}
+	while (n-- > 0)
+		if (w->v[n].done && entry_undo(w, &w->v[n]) < 0)
+			write_error(w, w->v[n].rel, errno,
+			            "cannot restore the old file; the tree is partly new: run "
+			            "render again",
+			            d);
 }
 
 /* Removes each directory above rel that is empty now, up to the output directory. */
@@ -516,8 +575,10 @@ remove_empty_parents(struct write_txn *w, const char *rel, struct diags *d)
 	}
 }
 
-/* Removes the temporary of e (the old file, a stale one, or a crashed run's temporary).
- * The commit is done: a failure is a warning; check reports the file, render removes it. */
+/* Removes the temporary of e (the old file, a stale one, or a crashed run's temporary), and
+ * the directories that leaves empty. The commit is done: a failure is a warning; check
+ * reports the file, render removes it. A leftover goes only where no run that writes a tree
+ * below ours holds a lock. */
 static void
 entry_clean(struct write_txn *w, struct write_entry *e, struct diags *d)
 {
@@ -525,15 +586,18 @@ entry_clean(struct write_txn *w, struct write_entry *e, struct diags *d)
 	int dfd = entry_dir_quiet(w, e, &base);
 	const char *name = e->op == WRITE_LEFTOVER ? base : e->tmp;
 
-	if (dfd < 0 || (unlinkat(dfd, name, 0) < 0 && errno != ENOENT)) {
+	if (dfd < 0 || (e->op == WRITE_LEFTOVER && !tree_idle(&w->tree)))
+		return; /* gone with its directory (a concurrent run), or a live run's */
+	if (unlinkat(dfd, name, 0) < 0 && errno != ENOENT) {
 		char *path = out_path(w, e->rel);
 		diag_loc(d, DIAG_WARNING, path, 0, 0, "cannot remove the temporary '%s': %s", name,
-		         strerror(dfd < 0 ? ENOENT : errno));
+		         strerror(errno));
 		free(path);
 		return;
 	}
 	free(e->tmp);
 	e->tmp = NULL;
+	e->done = 0;
 	if (e->op == WRITE_REMOVE || e->op == WRITE_LEFTOVER)
 		remove_empty_parents(w, e->rel, d);
 }
@@ -551,11 +615,10 @@ write_txn_commit(struct write_txn *w, struct diags *d)
 	for (size_t i = 0; i < w->n; i++)
 		if (w->v[i].done && w->v[i].tmp)
 			entry_clean(w, &w->v[i], d);
-	/* alone (no live run holds the lock), every other temporary is a crashed run's */
-	if (flock(w->tree.root, LOCK_EX | LOCK_NB) == 0)
-		for (size_t i = 0; i < w->n; i++)
-			if (w->v[i].op == WRITE_LEFTOVER)
-				entry_clean(w, &w->v[i], d);
+	/* holding the lock, every other render's temporary is a crashed one's */
+	for (size_t i = 0; i < w->n; i++)
+		if (w->v[i].op == WRITE_LEFTOVER)
+			entry_clean(w, &w->v[i], d);
 	return 0;
 }
 
@@ -563,9 +626,11 @@ void
 write_txn_release(struct write_txn *w)
 {
 	for (size_t i = 0; i < w->n; i++) {
+		/* a temporary of a step not applied, or undone; a step whose undo failed keeps the
+		 * old file under it */
 		const char *base;
-		int dfd = w->v[i].tmp ? entry_dir_quiet(w, &w->v[i], &base) : -1;
-		if (dfd >= 0 && (w->v[i].op == WRITE_NEW || w->v[i].op == WRITE_REPLACE))
+		int dfd = w->v[i].tmp && !w->v[i].done ? entry_dir_quiet(w, &w->v[i], &base) : -1;
+		if (dfd >= 0)
 			unlinkat(dfd, w->v[i].tmp, 0);
 		free(w->v[i].tmp);
 		free(w->v[i].rel);
@@ -601,6 +666,8 @@ replace_file(const char *path, const char *name, const char *data, size_t len, s
 	if (!dir)
 		abort();
 	write_txn_init(&w, dir);
+	w.kind = "meshroll-promote"; /* not a render's temporary: render leaves it alone */
+	write_new_id(&w);
 	if (dfd < 0 || fstatat(dfd, base, &st, 0) < 0) {
 		err = errno;
 		if (dfd >= 0)

@@ -7,9 +7,12 @@
  * of the commit can leave some files new and some old, which check reports. Files meshroll
  * owns (tree.h) that no rollout produces any more are removed the same way.
  *
- * Temporaries are named ".<file>.meshroll-<random id>-<n>.tmp". Every run holds a shared
- * flock on the output directory while it has any; a run that can then take the lock alone
- * knows that no run is live, and removes the temporaries that crashed runs left. */
+ * Renders into one output directory take turns: each holds an exclusive flock on it from
+ * its first look at the tree to its end, so no run reads a tree that another is half-way
+ * through committing. Temporaries are named ".<file>.meshroll-<random id>-<n>.tmp"; those of
+ * other runs that a run finds are a crashed run's, and it removes them (unless a run writing
+ * a tree below holds a lock on a directory between). A failed commit undoes only what is
+ * still its own, so even without flock a concurrent run's newer file stays. */
 #ifndef MESHROLL_WRITE_H
 #define MESHROLL_WRITE_H
 
@@ -24,7 +27,7 @@ struct made_set;
 
 struct write_txn {
 	const char *dir;       /* the output directory; borrowed */
-	struct tree tree;      /* its descriptors; root -1 until the first add or prune */
+	struct tree tree;      /* its descriptors; root -1 until write_txn_begin() */
 	struct write_entry *v; /* the steps of the commit, in order; heap */
 	size_t n, cap;
 	char **made; /* directories this run created below dir, parents first; heap */
@@ -33,7 +36,8 @@ struct write_txn {
 	size_t capset;
 	char **outmade; /* directories this run created on the way to dir, dir last; heap */
 	size_t noutmade, capoutmade;
-	char id[32];           /* "meshroll-<random hex>": in this run's temporaries' names */
+	const char *kind;      /* "meshroll" (render), "meshroll-promote": starts id */
+	char id[40];           /* "<kind>-<random hex>": in this run's temporaries' names */
 	unsigned long counter; /* for temporary names */
 	int committed;         /* in place: keep the directories made */
 	char **expected;       /* every path the rollouts produce, relative; heap */
@@ -41,6 +45,16 @@ struct write_txn {
 };
 
 void write_txn_init(struct write_txn *w, const char *dir);
+enum write_flags {
+	WRITE_CREATE = 1 << 0, /* write_txn_begin: make the output directory where it is not */
+	WRITE_WAIT = 1 << 1,   /* write_txn_begin: wait for the lock */
+};
+
+/* Opens the output directory (with WRITE_CREATE, makes it first; without, one that does not
+ * exist is no error and holds nothing) and takes its lock: waiting for it with WRITE_WAIT,
+ * else returning 1 when another run holds it. Returns 0, 1, or -1 with an I/O diagnostic.
+ * The first write_txn_add() calls it (making, waiting) where it was not called. */
+int write_txn_begin(struct write_txn *w, unsigned flags, struct diags *d);
 /* Compares each file of set with the disk and writes the changed ones to temporaries.
  * Returns 0, or -1 with an I/O diagnostic. */
 int write_txn_add(struct write_txn *w, const struct render_set *set, struct diags *d);

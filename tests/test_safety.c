@@ -37,11 +37,15 @@ teardown(void)
 TestSuite(safety, .init = setup, .fini = teardown);
 
 /* Runs a shell script in the test's directory with $M the meshroll under test; its stdout
- * in *out (may be NULL). Returns its exit status. */
+ * in *out (may be NULL). Returns its exit status. (ASan lets the fault injector load first.) */
 static int
 sh(char **out, const char *script)
 {
-	return run_cmd(out, "cd %s || exit 99; M='%s'; %s", dir, meshroll_bin(), script);
+	return run_cmd(
+	    out,
+	    "cd %s || exit 99; M='%s'; export ASAN_OPTIONS=\"${ASAN_OPTIONS:+$ASAN_OPTIONS:}"
+	    "verify_asan_link_order=0\"; %s",
+	    dir, meshroll_bin(), script);
 }
 
 /* Every file and link below a directory, with its content digest or its target. */
@@ -191,13 +195,14 @@ Test(safety, concurrent_renders_into_a_fresh_tree_succeed, .timeout = 120)
 {
 	char script[1024], *out = NULL;
 
-	snprintf(script, sizeof(script),
-	         "fails=0; for i in $(seq %d); do rm -rf out; "
-	         "\"$M\" render -o out r.yaml 2>>err & a=$!; "
-	         "\"$M\" render -o out r3.yaml 2>>err & b=$!; "
-	         "wait $a || fails=$((fails + 1)); wait $b || fails=$((fails + 1)); "
-	         "done; echo $fails; \"$M\" check -o out r.yaml r3.yaml && sort -u err",
-	         rounds(100));
+	snprintf(
+	    script, sizeof(script),
+	    "fails=0; for i in $(seq %d); do rm -rf out; "
+	    "\"$M\" render -o out r.yaml 2>>err & a=$!; "
+	    "\"$M\" render -o out r3.yaml 2>>err & b=$!; "
+	    "wait $a || fails=$((fails + 1)); wait $b || fails=$((fails + 1)); "
+	    "done; echo $fails; \"$M\" check -o out r.yaml r3.yaml && grep -v waiting err | sort -u",
+	    rounds(100));
 	cr_expect_eq(sh(&out, script), 0);
 	cr_expect_str_eq(out, "0\n");
 	free(out);
@@ -244,8 +249,9 @@ Test(safety, a_killed_render_leaves_nothing_that_lasts, .timeout = 60)
 	free(so);
 }
 
-/* A render held in the middle of its writes (stopped) while another render and a check of
- * the same tree run: they succeed and leave its temporaries alone; it then finishes. */
+/* A render held in the middle of its writes (stopped): a second render of the same tree waits
+ * for it, saying so, and does not touch its temporaries; a check meanwhile does not report
+ * them; once the first goes on, both finish. */
 Test(safety, a_live_runs_temporaries_are_kept, .timeout = 60)
 {
 	char script[2048], *out = NULL, *so = shim();
@@ -257,14 +263,103 @@ Test(safety, a_live_runs_temporaries_are_kept, .timeout = 60)
 	         "for i in $(seq 1000); do [ \"$(cut -d' ' -f3 /proc/$a/stat)\" = T ] && break; "
 	         "sleep 0.01; done; "
 	         "temps=$(find out -name '*.tmp' | sort); echo $temps | wc -w; "
-	         "\"$M\" render -o out r2.yaml r3.yaml; echo other $?; "
-	         "\"$M\" check -o out r2.yaml r3.yaml; echo check $?; "
+	         "\"$M\" render -o out r2.yaml r3.yaml 2>err & b=$!; sleep 0.5; "
+	         "kill -0 $b && echo waiting; "
+	         "\"$M\" check -o out r.yaml r3.yaml; echo check $?; "
 	         "[ \"$temps\" = \"$(find out -name '*.tmp' | sort)\" ] && echo kept; "
-	         "kill -CONT $a; wait $a; echo held $?; \"$M\" check -o out r2.yaml r3.yaml; "
-	         "echo check $?",
+	         "kill -CONT $a; wait $a; echo held $?; wait $b; echo other $?; cat err; "
+	         "\"$M\" check -o out r2.yaml r3.yaml; echo check $?",
 	         so);
 	cr_expect_eq(sh(&out, script), 0);
-	cr_expect_str_eq(out, "2\nother 0\ncheck 0\nkept\nheld 0\ncheck 0\n");
+	cr_expect_str_eq(out, "2\nwaiting\ncheck 0\nkept\nheld 0\nother 0\n"
+	                      "meshroll: waiting for another meshroll writing 'out'\ncheck 0\n");
+	free(out);
+	free(so);
+}
+
+/* Four renders of the same change at once into an existing tree, 50 times: a stale file that
+ * one of them removes (with its directory) fails none of the others. */
+Test(safety, concurrent_renders_of_one_change_succeed, .timeout = 120)
+{
+	char script[1024], *out = NULL;
+
+	snprintf(script, sizeof(script),
+	         "\"$M\" render -o A r.yaml && fails=0; for i in $(seq %d); do "
+	         "rm -rf out; cp -a A out; pids=; for k in 1 2 3 4; do "
+	         "\"$M\" render -o out r2.yaml 2>>err & pids=\"$pids $!\"; done; "
+	         "for p in $pids; do wait $p || fails=$((fails + 1)); done; "
+	         "\"$M\" check -o out r2.yaml >/dev/null || fails=$((fails + 1)); done; "
+	         "echo $fails; grep -v waiting err | sort -u",
+	         rounds(50));
+	cr_expect_eq(sh(&out, script), 0);
+	cr_expect_str_eq(out, "0\n");
+	free(out);
+}
+
+/* A render that fails in its commit while another render of the same tree waits: the failed
+ * one restores the old tree, the other then writes the new one, and it stays. */
+Test(safety, a_failed_commit_does_not_undo_another_runs_work, .timeout = 60)
+{
+	char script[2048], *out = NULL, *so = shim();
+
+	snprintf(script, sizeof(script),
+	         "%s \"$M\" render -o A r.yaml && \"$M\" render -o B r2.yaml && cp -a A out && "
+	         "FAULT_CALL=rename FAULT_NTH=3 FAULT_SIGNAL=STOPFAIL FAULT_ERRNO=EIO "
+	         "LD_PRELOAD='%s' \"$M\" render -o out r2.yaml 2>/dev/null & a=$!; "
+	         "for i in $(seq 1000); do [ \"$(cut -d' ' -f3 /proc/$a/stat)\" = T ] && break; "
+	         "sleep 0.01; done; "
+	         "\"$M\" render -o out r2.yaml 2>/dev/null & b=$!; sleep 0.3; kill -CONT $a; "
+	         "wait $a; echo failed $?; wait $b; echo other $?; "
+	         "[ \"$(state out)\" = \"$(state B)\" ] && echo new",
+	         state, so);
+	cr_expect_eq(sh(&out, script), 0);
+	cr_expect_str_eq(out, "failed 3\nother 0\nnew\n");
+	free(out);
+	free(so);
+}
+
+/* Entries named like temporaries that are not a crashed run's regular file (a link, a FIFO, a
+ * directory, a user's file whose name only looks like one) stay where they are, and check
+ * does not complain of them. */
+Test(safety, only_real_temporaries_are_removed, .timeout = 20)
+{
+	char *out = NULL;
+
+	cr_expect_eq(
+	    sh(&out,
+	       "\"$M\" render -o out r.yaml && t=out/default/example-service && "
+	       "echo secret > victim && ln -s \"$PWD/victim\" $t/.x.meshroll-0123456789abcdef-0.tmp && "
+	       "mkfifo $t/.f.meshroll-0123456789abcdef-1.tmp && "
+	       "mkdir $t/.d.meshroll-0123456789abcdef-2.tmp && "
+	       "echo mine > $t/.notes.meshroll-keep.tmp && "
+	       "echo edit > $t/.r.yaml.meshroll-promote-0123456789abcdef-0.tmp && echo mine > $t/base/.a.meshroll-1-2.tmp.bak && "
+	       "echo left > $t/base/.virtualservice.yaml.meshroll-0123456789abcdef-3.tmp && "
+	       "\"$M\" check -o out r.yaml 2>/dev/null | grep -c '^Files a/.*virtualservice.*\\.tmp and /dev/null\\|^--- a/.*virtualservice.yaml.meshroll'; "
+	       "\"$M\" render -o out r.yaml; echo render $?; \"$M\" check -o out r.yaml; echo check $?; "
+	       "ls -A $t $t/base | grep '^\\.'; cat victim"),
+	    0);
+	cr_expect_str_eq(out,
+	                 "1\nrender 0\ncheck 0\n.d.meshroll-0123456789abcdef-2.tmp\n"
+	                 ".f.meshroll-0123456789abcdef-1.tmp\n.notes.meshroll-keep.tmp\n"
+	                 ".r.yaml.meshroll-promote-0123456789abcdef-0.tmp\n"
+	                 ".x.meshroll-0123456789abcdef-0.tmp\n.a.meshroll-1-2.tmp.bak\nsecret\n");
+	free(out);
+}
+
+/* Where the filesystem has neither RENAME_EXCHANGE nor hard links (exFAT, some FUSE), render
+ * still replaces files (it cannot then restore them after a failure). */
+Test(safety, render_without_exchange_or_links, .timeout = 20)
+{
+	char script[1024], *out = NULL, *so = shim();
+
+	snprintf(
+	    script, sizeof(script),
+	    "%s \"$M\" render -o out r.yaml && \"$M\" render -o B r2.yaml && "
+	    "FAULT_NO_EXCHANGE=1 FAULT_NO_LINK=1 LD_PRELOAD='%s' \"$M\" render -o out r2.yaml; "
+	    "echo $?; [ \"$(state out)\" = \"$(state B)\" ] && echo new",
+	    state, so);
+	cr_expect_eq(sh(&out, script), 0);
+	cr_expect_str_eq(out, "0\nnew\n");
 	free(out);
 	free(so);
 }

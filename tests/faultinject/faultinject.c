@@ -6,8 +6,12 @@
  *   FAULT_CALL=write FAULT_NTH=3 FAULT_ERRNO=ENOSPC   the third write fails with ENOSPC
  *   FAULT_SIGNAL=KILL (or STOP)                        instead, the process gets that signal
  *                                                      there (a crash, or a run held mid-way)
+ *   FAULT_SIGNAL=STOPFAIL                              it stops there, and once continued,
+ *                                                      the call fails
  *   FAULT_NO_EXCHANGE=1                                renameat2 RENAME_EXCHANGE fails with
  *                                                      EINVAL, as on a filesystem without it
+ *   FAULT_NO_LINK=1                                    linkat fails with EPERM, as on a
+ *                                                      filesystem without hard links
  *   FAULT_COUNT=/path                                  append "call count" lines at exit
  *
  * Only files opened for writing count for write, fsync and close, so standard output and
@@ -29,7 +33,7 @@ enum { F_OPEN, F_WRITE, F_FSYNC, F_CLOSE, F_RENAME, F_LINK, F_MKDIR, F_UNLINK, F
 static const char *const names[F_COUNT] = {"open",   "write", "fsync", "close",
                                            "rename", "link",  "mkdir", "unlink"};
 static long counts[F_COUNT];
-static int fault = -1, fault_errno, fault_signal;
+static int fault = -1, fault_errno, fault_signal, stop_then_fail;
 static long fault_nth;
 static char writing[4096]; /* fds opened for writing */
 
@@ -56,8 +60,11 @@ setup(void)
 			fault = i;
 	fault_nth = nth ? atol(nth) : 1;
 	fault_errno = err && !strcmp(err, "EIO") ? EIO : ENOSPC;
-	if (getenv("FAULT_SIGNAL"))
-		fault_signal = !strcmp(getenv("FAULT_SIGNAL"), "STOP") ? SIGSTOP : SIGKILL;
+	const char *sig = getenv("FAULT_SIGNAL");
+	if (sig) {
+		stop_then_fail = !strcmp(sig, "STOPFAIL");
+		fault_signal = !strcmp(sig, "STOP") || stop_then_fail ? SIGSTOP : SIGKILL;
+	}
 	if (getenv("FAULT_COUNT"))
 		atexit(report);
 }
@@ -68,7 +75,9 @@ hit(int k)
 {
 	if (++counts[k] == fault_nth && k == fault) {
 		if (fault_signal)
-			return raise(fault_signal), 0; /* STOP: carry on when continued */
+			raise(fault_signal); /* STOP: carry on when continued */
+		if (fault_signal && !stop_then_fail)
+			return 0;
 		errno = fault_errno;
 		return -1;
 	}
@@ -187,6 +196,10 @@ int
 linkat(int fromfd, const char *from, int tofd, const char *to, int flags)
 {
 	REAL(int, "linkat", int, const char *, int, const char *, int);
+	if (getenv("FAULT_NO_LINK")) {
+		errno = EPERM;
+		return -1;
+	}
 	if (hit(F_LINK) < 0)
 		return -1;
 	return real(fromfd, from, tofd, to, flags);
