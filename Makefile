@@ -55,13 +55,17 @@ $(B)/unit: $(TEST_OBJ) $(OBJ)
 	$(CC) $(LDFLAGS) -o $@ $^ $(TEST_LIBS) $(YAML_LIBS)
 
 # The whole suite: unit tests, golden cases and the checks against outside tools.
+# SLOWDOWN: how much slower the meshroll under test is (sanitizers, valgrind), for time bounds.
+SLOWDOWN ?= 1
 test: $(B)/meshroll $(B)/unit $(B)/faultinject.so
-	MESHROLL=$(B)/meshroll FAULTINJECT=$(B)/faultinject.so $(B)/unit $(TESTFLAGS)
+	MESHROLL=$(B)/meshroll MESHROLL_SLOWDOWN=$(SLOWDOWN) FAULTINJECT=$(B)/faultinject.so \
+		$(B)/unit $(TESTFLAGS)
 
 check: format-check test
 
 sanitize:
-	$(MAKE) --no-print-directory B=build/sanitize CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
+	LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp \
+	$(MAKE) --no-print-directory B=build/sanitize SLOWDOWN=5 CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
 		LDFLAGS="-fsanitize=address,undefined" test
 
 # libFuzzer targets (clang): make fuzz [FUZZ_SECONDS=60]. Each runs from its corpus in
@@ -88,7 +92,8 @@ valgrind: $(B)/meshroll $(B)/unit $(B)/faultinject.so
 	printf '#!/bin/sh\nexec valgrind -q --error-exitcode=99 --leak-check=full --show-leak-kinds=definite,indirect --errors-for-leak-kinds=definite,indirect "%s" "$$@"\n' \
 		"$(CURDIR)/$(B)/meshroll" > $(B)/valgrind-meshroll
 	chmod +x $(B)/valgrind-meshroll
-	MESHROLL=$(B)/valgrind-meshroll MESHROLL_ROUNDS=5 FAULTINJECT=$(B)/faultinject.so $(B)/unit $(TESTFLAGS)
+	MESHROLL=$(B)/valgrind-meshroll MESHROLL_ROUNDS=5 MESHROLL_SLOWDOWN=50 \
+		FAULTINJECT=$(B)/faultinject.so $(B)/unit $(TESTFLAGS)
 
 golden-update: $(B)/meshroll
 	MESHROLL=$(B)/meshroll tests/golden.sh --update

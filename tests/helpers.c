@@ -57,6 +57,14 @@ tmp_dir_new(char dir[64], const char *tag)
 	return mkdtemp(dir) ? 0 : -1;
 }
 
+int
+slowdown(void)
+{
+	const char *e = getenv("MESHROLL_SLOWDOWN");
+
+	return e && atoi(e) > 0 ? atoi(e) : 1;
+}
+
 bool
 have_cmd(const char *name)
 {

@@ -22,6 +22,9 @@ int run_cmd(char **out, const char *fmt, ...) __attribute__((format(printf, 2, 3
 	} while (0)
 /* Makes a fresh directory /tmp/meshroll-TAG-XXXXXX into dir (64 bytes); 0 or -1. */
 int tmp_dir_new(char dir[64], const char *tag);
+/* How many times slower than a plain build the meshroll under test runs, for the time bounds
+ * of tests: $MESHROLL_SLOWDOWN (make sanitize and make valgrind set it), else 1. */
+int slowdown(void);
 /* Whether a program is on PATH. */
 bool have_cmd(const char *name);
 /* The whole file (malloc'd, NUL-terminated), NULL when unreadable. */

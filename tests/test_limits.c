@@ -98,7 +98,7 @@ run_in_dir(char **err, double *cpu, const char *fmt, ...)
 static int
 meshroll_in_dir(char **err, const char *args)
 {
-	return run_in_dir(err, NULL, "timeout 3 '%s' %s", meshroll_bin(), args);
+	return run_in_dir(err, NULL, "timeout %d '%s' %s", 3 * slowdown(), meshroll_bin(), args);
 }
 
 /* Each command refuses the special file named what, with exit status 3, writing nothing. */
@@ -117,7 +117,7 @@ expect_refused(const char *const *cmds, size_t ncmds, const char *what, const ch
 	}
 }
 
-Test(limits, special_files_as_rollouts_are_refused, .timeout = 10)
+Test(limits, special_files_as_rollouts_are_refused, .timeout = 120)
 {
 	static const char *const cmds[] = {"render -o out r.yaml", "check -o out r.yaml",
 	                                   "lint r.yaml"};
@@ -131,7 +131,7 @@ Test(limits, special_files_as_rollouts_are_refused, .timeout = 10)
 	}
 }
 
-Test(limits, special_files_in_a_rollout_directory_are_refused, .timeout = 10)
+Test(limits, special_files_in_a_rollout_directory_are_refused, .timeout = 120)
 {
 	static const char *const cmds[] = {"render -o out rollouts", "check -o out rollouts",
 	                                   "lint rollouts"};
@@ -151,7 +151,7 @@ Test(limits, special_files_in_a_rollout_directory_are_refused, .timeout = 10)
 	expect_refused(cmds, 3, "rollouts/null.yaml: error: not a regular file", "regular file");
 }
 
-Test(limits, a_fifo_as_a_template_is_refused, .timeout = 10)
+Test(limits, a_fifo_as_a_template_is_refused, .timeout = 120)
 {
 	static const char *const cmds[] = {"render -o out --templates tmpl r.yaml",
 	                                   "check -o out --templates tmpl r.yaml"};
@@ -165,7 +165,7 @@ Test(limits, a_fifo_as_a_template_is_refused, .timeout = 10)
 }
 
 /* /proc/kmsg is a regular file whose read waits for the next kernel message. */
-Test(limits, a_file_whose_read_would_wait_is_refused, .timeout = 10)
+Test(limits, a_file_whose_read_would_wait_is_refused, .timeout = 120)
 {
 	static const char *const cmds[] = {"lint k.yaml", "lint rollouts"};
 	const char *ci = getenv("CI");
@@ -410,34 +410,24 @@ Test(limits, character_offsets_agree_with_a_rescan)
 	expect_offsets("", 0);
 }
 
-/* "ulimit -v 1000000; " (about 1 GB of address space), or "" for a sanitizer build, which
- * reserves terabytes of it and cannot start under any such limit. */
-static const char *
-address_limit(void)
-{
-	if (run_in_dir(NULL, NULL, "sh -c 'ulimit -v 1000000; exec \"%s\" --version'",
-	               meshroll_bin()) == 0)
-		return "ulimit -v 1000000; ";
-	fprintf(stderr,
-	        "SKIP: %s cannot start under ulimit -v (a sanitizer build?); the "
-	        "memory bound was not checked, the rest was\n",
-	        meshroll_bin());
-	return "";
-}
-
-/* lint of text under a 1 GB address space: exit status 1, little CPU time, little stderr. */
+/* lint of text: exit status 1, little CPU time, little stderr, and a peak resident memory far
+ * below the 1.27 GB it once took (measured, not limited with ulimit -v: valgrind and ASan
+ * cannot start under such a limit). */
 static void
 expect_bounded(const char *text, double max_cpu)
 {
 	char *err = NULL;
 	double cpu;
+	struct rusage ru;
 
 	put("f.yaml", text);
-	int status = run_in_dir(&err, &cpu, "sh -c '%sexec timeout 30 \"%s\" lint f.yaml'",
-	                        address_limit(), meshroll_bin());
+	int status =
+	    run_in_dir(&err, &cpu, "timeout %d '%s' lint f.yaml", 30 * slowdown(), meshroll_bin());
 	size_t len = strlen(err);
 	cr_expect_eq(status, 1, "status %d:\n%.2000s", status, err);
-	cr_expect_lt(cpu, max_cpu, "%.2f s of CPU time", cpu);
+	cr_expect_lt(cpu, max_cpu * slowdown(), "%.2f s of CPU time", cpu);
+	cr_assert_eq(getrusage(RUSAGE_CHILDREN, &ru), 0);
+	cr_expect_lt(ru.ru_maxrss, 512 * 1024, "peak resident memory %ld KiB", ru.ru_maxrss);
 	cr_expect_lt(len, 64 * 1024, "%zu bytes on stderr", len);
 	cr_expect(strstr(err, "f.yaml: error: too many errors in this file; ") &&
 	              strstr(err, " more not shown\n"),
@@ -493,9 +483,10 @@ Test(limits, rules_across_many_items_take_little_time)
 		put("f.yaml", text);
 		char *err = NULL;
 		double cpu;
-		int status = run_in_dir(&err, &cpu, "timeout 30 '%s' lint f.yaml", meshroll_bin());
+		int status = run_in_dir(&err, &cpu, "timeout %d '%s' lint f.yaml", 30 * slowdown(),
+		                        meshroll_bin());
 		cr_expect_eq(status, 1, "status %d:\n%.2000s", status, err);
-		cr_expect_lt(cpu, 2.0, "%.2f s of CPU time for %.60s...", cpu,
+		cr_expect_lt(cpu, 2.0 * slowdown(), "%.2f s of CPU time for %.60s...", cpu,
 		             text + sizeof(rollout_head) - 1);
 		free(err);
 	}
@@ -522,10 +513,10 @@ Test(limits, fn_is_linear_in_the_items)
 	                        "awk 'f { print \"  \" $0; next } { print } /^functionConfig:/ "
 	                        "{ f = 1 }' in.yaml > fn.yaml"),
 	             0);
-	int status =
-	    run_in_dir(&err, &cpu, "timeout 30 '%s' fn < fn.yaml > out.yaml", meshroll_bin());
+	int status = run_in_dir(&err, &cpu, "timeout %d '%s' fn < fn.yaml > out.yaml",
+	                        30 * slowdown(), meshroll_bin());
 	cr_expect_eq(status, 0, "status %d:\n%.2000s", status, err);
-	cr_expect_lt(cpu, 5.0, "%.2f s of CPU time", cpu);
+	cr_expect_lt(cpu, 5.0 * slowdown(), "%.2f s of CPU time", cpu);
 	fprintf(stderr, "limits: fn of 40000 items: %.3f s CPU\n", cpu);
 	run_cmd(&out, "grep -c 'name: cm' %s/out.yaml", dir);
 	cr_expect_str_eq(out, "40000\n");

@@ -52,10 +52,15 @@ sh(char **out, const char *script)
 static const char state[] = "state() { (cd \"$1\" && find . \\( -type f -exec md5sum {} \\; \\) -o "
                             "\\( -type l -printf '%p -> %l\\n' \\) -o -type d -print | sort); }; ";
 
+/* A shell function: waits (10 s at most) until process $1 is stopped. */
+static const char stopped[] =
+    "stopped() { for i in $(seq 1000); do [ \"$(cut -d' ' -f3 /proc/$1/stat 2>/dev/null)\" = T ] && "
+    "return; sleep 0.01; done; }; ";
+
 /* A link planted in place of each directory and file of the tree: render refuses it (exit 3,
  * naming the link) and changes nothing, in the tree or behind the link; check does not read
  * through it. */
-Test(safety, links_at_every_depth_below_the_output_are_refused, .timeout = 60)
+Test(safety, links_at_every_depth_below_the_output_are_refused, .timeout = 300)
 {
 	static const char *const at[] = {
 	    "default",
@@ -95,7 +100,7 @@ Test(safety, links_at_every_depth_below_the_output_are_refused, .timeout = 60)
 
 /* A link where render only prunes (another namespace, a dropped stage) is not followed:
  * the files meshroll owns behind it stay. */
-Test(safety, prune_does_not_follow_links, .timeout = 60)
+Test(safety, prune_does_not_follow_links, .timeout = 300)
 {
 	char *out = NULL;
 
@@ -127,7 +132,7 @@ Test(safety, an_empty_output_directory_is_a_usage_error)
 
 /* A FIFO or a directory where render writes a file: an error naming it, at once, and the
  * tree as it was (no file of the run is renamed into place). */
-Test(safety, special_files_in_the_tree_are_refused, .timeout = 20)
+Test(safety, special_files_in_the_tree_are_refused, .timeout = 120)
 {
 	static const char *const make[] = {"mkfifo", "mkdir"};
 	static const char *const what[] = {"a FIFO", "a directory"};
@@ -153,7 +158,7 @@ Test(safety, special_files_in_the_tree_are_refused, .timeout = 20)
  * place of a generated one, or an owned stale one) is reported, not read. The peak resident
  * memory of the run stays far below the file's size (under valgrind and ASan too, which is
  * why it is measured and not limited with ulimit -v). */
-Test(safety, check_does_not_read_huge_planted_files, .timeout = 60)
+Test(safety, check_does_not_read_huge_planted_files, .timeout = 300)
 {
 	char *out = NULL;
 	struct rusage ru;
@@ -191,7 +196,7 @@ rounds(int n)
 
 /* Two renders of two rollouts of one namespace into one fresh tree, 100 times: both make
  * default/ at once, and neither may fail for it. */
-Test(safety, concurrent_renders_into_a_fresh_tree_succeed, .timeout = 120)
+Test(safety, concurrent_renders_into_a_fresh_tree_succeed, .timeout = 300)
 {
 	char script[1024], *out = NULL;
 
@@ -221,7 +226,7 @@ shim(void)
 /* A render killed in the middle of its writes leaves temporaries; check reports them as stale
  * and the next render removes them. In a PID namespace the next run has the same PID as the
  * killed one, which must not matter. */
-Test(safety, a_killed_render_leaves_nothing_that_lasts, .timeout = 60)
+Test(safety, a_killed_render_leaves_nothing_that_lasts, .timeout = 300)
 {
 	char script[2048], *out = NULL, *so = shim();
 	int pidns = sh(NULL, "unshare -fp true 2>/dev/null") == 0;
@@ -252,16 +257,15 @@ Test(safety, a_killed_render_leaves_nothing_that_lasts, .timeout = 60)
 /* A render held in the middle of its writes (stopped): a second render of the same tree waits
  * for it, saying so, and does not touch its temporaries; a check meanwhile does not report
  * them; once the first goes on, both finish. */
-Test(safety, a_live_runs_temporaries_are_kept, .timeout = 60)
+Test(safety, a_live_runs_temporaries_are_kept, .timeout = 300)
 {
 	char script[2048], *out = NULL, *so = shim();
 
 	snprintf(script, sizeof(script),
-	         "\"$M\" render -o out r.yaml r3.yaml && "
+	         "%s \"$M\" render -o out r.yaml r3.yaml && "
 	         "FAULT_CALL=write FAULT_NTH=2 FAULT_SIGNAL=STOP LD_PRELOAD='%s' \"$M\" render "
 	         "-o out r2.yaml & a=$!; "
-	         "for i in $(seq 1000); do [ \"$(cut -d' ' -f3 /proc/$a/stat)\" = T ] && break; "
-	         "sleep 0.01; done; "
+	         "stopped $a; "
 	         "temps=$(find out -name '*.tmp' | sort); echo $temps | wc -w; "
 	         "\"$M\" render -o out r2.yaml r3.yaml 2>err & b=$!; sleep 0.5; "
 	         "kill -0 $b && echo waiting; "
@@ -269,7 +273,7 @@ Test(safety, a_live_runs_temporaries_are_kept, .timeout = 60)
 	         "[ \"$temps\" = \"$(find out -name '*.tmp' | sort)\" ] && echo kept; "
 	         "kill -CONT $a; wait $a; echo held $?; wait $b; echo other $?; cat err; "
 	         "\"$M\" check -o out r2.yaml r3.yaml; echo check $?",
-	         so);
+	         stopped, so);
 	cr_expect_eq(sh(&out, script), 0);
 	cr_expect_str_eq(out, "2\nwaiting\ncheck 0\nkept\nheld 0\nother 0\n"
 	                      "meshroll: waiting for another meshroll writing 'out'\ncheck 0\n");
@@ -279,7 +283,7 @@ Test(safety, a_live_runs_temporaries_are_kept, .timeout = 60)
 
 /* Four renders of the same change at once into an existing tree, 50 times: a stale file that
  * one of them removes (with its directory) fails none of the others. */
-Test(safety, concurrent_renders_of_one_change_succeed, .timeout = 120)
+Test(safety, concurrent_renders_of_one_change_succeed, .timeout = 300)
 {
 	char script[1024], *out = NULL;
 
@@ -298,20 +302,19 @@ Test(safety, concurrent_renders_of_one_change_succeed, .timeout = 120)
 
 /* A render that fails in its commit while another render of the same tree waits: the failed
  * one restores the old tree, the other then writes the new one, and it stays. */
-Test(safety, a_failed_commit_does_not_undo_another_runs_work, .timeout = 60)
+Test(safety, a_failed_commit_does_not_undo_another_runs_work, .timeout = 300)
 {
 	char script[2048], *out = NULL, *so = shim();
 
 	snprintf(script, sizeof(script),
-	         "%s \"$M\" render -o A r.yaml && \"$M\" render -o B r2.yaml && cp -a A out && "
+	         "%s%s \"$M\" render -o A r.yaml && \"$M\" render -o B r2.yaml && cp -a A out && "
 	         "FAULT_CALL=rename FAULT_NTH=3 FAULT_SIGNAL=STOPFAIL FAULT_ERRNO=EIO "
 	         "LD_PRELOAD='%s' \"$M\" render -o out r2.yaml 2>/dev/null & a=$!; "
-	         "for i in $(seq 1000); do [ \"$(cut -d' ' -f3 /proc/$a/stat)\" = T ] && break; "
-	         "sleep 0.01; done; "
+	         "stopped $a; "
 	         "\"$M\" render -o out r2.yaml 2>/dev/null & b=$!; sleep 0.3; kill -CONT $a; "
 	         "wait $a; echo failed $?; wait $b; echo other $?; "
 	         "[ \"$(state out)\" = \"$(state B)\" ] && echo new",
-	         state, so);
+	         state, stopped, so);
 	cr_expect_eq(sh(&out, script), 0);
 	cr_expect_str_eq(out, "failed 3\nother 0\nnew\n");
 	free(out);
@@ -321,7 +324,7 @@ Test(safety, a_failed_commit_does_not_undo_another_runs_work, .timeout = 60)
 /* Entries named like temporaries that are not a crashed run's regular file (a link, a FIFO, a
  * directory, a user's file whose name only looks like one) stay where they are, and check
  * does not complain of them. */
-Test(safety, only_real_temporaries_are_removed, .timeout = 20)
+Test(safety, only_real_temporaries_are_removed, .timeout = 120)
 {
 	char *out = NULL;
 
@@ -348,7 +351,7 @@ Test(safety, only_real_temporaries_are_removed, .timeout = 20)
 
 /* Where the filesystem has neither RENAME_EXCHANGE nor hard links (exFAT, some FUSE), render
  * still replaces files (it cannot then restore them after a failure). */
-Test(safety, render_without_exchange_or_links, .timeout = 20)
+Test(safety, render_without_exchange_or_links, .timeout = 120)
 {
 	char script[1024], *out = NULL, *so = shim();
 
@@ -365,7 +368,7 @@ Test(safety, render_without_exchange_or_links, .timeout = 20)
 }
 
 /* Two promotes of one file at once, 50 times: both succeed, and the file moves two stages. */
-Test(safety, concurrent_promotes_lose_no_step, .timeout = 120)
+Test(safety, concurrent_promotes_lose_no_step, .timeout = 300)
 {
 	char script[1024], *out = NULL;
 
