@@ -35,8 +35,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	arena_init(&a);
 	diags_init(&d, &a);
 	buf_init(&out);
-	src = (struct source){"fuzz.yaml", arena_strndup(&a, (const char *)data + 1, size - 1),
-	                      size - 1};
+	src = (struct source){.path = "fuzz.yaml",
+	                      .data = arena_strndup(&a, (const char *)data + 1, size - 1),
+	                      .len = size - 1};
 	struct node *doc = load_bytes(&src, &schema, &a, &d);
 	if (!doc)
 		goto out;
@@ -46,7 +47,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	const char *text = edit_stage_text(&src, old, &r->stages[target], &a);
 	if (edit_active_stage(&src, doc, text, &out, &d) < 0)
 		goto out;
-	out_src = (struct source){"edited.yaml", out.data, out.len};
+	out_src = (struct source){.path = "edited.yaml", .data = out.data, .len = out.len};
 	struct node *doc2 = load_bytes(&out_src, &schema, &a, &d);
 	if (!doc2 || model_build(doc2, "edited.yaml", &a)->active != target)
 		abort(); /* the edit broke the file or missed its mark */

@@ -112,7 +112,7 @@ round_trip(const struct node *tree, struct arena *a)
 	buf_init(&b);
 	emit_document(&b, tree);
 	diags_init(&d, a);
-	src = (struct source){"emitted", b.data ? b.data : "", b.len};
+	src = (struct source){.path = "emitted", .data = b.data ? b.data : "", .len = b.len};
 	if (parse_document(&src, 0, a, &d, &back) < 0 || !same(tree, back)) {
 		/* the writer made YAML that does not read back the same */
 		fprintf(stderr, "written:\n%s\n", b.data ? b.data : "");
