@@ -57,6 +57,14 @@ tmp_dir_new(char dir[64], const char *tag)
 	return mkdtemp(dir) ? 0 : -1;
 }
 
+bool
+ci_run(void)
+{
+	const char *ci = getenv("CI");
+
+	return ci && !strcmp(ci, "true");
+}
+
 int
 slowdown(void)
 {
