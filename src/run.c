@@ -73,22 +73,27 @@ run_add(struct run *r, struct rollout *ro)
 	r->rollouts[r->n++] = ro;
 }
 
+/* Loads one file; a file found in a directory that is not a Rollout is skipped and does not
+ * count toward RUN_MAX_FILES. */
 static void
 run_load_file(struct run *r, const char *path, unsigned flags)
 {
 	int skipped;
 
-	if (++r->files > RUN_MAX_FILES) {
-		if (r->files == RUN_MAX_FILES + 1)
-			diag_loc(&r->diags, DIAG_ERROR, path, 0, 0,
-			         "more than %d rollout files in one run; meshroll reads at most %d",
-			         RUN_MAX_FILES, RUN_MAX_FILES);
-		return;
-	}
+	if (r->files > RUN_MAX_FILES)
+		return; /* said once */
 	struct rollout *ro =
 	    load_rollout(path, flags, &r->schema, &r->arena, &r->scratch, &r->diags, &skipped);
 
 	arena_reset(&r->scratch);
+	if (skipped)
+		return;
+	if (++r->files > RUN_MAX_FILES) {
+		diag_loc(&r->diags, DIAG_ERROR, path, 0, 0,
+		         "more than %d rollout files in one run; meshroll reads at most %d",
+		         RUN_MAX_FILES, RUN_MAX_FILES);
+		return;
+	}
 	if (ro)
 		run_add(r, ro);
 }

@@ -9,7 +9,7 @@
 #include "schema.h"
 #include "template.h"
 
-enum { RUN_MAX_FILES = 10000 }; /* rollout files (named, or YAML files found) in one run */
+enum { RUN_MAX_FILES = 10000 }; /* rollout files (named, or Rollouts found) in one run */
 
 enum run_flags {
 	RUN_TEMPLATES = 1 << 0, /* load the templates too (render, check) */
@@ -24,7 +24,7 @@ struct run {
 	struct rollout **rollouts; /* in the order found; heap */
 	size_t n, cap;
 	int any_dir; /* a directory was named: its rollouts are the whole set */
-	int files;   /* files looked at, for RUN_MAX_FILES */
+	int files;   /* rollout files loaded, for RUN_MAX_FILES */
 };
 
 void run_init(struct run *r);
