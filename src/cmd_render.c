@@ -56,6 +56,13 @@ render_stream(struct run *r, const char *stage)
 	return EXIT_OK;
 }
 
+static void
+render_removed(void *ctx, const char *rel, int temp)
+{
+	fprintf(stderr, "meshroll: removed %s/%s%s\n", (const char *)ctx, rel,
+	        temp ? " (a temporary of a run that crashed)" : "");
+}
+
 static int
 render_dir(struct run *r, const char *dir)
 {
@@ -84,6 +91,8 @@ render_dir(struct run *r, const char *dir)
 	if (status == EXIT_OK && (write_txn_prune(&w, roots, nroots, &r->diags) < 0 ||
 	                          write_txn_commit(&w, &r->diags) < 0))
 		status = EXIT_IO;
+	if (status == EXIT_OK)
+		write_txn_removed(&w, render_removed, (void *)dir);
 	write_txn_release(&w);
 	return status;
 }

@@ -27,6 +27,7 @@ struct write_entry {
 	char *tmp; /* a temporary's name in rel's directory; heap; NULL when none */
 	enum write_op op;
 	int done;  /* applied by the commit, so undone if a later step fails */
+	int gone;  /* REMOVE, LEFTOVER: removed after the commit */
 	dev_t dev; /* NEW, REPLACE: the new file, to tell it from another run's */
 	ino_t ino;
 };
@@ -598,8 +599,19 @@ entry_clean(struct write_txn *w, struct write_entry *e, struct diags *d)
 	free(e->tmp);
 	e->tmp = NULL;
 	e->done = 0;
-	if (e->op == WRITE_REMOVE || e->op == WRITE_LEFTOVER)
+	if (e->op == WRITE_REMOVE || e->op == WRITE_LEFTOVER) {
+		e->gone = 1;
 		remove_empty_parents(w, e->rel, d);
+	}
+}
+
+void
+write_txn_removed(const struct write_txn *w, void (*fn)(void *ctx, const char *rel, int temp),
+                  void *ctx)
+{
+	for (size_t i = 0; i < w->n; i++)
+		if (w->v[i].gone)
+			fn(ctx, w->v[i].rel, w->v[i].op == WRITE_LEFTOVER);
 }
 
 int

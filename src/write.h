@@ -66,6 +66,10 @@ int write_txn_prune(struct write_txn *w, const char *const *roots, size_t nroots
  * when a step fails. Returns 0, or -1 with a diagnostic (and the tree as it was). What
  * cannot be cleaned up after the commit is a warning. */
 int write_txn_commit(struct write_txn *w, struct diags *d);
+/* After a commit: calls fn with each file it removed (relative to the output directory), and
+ * whether that was a temporary a crashed run left. */
+void write_txn_removed(const struct write_txn *w, void (*fn)(void *ctx, const char *rel, int temp),
+                       void *ctx);
 /* Removes what a failed transaction left (temporaries, directories it made) and frees it. */
 void write_txn_release(struct write_txn *w);
 
