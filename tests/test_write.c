@@ -133,6 +133,18 @@ Test(write, output_that_is_a_file_is_an_io_error)
 	free(err);
 }
 
+/* check says the same of it (it said the tree was merely out of date, exit 1). */
+Test(write, check_of_an_output_that_is_a_file_is_an_io_error)
+{
+	char *err = NULL;
+
+	run_cmd(NULL, "touch %s/out", dir);
+	cr_expect_eq(run_cmd(&err, "cd %s && '%s' check -o out r.yaml 2>&1", dir, meshroll_bin()),
+	             3);
+	cr_expect(strstr(err, "out: error: cannot open directory: Not a directory"), "%s", err);
+	free(err);
+}
+
 Test(write, a_failed_write_to_stdout_is_an_io_error)
 {
 	if (access("/dev/full", W_OK) != 0)
