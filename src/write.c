@@ -36,7 +36,7 @@ struct made_set {
 	char *rel; /* borrowed from made; NULL: an empty slot */
 };
 
-/* A file of the rendered tree is at most this many directories below the output directory. */
+/* Names a run draws for one temporary before it gives up (each one taken means another run). */
 enum { WRITE_TEMP_TRIES = 16 };
 
 static char *
