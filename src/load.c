@@ -4,8 +4,33 @@
 #include <string.h>
 
 #include "parse.h"
+#include "schema.h"
 #include "source.h"
 #include "validate.h"
+
+/* Whether s is "Rollout", or close to it (case, a typo). */
+static int
+kind_is_close(const char *s)
+{
+	static const char *const rollout[] = {"Rollout"};
+
+	return schema_suggest(s, rollout, 1) != NULL;
+}
+
+/* Whether the API group of apiVersion s ("group/version") is meshroll.dev, or close to it. */
+static int
+group_is_close(const char *s)
+{
+	static const char *const group[] = {"meshroll.dev"};
+	const char *slash = strchr(s, '/');
+	char buf[256];
+
+	if (!slash || (size_t)(slash - s) >= sizeof(buf))
+		return 0;
+	memcpy(buf, s, (size_t)(slash - s));
+	buf[slash - s] = '\0';
+	return schema_suggest(buf, group, 1) != NULL;
+}
 
 /* A file of another kind gets one error, not one for each field a Rollout would need. */
 static int
@@ -13,6 +38,9 @@ load_check_kind(const struct node *doc, struct diags *d)
 {
 	const struct node *kind = node_get(doc, "kind");
 
+	if (node_is_str(kind) && strcmp(kind->str, "Rollout") != 0 && kind_is_close(kind->str))
+		return node_error(d, kind, "kind: '%s' is not 'Rollout'; did you mean 'Rollout'?",
+		                  kind->str);
 	if (node_is_str(kind) && strcmp(kind->str, "Rollout") != 0)
 		return node_error(d, kind,
 		                  "kind: '%s' is not a meshroll Rollout (apiVersion "
@@ -21,8 +49,11 @@ load_check_kind(const struct node *doc, struct diags *d)
 	return 0;
 }
 
-/* Whether a file found in a directory is meant as a Rollout: it says so, or, when it does not
- * parse, it at least names meshroll's API group. */
+/* Whether a file found in a directory is meant as a Rollout, and so checked as one (a typo
+ * must not make a directory run skip it, and so prune its tree): its apiVersion's group is
+ * meshroll.dev or close to it; or its kind is Rollout or close to it, and its apiVersion
+ * names no other API group (argoproj.io's Rollout is not meshroll's). A file that does not
+ * parse is meant when it names meshroll's API group. */
 static int
 load_is_rollout(const struct source *src, const struct node *doc)
 {
@@ -30,8 +61,10 @@ load_is_rollout(const struct source *src, const struct node *doc)
 
 	if (!doc)
 		return memmem(src->data, src->len, "meshroll.dev/", 13) != NULL;
-	return node_is_str(api) && !strncmp(api->str, "meshroll.dev/", 13) && node_is_str(kind) &&
-	       !strcmp(kind->str, "Rollout");
+	if (node_is_str(api) && group_is_close(api->str))
+		return 1;
+	int other_group = node_is_str(api) && strchr(api->str, '/');
+	return node_is_str(kind) && kind_is_close(kind->str) && !other_group;
 }
 
 /* The checks of a parsed document: its kind, the schema, then the semantic rules (both run,

@@ -188,8 +188,10 @@ run_load(struct run *r, char **args, int nargs, const char *templates, unsigned 
 			r->any_dir = 1;
 			run_load_dir(r, args[i]);
 			if (r->n == before && (size_t)r->diags.errors == errors)
-				diag_loc(&r->diags, DIAG_WARNING, args[i], 0, 0,
-				         "no Rollout found in this directory");
+				diag_loc(
+				    &r->diags, DIAG_ERROR, args[i], 0, 0,
+				    "no Rollout found in this directory; name a directory that "
+				    "holds rollout files (a run with none would prune the tree)");
 		} else {
 			run_load_file(r, args[i], 0);
 		}
