@@ -262,17 +262,38 @@ check_temps(struct check *c)
 	return 0;
 }
 
-/* The render command that brings the tree up to date, for the hint. */
+/* Prints " word", quoted for a POSIX shell where it holds anything but safe characters. */
+static void
+put_word(const char *w, FILE *fp)
+{
+	static const char safe[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+	                           "0123456789_./:=@%+-,";
+
+	fputc(' ', fp);
+	if (*w && w[strspn(w, safe)] == '\0') {
+		fputs(w, fp);
+		return;
+	}
+	fputc('\'', fp);
+	for (; *w; w++)
+		fputs(*w == '\'' ? "'\\''" : (char[]){*w, '\0'}, fp);
+	fputc('\'', fp);
+}
+
+/* The render command that brings the tree up to date, for the hint: every option that changes
+ * the output, each word quoted for the shell where it needs it. */
 static void
 check_hint(const struct opts *o, char **files, int nfiles)
 {
-	fprintf(stderr,
-	        "meshroll: '%s' is out of date; to update it, run:\n  meshroll render -o %s",
-	        o->out, o->out);
-	if (o->templates)
-		fprintf(stderr, " --templates %s", o->templates);
+	fprintf(stderr, "meshroll: '%s' is out of date; to update it, run:\n  meshroll render -o",
+	        o->out);
+	put_word(o->out, stderr);
+	if (o->templates) {
+		fputs(" --templates", stderr);
+		put_word(o->templates, stderr);
+	}
 	for (int i = 0; i < nfiles; i++)
-		fprintf(stderr, " %s", files[i]);
+		put_word(files[i], stderr);
 	fputc('\n', stderr);
 }
 

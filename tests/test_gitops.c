@@ -224,3 +224,27 @@ Test(gitops, example_walkthrough)
 	free(readme);
 	free(script);
 }
+
+/* check's hint is a command a shell runs as printed, whatever the names hold (spaces,
+ * quotes), with every option that changes the output. */
+Test(gitops, check_hint_runs_as_printed)
+{
+	char *out = NULL;
+
+	cr_assert_eq(run_cmd(NULL,
+	                     "mkdir -p \"%s/my dir\" %s/tmpl && "
+	                     "cp testdata/ok-example/rollout.yaml \"%s/my dir/it's.yaml\"",
+	                     dir, dir, dir),
+	             0);
+	cr_expect_eq(
+	    run_cmd(&out,
+	            "cd %s && '%s' check -o 'o u t' --templates tmpl \"my dir/it's.yaml\" "
+	            "2>&1 >/dev/null | tail -1 | sed \"s|^  meshroll|'%s'|\" > hint && "
+	            "sh hint && '%s' check -o 'o u t' --templates tmpl \"my dir/it's.yaml\" "
+	            "&& cat hint",
+	            dir, meshroll_bin(), meshroll_bin(), meshroll_bin()),
+	    0, "%s", out);
+	cr_expect(strstr(out, " render -o 'o u t' --templates tmpl 'my dir/it'\\''s.yaml'\n"), "%s",
+	          out);
+	free(out);
+}
