@@ -378,7 +378,8 @@ parse_document(const struct source *src, unsigned flags, struct arena *a, struct
 	yaml_parser_set_input_string(&p.yp, (const unsigned char *)src->data, src->len);
 	int r = parser_skip_to_root(&p, &ev);
 	if (r == 1)
-		diag_at(d, DIAG_ERROR, src, 0, 0, 0, "empty file; expected a yaml document");
+		diag_at(d, DIAG_ERROR, src, 1, 1, 1,
+		        "no yaml document: the file is empty or holds only comments");
 	else if (r == 0) {
 		*root = parser_node(&p, &ev);
 		if (*root)

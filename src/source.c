@@ -208,7 +208,7 @@ source_check_max(struct source *src, size_t max, struct arena *a, struct diags *
 	src->lines = NULL;
 	src->nlines = 0;
 	if (src->len > max)
-		return diag_at(d, DIAG_ERROR, src, 0, 0, 0,
+		return diag_at(d, DIAG_ERROR, src, 1, 1, 1,
 		               "file is larger than the limit of %zu MiB", max >> 20);
 	line_map_add(src, &cap, (size_t)(p - base), a);
 	for (; p < end && *p != '\0' && (n = utf8_len(p, end)); p += n) {
