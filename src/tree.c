@@ -16,24 +16,22 @@
 static const char link_msg[] =
     "is a symbolic link; meshroll does not follow links below the output directory";
 
-/* out/rel, or out/ and the first len bytes of rel; malloc'd. */
-static char *
-tree_path(const struct tree *t, const char *rel, size_t len)
+char *
+tree_path(const struct tree *t, const char *rel)
 {
-	size_t n = strlen(t->out) + len + 2;
+	size_t n = strlen(t->out) + strlen(rel) + 2;
 	char *p = malloc(n);
 
 	if (!p)
 		abort();
-	snprintf(p, n, "%s/%.*s", t->out, (int)len, rel);
+	snprintf(p, n, "%s/%s", t->out, rel);
 	return p;
 }
 
-static int
-tree_error(const struct tree *t, const char *rel, size_t len, int err, const char *msg,
-           struct diags *d)
+int
+tree_error(const struct tree *t, const char *rel, int err, const char *msg, struct diags *d)
 {
-	char *path = tree_path(t, rel, len);
+	char *path = tree_path(t, rel);
 
 	diag_io(d, path, err, "%s", msg);
 	free(path);
@@ -88,8 +86,7 @@ tree_step(struct tree *t, size_t at, int create, struct diags *d)
 			if (t->made)
 				t->made(t->ctx, t->path);
 		} else if (errno != EEXIST) { /* EEXIST: a concurrent run made it */
-			return tree_error(t, t->path, strlen(t->path), errno,
-			                  "cannot create directory", d);
+			return tree_error(t, t->path, errno, "cannot create directory", d);
 		}
 		fd = openat(parent, name, flags);
 	}
@@ -99,11 +96,11 @@ tree_step(struct tree *t, size_t at, int create, struct diags *d)
 	int err = errno; /* O_DIRECTORY makes a link ENOTDIR rather than ELOOP */
 	if ((err == ELOOP || err == ENOTDIR) &&
 	    fstatat(parent, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode))
-		return tree_error(t, t->path, strlen(t->path), 0, link_msg, d);
+		return tree_error(t, t->path, 0, link_msg, d);
 	errno = err;
 	if (!create && (errno == ENOENT || errno == ENOTDIR))
 		return TREE_ABSENT;
-	return tree_error(t, t->path, strlen(t->path), errno,
+	return tree_error(t, t->path, errno,
 	                  create ? "cannot create directory" : "cannot open directory", d);
 }
 
@@ -129,7 +126,7 @@ tree_dir(struct tree *t, const char *rel, int create, struct diags *d)
 	for (at = k ? t->end[k - 1] + 1 : 0; at < len;) {
 		size_t end = at + strcspn(rel + at, "/");
 		if (t->depth == TREE_MAX_DEPTH)
-			return tree_error(t, rel, len, 0,
+			return tree_error(t, rel, 0,
 			                  "internal error: too deep below the output directory", d);
 		t->path[end] = '\0';
 		int fd = tree_step(t, at, create, d);
@@ -174,23 +171,23 @@ tree_open_file(struct tree *t, int dfd, const char *rel, struct stat *st, struct
 	if (fd < 0 && (errno == ENOENT || errno == ENOTDIR))
 		return TREE_ABSENT;
 	if (fd < 0 && errno == ELOOP)
-		return tree_error(t, rel, strlen(rel), 0, link_msg, d);
+		return tree_error(t, rel, 0, link_msg, d);
 	if (fd < 0 && errno == ENXIO) /* a socket cannot be opened */
-		return tree_error(t, rel, strlen(rel), 0,
-		                  "is a socket where meshroll writes a file; remove it", d);
+		return tree_error(t, rel, 0, "is a socket where meshroll writes a file; remove it",
+		                  d);
 	if (fd < 0)
-		return tree_error(t, rel, strlen(rel), errno, "cannot read", d);
+		return tree_error(t, rel, errno, "cannot read", d);
 	if (fstat(fd, st) < 0) {
 		int err = errno;
 		close(fd);
-		return tree_error(t, rel, strlen(rel), err, "cannot read", d);
+		return tree_error(t, rel, err, "cannot read", d);
 	}
 	if (!S_ISREG(st->st_mode)) {
 		char msg[96];
 		snprintf(msg, sizeof(msg), "is %s where meshroll writes a file; remove it",
 		         file_kind(st->st_mode));
 		close(fd);
-		return tree_error(t, rel, strlen(rel), 0, msg, d);
+		return tree_error(t, rel, 0, msg, d);
 	}
 	return fd;
 }
@@ -224,7 +221,7 @@ tree_read(struct tree *t, const char *rel, size_t max, char **data, size_t *len,
 	close(fd);
 	if (n < 0) {
 		free(p);
-		return tree_error(t, rel, strlen(rel), err, "cannot read", d);
+		return tree_error(t, rel, err, "cannot read", d);
 	}
 	p[got] = '\0';
 	*data = p;
@@ -407,7 +404,7 @@ walk_dir(struct walk *w, const char *rel, int depth)
 	if (dfd < 0)
 		return dfd == TREE_ABSENT ? 0 : -1;
 	if (tree_list(dfd, &v, &n) < 0)
-		ret = tree_error(w->t, rel, strlen(rel), errno, "cannot read directory", w->d);
+		ret = tree_error(w->t, rel, errno, "cannot read directory", w->d);
 	for (size_t i = 0; i < n; i++) {
 		if (!ret)
 			ret = walk_entry(w, rel, &v[i], depth);

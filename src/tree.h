@@ -37,6 +37,10 @@ struct tree {
 /* Opens the output directory out (through a link if it is one). Returns 0, TREE_ABSENT when
  * it does not exist, or -1 with an I/O diagnostic. */
 int tree_open(struct tree *t, const char *out, struct diags *d);
+/* "<out>/<rel>", for messages; malloc'd. */
+char *tree_path(const struct tree *t, const char *rel);
+/* Records an I/O error about <out>/<rel>, with strerror(err) when nonzero; returns -1. */
+int tree_error(const struct tree *t, const char *rel, int err, const char *msg, struct diags *d);
 /* Closes every descriptor; t may be half-opened or closed already. */
 void tree_close(struct tree *t);
 /* The descriptor of directory rel ("" for the output directory; owned by t, valid until the

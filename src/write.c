@@ -109,29 +109,6 @@ temp_name(struct write_txn *w, const char *base)
 	return p;
 }
 
-/* The output directory's path and rel, for messages; malloc'd. */
-static char *
-out_path(const struct write_txn *w, const char *rel)
-{
-	size_t n = strlen(w->dir) + strlen(rel) + 2;
-	char *p = malloc(n);
-
-	if (!p)
-		abort();
-	snprintf(p, n, "%s/%s", w->dir, rel);
-	return p;
-}
-
-static int
-write_error(const struct write_txn *w, const char *rel, int err, const char *msg, struct diags *d)
-{
-	char *path = out_path(w, rel);
-
-	diag_io(d, path, err, "%s", msg);
-	free(path);
-	return -1;
-}
-
 /* A relative path made of names: no empty, "." or ".." component, no leading "/". */
 static int
 path_is_safe(const char *rel)
@@ -318,7 +295,7 @@ write_temp(struct write_txn *w, int dfd, const struct rendered *f, int old, stru
 	int fd = temp_create(w, dfd, base, &tmp);
 
 	if (fd < 0)
-		return write_error(w, f->path, errno, "cannot write", d);
+		return tree_error(&w->tree, f->path, errno, "cannot write", d);
 	struct stat st;
 	int err = write_all(fd, f->data, f->len) < 0 || fstat(fd, &st) < 0 ? errno : 0;
 	if (close(fd) < 0 && !err)
@@ -326,7 +303,7 @@ write_temp(struct write_txn *w, int dfd, const struct rendered *f, int old, stru
 	if (err) {
 		unlinkat(dfd, tmp, 0);
 		free(tmp);
-		return write_error(w, f->path, err, "cannot write", d);
+		return tree_error(&w->tree, f->path, err, "cannot write", d);
 	}
 	struct write_entry *e = entry_push(w, f->path, tmp, old ? WRITE_REPLACE : WRITE_NEW);
 	e->dev = st.st_dev;
@@ -486,7 +463,7 @@ entry_apply(struct write_txn *w, struct write_entry *e, struct diags *d)
 		return 0; /* gone with its directory (a concurrent run): nothing to do or undo */
 	if (dfd < 0)
 		return dfd == TREE_ABSENT
-		           ? write_error(w, e->rel, ENOENT, "cannot rename into place", d)
+		           ? tree_error(&w->tree, e->rel, ENOENT, "cannot rename into place", d)
 		           : -1;
 	if (e->op == WRITE_NEW) {
 		r = entry_new(w, dfd, e, base);
@@ -501,8 +478,8 @@ entry_apply(struct write_txn *w, struct write_entry *e, struct diags *d)
 		}
 	}
 	if (r < 0)
-		return write_error(
-		    w, e->rel, errno,
+		return tree_error(
+		    &w->tree, e->rel, errno,
 		    e->op == WRITE_REMOVE ? "cannot remove" : "cannot rename into place", d);
 	e->done = 1;
 	return 0;
@@ -545,10 +522,10 @@ write_undo(struct write_txn *w, size_t n, struct diags *d)
 {
 	while (n-- > 0)
 		if (w->v[n].done && entry_undo(w, &w->v[n]) < 0)
-			write_error(w, w->v[n].rel, errno,
-			            "cannot restore the old file; the tree is partly new: run "
-			            "render again",
-			            d);
+			tree_error(&w->tree, w->v[n].rel, errno,
+			           "cannot restore the old file; the tree is partly new: run "
+			           "render again",
+			           d);
 }
 
 /* Removes each directory above rel that is empty now, up to the output directory. */
@@ -565,7 +542,7 @@ remove_empty_parents(struct write_txn *w, const char *rel, struct diags *d)
 			return;
 		if (unlinkat(dfd, name, AT_REMOVEDIR) < 0) {
 			if (errno != ENOTEMPTY && errno != EEXIST && errno != ENOENT) {
-				char *path = out_path(w, dir);
+				char *path = tree_path(&w->tree, dir);
 				diag_loc(d, DIAG_WARNING, path, 0, 0,
 				         "cannot remove the empty directory: %s", strerror(errno));
 				free(path);
@@ -590,7 +567,7 @@ entry_clean(struct write_txn *w, struct write_entry *e, struct diags *d)
 	if (dfd < 0 || (e->op == WRITE_LEFTOVER && !tree_idle(&w->tree)))
 		return; /* gone with its directory (a concurrent run), or a live run's */
 	if (unlinkat(dfd, name, 0) < 0 && errno != ENOENT) {
-		char *path = out_path(w, e->rel);
+		char *path = tree_path(&w->tree, e->rel);
 		diag_loc(d, DIAG_WARNING, path, 0, 0, "cannot remove the temporary '%s': %s", name,
 		         strerror(errno));
 		free(path);
