@@ -106,7 +106,7 @@ bench: $(B)/meshroll build/runstat
 	MESHROLL=$(B)/meshroll tools/bench.sh $(N)
 
 examples: $(B)/meshroll
-	$(B)/meshroll render -o examples/gitops/deploy examples/gitops/rollouts
+	cd examples/gitops && $(CURDIR)/$(B)/meshroll render -o deploy rollouts
 
 example: $(B)/meshroll
 	$(B)/meshroll render -o example/deploy example/rollout.yaml

@@ -13,22 +13,27 @@
 #include "tree.h"
 #include "write.h"
 
-/* Where stale files are looked for: all of the output directory when a directory of
- * rollouts was named (it is the whole set), else each rendered rollout's own directory. */
-static const char **
-prune_roots(struct run *r, size_t *n)
+/* What this run may prune (tree.h): the trees of its rollouts, and files from rollout files
+ * below the directories named. */
+static struct tree_scope
+run_scope(struct run *r)
 {
-	const char **roots = arena_alloc(&r->arena, (r->n + 1) * sizeof(*roots));
+	struct tree_scope s = {arena_alloc(&r->arena, (r->n + 1) * sizeof(char *)), r->n,
+	                       arena_alloc(&r->arena, (r->ndirs + 1) * sizeof(char *)), r->ndirs};
+	struct buf b;
 
-	*n = 0;
-	if (r->any_dir) {
-		roots[(*n)++] = "";
-		return roots;
-	}
 	for (size_t i = 0; i < r->n; i++)
-		roots[(*n)++] =
+		s.trees[i] =
 		    arena_printf(&r->arena, "%s/%s", r->rollouts[i]->ns, r->rollouts[i]->name);
-	return roots;
+	qsort(s.trees, s.ntrees, sizeof(*s.trees), tree_path_cmp);
+	buf_init(&b);
+	for (size_t i = 0; i < r->ndirs; i++) {
+		b.len = 0;
+		render_source(&b, r->dirs[i]);
+		s.dirs[i] = arena_strndup(&r->arena, b.data, b.len);
+	}
+	buf_release(&b);
+	return s;
 }
 
 static int
@@ -67,8 +72,7 @@ static int
 render_dir(struct run *r, const char *dir)
 {
 	struct write_txn w;
-	size_t nroots;
-	const char **roots = prune_roots(r, &nroots);
+	struct tree_scope scope = run_scope(r);
 	int status = EXIT_OK;
 
 	write_txn_init(&w, dir);
@@ -88,8 +92,8 @@ render_dir(struct run *r, const char *dir)
 			status = EXIT_IO;
 		arena_reset(&r->scratch);
 	}
-	if (status == EXIT_OK && (write_txn_prune(&w, roots, nroots, &r->diags) < 0 ||
-	                          write_txn_commit(&w, &r->diags) < 0))
+	if (status == EXIT_OK &&
+	    (write_txn_prune(&w, &scope, &r->diags) < 0 || write_txn_commit(&w, &r->diags) < 0))
 		status = EXIT_IO;
 	if (status == EXIT_OK)
 		write_txn_removed(&w, render_removed, (void *)dir);
@@ -145,8 +149,9 @@ static const char render_usage[] =
     "      --stage ID      with -o -: the stage to print, by id or weight (default: the\n"
     "                      active stage)\n"
     "      --templates DIR take templates from DIR where it has them\n"
-    "  A directory means every Rollout in a *.yaml or *.yml file below it, and is the whole\n"
-    "  set: files meshroll wrote under DIR for rollouts not found are removed.\n";
+    "  A directory means every Rollout in a *.yaml or *.yml file below it. Files that\n"
+    "  meshroll wrote under DIR and that no rollout makes any more are removed: in the\n"
+    "  trees of the rollouts named, and those from a rollout file below a directory named.\n";
 
 int
 cmd_render(int argc, char **argv)
@@ -180,6 +185,8 @@ struct check {
 	size_t n, cap;
 	char **temps; /* temporaries of other runs; arena */
 	size_t ntemps, captemps;
+	char **stale; /* files and temporaries render would remove; arena */
+	size_t nstale, capstale;
 };
 
 /* Appends a copy of s to an arena array of strings. */
@@ -230,15 +237,23 @@ check_file(struct check *c, const struct rendered *f)
 	return check_diff(c, f->path, f->data, f->len);
 }
 
+/* A file render would remove: its diff, and its name for the summary. */
+static int
+check_gone(struct check *c, const char *rel)
+{
+	check_push(c, &c->stale, &c->nstale, &c->capstale, rel);
+	return check_diff(c, rel, NULL, 0);
+}
+
 static void
-check_stale(void *ctx, const char *rel, int temp)
+check_stale(void *ctx, const char *rel, enum tree_found what)
 {
 	struct check *c = ctx;
 
-	if (temp)
+	if (what == TREE_TEMP)
 		check_push(c, &c->temps, &c->ntemps, &c->captemps, rel);
-	else
-		check_diff(c, rel, NULL, 0);
+	else if (what == TREE_STALE)
+		check_gone(c, rel); /* an unclaimed file render keeps: not stale */
 }
 
 /* Temporaries are stale when no run is live: when no run holds the output directory's lock,
@@ -256,7 +271,7 @@ check_temps(struct check *c)
 		tree_split(c->temps[i], dir, sizeof(dir));
 		int dfd = tree_dir(&c->tree, dir, 0, &c->r->diags);
 		if (dfd == -1 ||
-		    (dfd >= 0 && tree_idle(&c->tree) && check_diff(c, c->temps[i], NULL, 0) < 0))
+		    (dfd >= 0 && tree_idle(&c->tree) && check_gone(c, c->temps[i]) < 0))
 			return -1;
 	}
 	return 0;
@@ -283,8 +298,11 @@ put_word(const char *w, FILE *fp)
 /* The render command that brings the tree up to date, for the hint: every option that changes
  * the output, each word quoted for the shell where it needs it. */
 static void
-check_hint(const struct opts *o, char **files, int nfiles)
+check_hint(const struct check *c, const struct opts *o, char **files, int nfiles)
 {
+	for (size_t i = 0; i < c->nstale; i++)
+		fprintf(stderr, "meshroll: %s/%s is stale: render removes it\n", o->out,
+		        c->stale[i]);
 	fprintf(stderr, "meshroll: '%s' is out of date; to update it, run:\n  meshroll render -o",
 	        o->out);
 	put_word(o->out, stderr);
@@ -301,8 +319,7 @@ static int
 check_tree(struct run *r, const struct opts *o, char **files, int nfiles)
 {
 	struct check c = {.r = r};
-	size_t nroots;
-	const char **roots = prune_roots(r, &nroots);
+	struct tree_scope scope = run_scope(r);
 	int status = tree_open(&c.tree, o->out, &r->diags) == -1 ? EXIT_IO : EXIT_OK;
 
 	buf_init(&c.diff);
@@ -316,9 +333,9 @@ check_tree(struct run *r, const struct opts *o, char **files, int nfiles)
 	}
 	if (status == EXIT_OK && c.n)
 		qsort(c.expected, c.n, sizeof(*c.expected), tree_path_cmp);
-	for (size_t i = 0; i < nroots && status == EXIT_OK; i++)
-		if (tree_stale(&c.tree, roots[i], c.expected, c.n, "\n", check_stale, &c,
-		               &r->diags) < 0 ||
+	for (size_t i = 0; i < tree_scope_roots(&scope) && status == EXIT_OK; i++)
+		if (tree_stale(&c.tree, tree_scope_root(&scope, i), &scope, c.expected, c.n, "\n",
+		               check_stale, &c, &r->diags) < 0 ||
 		    r->diags.io_errors)
 			status = EXIT_IO;
 	if (status == EXIT_OK && check_temps(&c) < 0)
@@ -326,7 +343,7 @@ check_tree(struct run *r, const struct opts *o, char **files, int nfiles)
 	if (status == EXIT_OK && c.differ) {
 		fwrite(c.diff.data, 1, c.diff.len, stdout);
 		fflush(stdout);
-		check_hint(o, files, nfiles);
+		check_hint(&c, o, files, nfiles);
 		status = EXIT_INVALID;
 	}
 	tree_close(&c.tree);

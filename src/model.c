@@ -137,6 +137,7 @@ model_build(const struct node *doc, const char *file, struct arena *a)
 	struct rollout *r = arena_alloc(a, sizeof(*r));
 
 	r->file = arena_strdup(a, file);
+	r->source = r->file;
 	r->line = node_get(meta, "name") ? node_get(meta, "name")->line : doc->line;
 	r->col = node_get(meta, "name") ? node_get(meta, "name")->col : doc->col;
 	r->name = str_or(a, node_get(meta, "name"), "");

@@ -48,8 +48,9 @@ struct retries {
 };
 
 struct rollout {
-	const char *file; /* the rollout file, as named */
-	int line, col;    /* where metadata.name is in it, for errors that span files */
+	const char *file;   /* the rollout file, as named */
+	const char *source; /* file, as its generated files record it (run.c cleans it) */
+	int line, col;      /* where metadata.name is in it, for errors that span files */
 	const char *name, *ns;
 	struct kvs labels; /* metadata.labels */
 	const char *host;

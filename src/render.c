@@ -123,15 +123,29 @@ set_add(struct render_set *set, struct arena *a, const char *path, struct buf *b
 	set->v[set->n++] = (struct rendered){path, arena_strndup(a, b->data, b->len), b->len};
 }
 
-/* One file: the header line, then the template filled for this stage. */
+void
+render_source(struct buf *b, const char *path)
+{
+	for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
+		if (*p > ' ' && *p < 0x7f && *p != '%')
+			buf_addc(b, (char)*p);
+		else
+			buf_addf(b, "%%%02X", *p);
+	}
+}
+
+/* One file: the header line naming the rollout file, then the template filled for this
+ * stage. */
 static void
-render_file(struct render_set *set, struct arena *a, const char *path, const struct templates *t,
-            enum tmpl_id id, const struct tvals *vals)
+render_file(struct render_set *set, struct arena *a, const struct rollout *r, const char *path,
+            const struct templates *t, enum tmpl_id id, const struct tvals *vals)
 {
 	struct buf b;
 
 	buf_init(&b);
-	buf_adds(&b, RENDER_HEADER);
+	buf_adds(&b, RENDER_HEADER_START RENDER_HEADER_FROM);
+	render_source(&b, r->source);
+	buf_adds(&b, RENDER_HEADER_END);
 	emit_document(&b, template_expand(t, id, vals, a));
 	set_add(set, a, path, &b);
 	buf_release(&b);
@@ -154,17 +168,17 @@ render_tree(const struct rollout *r, const struct templates *t, struct arena *a,
 	size_t first = set->n;
 
 	vals_fill(&vals, r, 0, a);
-	render_file(set, a, arena_printf(a, "%s/kustomization.yaml", dir), t, TMPL_KUSTOMIZATION,
+	render_file(set, a, r, arena_printf(a, "%s/kustomization.yaml", dir), t, TMPL_KUSTOMIZATION,
 	            &vals);
-	render_file(set, a, arena_printf(a, "%s/base/kustomization.yaml", dir), t,
+	render_file(set, a, r, arena_printf(a, "%s/base/kustomization.yaml", dir), t,
 	            TMPL_KUSTOMIZATION_BASE, &vals);
 	for (size_t i = 0; i < sizeof(objects) / sizeof(objects[0]); i++)
-		render_file(set, a, arena_printf(a, "%s/base/%s", dir, object_files[i]), t,
+		render_file(set, a, r, arena_printf(a, "%s/base/%s", dir, object_files[i]), t,
 		            objects[i], &vals);
 	for (size_t s = 0; s < r->nstages; s++) {
 		vals_fill(&vals, r, s, a);
 		render_file(
-		    set, a,
+		    set, a, r,
 		    arena_printf(a, "%s/stages/%s/kustomization.yaml", dir, r->stages[s].id), t,
 		    TMPL_KUSTOMIZATION_STAGE, &vals);
 	}

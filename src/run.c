@@ -73,6 +73,31 @@ run_add(struct run *r, struct rollout *ro)
 	r->rollouts[r->n++] = ro;
 }
 
+/* path without "." components and without repeated or trailing slashes ("./a//b/" is
+ * "a/b"), so that a file found in a directory has the directory's path as its prefix. */
+static char *
+path_clean(struct arena *a, const char *path)
+{
+	char *out = arena_alloc(a, strlen(path) + 2), *o = out;
+
+	if (*path == '/')
+		*o++ = '/';
+	for (const char *p = path; *p;) {
+		size_t n = strcspn(p, "/");
+		if (n && !(n == 1 && *p == '.')) {
+			if (o > out && o[-1] != '/')
+				*o++ = '/';
+			memcpy(o, p, n);
+			o += n;
+		}
+		p += n + strspn(p + n, "/");
+	}
+	if (o == out)
+		*o++ = '.';
+	*o = '\0';
+	return out;
+}
+
 /* Loads one file; a file found in a directory that is not a Rollout is skipped and does not
  * count toward RUN_MAX_FILES. */
 static void
@@ -94,8 +119,10 @@ run_load_file(struct run *r, const char *path, unsigned flags)
 		         RUN_MAX_FILES, RUN_MAX_FILES);
 		return;
 	}
-	if (ro)
+	if (ro) {
+		ro->source = path_clean(&r->arena, path);
 		run_add(r, ro);
+	}
 }
 
 static int
@@ -185,7 +212,9 @@ run_load(struct run *r, char **args, int nargs, const char *templates, unsigned 
 		struct stat st;
 		if (stat(args[i], &st) == 0 && S_ISDIR(st.st_mode)) {
 			size_t before = r->n, errors = (size_t)r->diags.errors;
-			r->any_dir = 1;
+			r->dirs = arena_grow(&r->arena, r->dirs, r->ndirs * sizeof(*r->dirs),
+			                     (r->ndirs + 1) * sizeof(*r->dirs));
+			r->dirs[r->ndirs++] = path_clean(&r->arena, args[i]);
 			run_load_dir(r, args[i]);
 			if (r->n == before && (size_t)r->diags.errors == errors)
 				diag_loc(

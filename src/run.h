@@ -23,8 +23,9 @@ struct run {
 	struct templates templates;
 	struct rollout **rollouts; /* in the order found; heap */
 	size_t n, cap;
-	int any_dir; /* a directory was named: its rollouts are the whole set */
-	int files;   /* rollout files loaded, for RUN_MAX_FILES */
+	const char **dirs; /* the directories named, cleaned as sources are; arena */
+	size_t ndirs;
+	int files; /* rollout files loaded, for RUN_MAX_FILES */
 };
 
 void run_init(struct run *r);

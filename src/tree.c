@@ -257,21 +257,109 @@ tree_idle(const struct tree *t)
 	return 1;
 }
 
-/* Whether the regular file name in dfd (not a link) begins with meshroll's header line. */
+/* The longest header line read: a source of PATH_MAX bytes, each written as %XX. */
+enum { HEAD_MAX = 3 * 4096 + sizeof(RENDER_HEADER_START RENDER_HEADER_FROM RENDER_HEADER_END) };
+
+/* Reads the header line of the regular file name in dfd (not a link) into head (HEAD_MAX + 1
+ * bytes). Returns -1 when it is not meshroll's header, 0 when it records no source, or 1
+ * with head holding the source. */
 static int
-tree_owned(int dfd, const char *name)
+tree_source(int dfd, const char *name, char *head)
 {
-	char head[sizeof(RENDER_HEADER)];
+	static const char start[] = RENDER_HEADER_START, from[] = RENDER_HEADER_FROM,
+	                  end[] = RENDER_HEADER_END;
 	int fd = openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
 	struct stat st;
-	ssize_t n = 0;
+	ssize_t n = -1;
 
 	if (fd < 0)
-		return 0;
+		return -1;
 	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode))
-		n = read(fd, head, sizeof(head) - 1);
+		n = read(fd, head, HEAD_MAX);
 	close(fd);
-	return n == (ssize_t)sizeof(head) - 1 && memcmp(head, RENDER_HEADER, (size_t)n) == 0;
+	char *nl = n > 0 ? memchr(head, '\n', (size_t)n) : NULL;
+	if (!nl || strncmp(head, start, sizeof(start) - 1) != 0)
+		return -1;
+	nl[1] = '\0';
+	char *rest = head + sizeof(start) - 1;
+	if (!strcmp(rest, end))
+		return 0;
+	size_t len = (size_t)(nl + 1 - rest), tail = sizeof(end) - 1, lead = sizeof(from) - 1;
+	if (len <= lead + tail || strncmp(rest, from, lead) != 0 || strcmp(nl + 1 - tail, end))
+		return -1;
+	len -= lead + tail;
+	memmove(head, rest + lead, len);
+	head[len] = '\0';
+	for (size_t i = 0; i < len; i++)
+		if (head[i] <= ' ' || head[i] >= 0x7f)
+			return -1; /* render_source() writes none of these */
+	return 1;
+}
+
+size_t
+tree_scope_roots(const struct tree_scope *s)
+{
+	return s->ndirs ? 1 : s->ntrees;
+}
+
+const char *
+tree_scope_root(const struct tree_scope *s, size_t i)
+{
+	return s->ndirs ? "" : s->trees[i];
+}
+
+struct prefix {
+	const char *s;
+	size_t len;
+};
+
+static int
+prefix_cmp(const void *key, const void *elem)
+{
+	const struct prefix *k = key;
+	const char *tree = *(char *const *)elem;
+	int c = strncmp(k->s, tree, k->len);
+
+	return c ? c : -(unsigned char)tree[k->len];
+}
+
+/* Whether rel lies in one of the scope's trees: its first two components name one. */
+static int
+in_tree(const struct tree_scope *s, const char *rel)
+{
+	const char *slash = strchr(rel, '/');
+
+	slash = slash ? strchr(slash + 1, '/') : NULL;
+	struct prefix k = {rel, slash ? (size_t)(slash - rel) : 0};
+	return slash && bsearch(&k, s->trees, s->ntrees, sizeof(*s->trees), prefix_cmp);
+}
+
+/* Whether the (clean) path src lies under the directory dir, by their words alone. */
+static int
+under(const char *src, const char *dir)
+{
+	size_t n = strlen(dir);
+
+	if (!strcmp(dir, "."))
+		return *src != '/' && strcmp(src, "..") && strncmp(src, "../", 3) &&
+		       !strstr(src, "/../");
+	return !strncmp(src, dir, n) && (src[n] == '/' || dir[n - 1] == '/');
+}
+
+/* What the regular file name in dfd, at rel and not expected, is to the walk; -1: nothing. */
+static int
+tree_found(const struct tree_scope *s, int dfd, const char *name, const char *rel, char *head)
+{
+	int own = tree_source(dfd, name, head);
+
+	if (own < 0)
+		return -1;
+	if (in_tree(s, rel))
+		return TREE_STALE;
+	for (size_t i = 0; own && i < s->ndirs; i++)
+		if (under(head, s->dirs[i]))
+			return TREE_STALE;
+	return own ? -1 : TREE_UNCLAIMED;
 }
 
 int
@@ -300,12 +388,14 @@ tree_entry_type(const struct dirent *e, const char *path)
 
 struct walk {
 	struct tree *t;
+	const struct tree_scope *scope;
 	char *const *expected;
 	size_t n;
 	const char *skip;
-	void (*fn)(void *ctx, const char *rel, int temp);
+	void (*fn)(void *ctx, const char *rel, enum tree_found what);
 	void *ctx;
 	struct diags *d;
+	char head[HEAD_MAX + 1]; /* tree_source()'s */
 };
 
 struct entry {
@@ -364,7 +454,7 @@ walk_entry(struct walk *w, const char *rel, const struct entry *e, int depth)
 {
 	size_t n = strlen(rel) + strlen(e->name) + 2;
 	char *sub = malloc(n);
-	int ret = 0, type = e->type;
+	int ret = 0, type = e->type, found;
 	struct stat st;
 
 	if (!sub)
@@ -382,13 +472,13 @@ walk_entry(struct walk *w, const char *rel, const struct entry *e, int depth)
 		;        /* hidden, or gone */
 	else if (temp) { /* only a regular file is a temporary; a run's own are not stale */
 		if (type == DT_REG && (!w->skip || !strstr(e->name, w->skip)))
-			w->fn(w->ctx, sub, 1);
+			w->fn(w->ctx, sub, TREE_TEMP);
 	} else if (type == DT_DIR && depth < TREE_MAX_DEPTH) {
 		ret = walk_dir(w, sub, depth + 1);
 	} else if (type == DT_REG &&
 	           !bsearch(&sub, w->expected, w->n, sizeof(*w->expected), tree_path_cmp) &&
-	           tree_owned(dfd, e->name)) {
-		w->fn(w->ctx, sub, 0);
+	           (found = tree_found(w->scope, dfd, e->name, sub, w->head)) >= 0) {
+		w->fn(w->ctx, sub, (enum tree_found)found);
 	}
 	free(sub);
 	return ret;
@@ -415,13 +505,26 @@ walk_dir(struct walk *w, const char *rel, int depth)
 }
 
 int
-tree_stale(struct tree *t, const char *root, char *const *expected, size_t n, const char *skip,
-           void (*fn)(void *ctx, const char *rel, int temp), void *ctx, struct diags *d)
+tree_stale(struct tree *t, const char *root, const struct tree_scope *scope, char *const *expected,
+           size_t n, const char *skip, void (*fn)(void *ctx, const char *rel, enum tree_found what),
+           void *ctx, struct diags *d)
 {
-	struct walk w = {t, expected, n, skip, fn, ctx, d};
-	int depth = *root != '\0';
+	struct walk *w = malloc(sizeof(*w));
+	int depth = *root != '\0', ret;
 
+	if (!w)
+		abort();
+	w->t = t; /* head needs no zeroing */
+	w->scope = scope;
+	w->expected = expected;
+	w->n = n;
+	w->skip = skip;
+	w->fn = fn;
+	w->ctx = ctx;
+	w->d = d;
 	for (const char *p = root; *p; p++)
 		depth += *p == '/';
-	return walk_dir(&w, root, depth);
+	ret = walk_dir(w, root, depth);
+	free(w);
+	return ret;
 }

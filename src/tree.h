@@ -4,7 +4,8 @@
  * with O_NOFOLLOW, so no link planted below the output directory (by a commit, say) can lead
  * a read, a write or a removal out of it. The output directory itself may be a link: the user
  * named it. meshroll owns exactly the files whose first line is its header (render.h), and the
- * temporaries that runs of it leave (tree_is_temp). */
+ * temporaries that runs of it leave (tree_is_temp); a run removes only those of them that
+ * are its own (struct tree_scope). */
 #ifndef MESHROLL_TREE_H
 #define MESHROLL_TREE_H
 
@@ -66,14 +67,38 @@ int tree_is_temp(const char *name);
 /* Whether no process holds an flock on any directory of the open chain (a run writing a tree
  * whose output directory lies below t's; the output directory itself is the caller's). */
 int tree_idle(const struct tree *t);
-/* Calls fn with the path (relative to out) of every file below root ("" for all of out)
- * that meshroll owns and that is not in expected (a sorted array of relative paths), and
- * of every temporary (a regular file) whose name does not contain skip (a run's own; NULL:
- * none). Other hidden entries are skipped, links are neither followed nor reported, and no
- * deeper than TREE_MAX_DEPTH.
+/* Which of meshroll's files a run may remove when no rollout produces them any more: those
+ * in the trees of the rollouts it renders, and with directories named, those whose recorded
+ * source (render.h) lies under one of them. A file that records no source (an older
+ * meshroll's) or another source belongs to someone else's run. */
+struct tree_scope {
+	char **trees; /* "<ns>/<name>" of each rollout rendered, sorted */
+	size_t ntrees;
+	char **dirs; /* the directories named, as render_source() writes them */
+	size_t ndirs;
+};
+
+/* What tree_stale() found. */
+enum tree_found {
+	TREE_STALE,     /* meshroll's file, in scope, that no rollout produces */
+	TREE_TEMP,      /* a temporary */
+	TREE_UNCLAIMED, /* meshroll's file outside the trees that records no source */
+};
+
+/* The directories to walk for stale files: all of out ("") when directories were named,
+ * else each tree. */
+size_t tree_scope_roots(const struct tree_scope *s);
+const char *tree_scope_root(const struct tree_scope *s, size_t i);
+/* Calls fn with the path (relative to out) of every file below root that meshroll owns, that
+ * is not in expected (a sorted array of relative paths) and that scope lets a run remove,
+ * or that records no source; and of every temporary (a regular file) whose name does not
+ * contain skip (a run's own; NULL: none). Other hidden entries are skipped, links are
+ * neither followed nor reported, and no deeper than TREE_MAX_DEPTH.
  * Returns 0, or -1 with an I/O diagnostic. A root that does not exist holds nothing. */
-int tree_stale(struct tree *t, const char *root, char *const *expected, size_t n, const char *skip,
-               void (*fn)(void *ctx, const char *rel, int temp), void *ctx, struct diags *d);
+int tree_stale(struct tree *t, const char *root, const struct tree_scope *scope,
+               char *const *expected, size_t n, const char *skip,
+               void (*fn)(void *ctx, const char *rel, enum tree_found what), void *ctx,
+               struct diags *d);
 /* DT_DIR, DT_REG or DT_UNKNOWN for another type: from the entry, else lstat (a link is not
  * followed, so it is neither). */
 int tree_entry_type(const struct dirent *e, const char *path);

@@ -332,24 +332,42 @@ write_txn_add(struct write_txn *w, const struct render_set *set, struct diags *d
 	return 0;
 }
 
+struct prune {
+	struct write_txn *w;
+	struct diags *d;
+};
+
 static void
-stale_add(void *ctx, const char *rel, int temp)
+stale_add(void *ctx, const char *rel, enum tree_found what)
 {
-	entry_push(ctx, rel, NULL, temp ? WRITE_LEFTOVER : WRITE_REMOVE);
+	struct prune *p = ctx;
+
+	if (what != TREE_UNCLAIMED) {
+		entry_push(p->w, rel, NULL, what == TREE_TEMP ? WRITE_LEFTOVER : WRITE_REMOVE);
+		return;
+	}
+	char *path = tree_path(&p->w->tree, rel);
+	diag_loc(p->d, DIAG_WARNING, path, 0, 0,
+	         "an older meshroll wrote this file and it names no rollout file, so it is kept; "
+	         "remove it if no rollout makes it any more");
+	free(path);
 }
 
 int
-write_txn_prune(struct write_txn *w, const char *const *roots, size_t nroots, struct diags *d)
+write_txn_prune(struct write_txn *w, const struct tree_scope *scope, struct diags *d)
 {
+	struct prune p = {w, d};
+
 	if (w->tree.root < 0)
 		return 0; /* no tree: nothing stale */
 	if (w->nexpected)
 		qsort(w->expected, w->nexpected, sizeof(*w->expected), tree_path_cmp);
-	for (size_t i = 0; i < nroots; i++) {
+	for (size_t i = 0; i < tree_scope_roots(scope); i++) {
 		/* a directory this run made holds nothing stale */
-		int fresh = *roots[i] ? made_by_run(w, roots[i]) : w->noutmade > 0;
-		if (!fresh && tree_stale(&w->tree, roots[i], w->expected, w->nexpected, w->id,
-		                         stale_add, w, d) < 0)
+		const char *root = tree_scope_root(scope, i);
+		int fresh = *root ? made_by_run(w, root) : w->noutmade > 0;
+		if (!fresh && tree_stale(&w->tree, root, scope, w->expected, w->nexpected, w->id,
+		                         stale_add, &p, d) < 0)
 			return -1;
 	}
 	return 0;

@@ -58,10 +58,10 @@ int write_txn_begin(struct write_txn *w, unsigned flags, struct diags *d);
 /* Compares each file of set with the disk and writes the changed ones to temporaries.
  * Returns 0, or -1 with an I/O diagnostic. */
 int write_txn_add(struct write_txn *w, const struct render_set *set, struct diags *d);
-/* After every write_txn_add(): finds the files meshroll owns below each root (relative to the
- * output directory; "" for all of it) that no rollout produces, to remove them on commit, and
- * the temporaries crashed runs left there. Returns 0, or -1 with an I/O diagnostic. */
-int write_txn_prune(struct write_txn *w, const char *const *roots, size_t nroots, struct diags *d);
+/* After every write_txn_add(): finds the files meshroll owns in scope that no rollout
+ * produces, to remove them on commit, and the temporaries crashed runs left; warns of files
+ * that name no rollout file. Returns 0, or -1 with an I/O diagnostic. */
+int write_txn_prune(struct write_txn *w, const struct tree_scope *scope, struct diags *d);
 /* Moves the temporaries into place and the stale files out of it, restoring what it moved
  * when a step fails. Returns 0, or -1 with a diagnostic (and the tree as it was). What
  * cannot be cleaned up after the commit is a warning. */

@@ -217,9 +217,9 @@ Test(gitops, example_walkthrough)
 	    &out, "d=$(dirname '%s') && PATH=\"$d:$PATH\" examples/gitops/walkthrough.sh 2>&1",
 	    meshroll_bin());
 	cr_expect_eq(status, 0, "%s", out);
-	cr_expect_eq(run_cmd(NULL, "'%s' check -o examples/gitops/deploy examples/gitops/rollouts",
-	                     meshroll_bin()),
-	             0, "examples/gitops/deploy is stale: run make examples");
+	cr_expect_eq(
+	    run_cmd(NULL, "cd examples/gitops && '%s' check -o deploy rollouts", meshroll_bin()), 0,
+	    "examples/gitops/deploy is stale: run make examples");
 	free(out);
 	free(readme);
 	free(script);
