@@ -369,7 +369,7 @@ det_check_probe(const char *top, size_t i)
  * regular expressions ([A-Za-z] ranges, regcomp) reject valid names, so render fails. With
  * setlocale(LC_COLLATE, "") and strcoll in the sort of labels, the tree and stdout differ:
  * the input has a label, Zone, that bytes and collation order differently. */
-Test(tools, output_is_deterministic, .timeout = 120)
+Test(tools, output_is_deterministic)
 {
 	char top[64], cwd[4096], *out;
 	size_t n = sizeof(det_envs) / sizeof(det_envs[0]);
