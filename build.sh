@@ -28,6 +28,11 @@ check | test | sanitize | valgrind)
 	need pre-commit command -v pre-commit
 	need git command -v git
 	need patch command -v patch
+	# tools::output_is_deterministic: locale sources for localedef, libc's translations
+	# of its messages, and the time zones
+	need locales test -e /usr/share/i18n/locales/tr_TR
+	need libc-l10n test -e /usr/share/locale/tr/LC_MESSAGES/libc.mo
+	need tzdata test -e /usr/share/zoneinfo/Pacific/Kiritimati
 	;;
 esac
 case $target in
