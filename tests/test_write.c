@@ -165,6 +165,33 @@ faults(const char *env, const char *what)
 	free(out);
 }
 
+/* A run that fails writing into a new output directory leaves no directory it made: not
+ * those of the tree, nor those on the way to it. */
+Test(write, a_failed_run_into_a_new_directory_leaves_none)
+{
+	static const char *const at[] = {"mkdir 2", "mkdir 5", "write 1", "rename 1", "rename 4"};
+	const char *env = getenv("FAULTINJECT");
+	char shim[4096];
+
+	if (!env || !realpath(env, shim))
+		test_skip("FAULTINJECT names no fault injector (make test builds it)");
+	for (size_t i = 0; i < sizeof(at) / sizeof(at[0]); i++) {
+		char call[16];
+		int nth;
+		cr_assert_eq(sscanf(at[i], "%15s %d", call, &nth), 2);
+		int status = run_cmd(
+		    NULL,
+		    "cd %s && ASAN_OPTIONS=\"${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0\" "
+		    "FAULT_CALL=%s FAULT_NTH=%d FAULT_ERRNO=EIO LD_PRELOAD='%s' '%s' render -o "
+		    "new/deep/out r.yaml 2>/dev/null",
+		    dir, call, nth, shim, meshroll_bin());
+		cr_expect_eq(status, 3, "a fault at %s", at[i]);
+		cr_expect_eq(run_cmd(NULL, "test -e %s/new", dir), 1, "%s/new is left after %s",
+		             dir, at[i]);
+		run_cmd(NULL, "rm -rf %s/new", dir);
+	}
+}
+
 /* Each write-path call of render into an existing tree fails in turn. */
 Test(write, every_write_fault_in_render, .timeout = 600)
 {
