@@ -244,6 +244,51 @@ Test(krm, bad_input_on_stdin)
 	free(err);
 }
 
+static size_t
+count(const char *s, const char *what)
+{
+	size_t n = 0;
+
+	for (const char *p = s; (p = strstr(p, what)); p++)
+		n++;
+	return n;
+}
+
+/* An object's identity holds its namespace: the rollout's DestinationRule replaces the copy
+ * in its namespace, not a namesake in another one. */
+Test(krm, a_namesake_in_another_namespace_is_kept)
+{
+	static const char items[] = "items:\n"
+	                            "- apiVersion: networking.istio.io/v1\n"
+	                            "  kind: DestinationRule\n"
+	                            "  metadata:\n"
+	                            "    name: example-service\n"
+	                            "    namespace: other\n"
+	                            "  spec:\n"
+	                            "    host: other-copy\n"
+	                            "- apiVersion: networking.istio.io/v1\n"
+	                            "  kind: DestinationRule\n"
+	                            "  metadata:\n"
+	                            "    name: example-service\n"
+	                            "    namespace: default\n"
+	                            "  spec:\n"
+	                            "    host: old-copy\n";
+	char *config = config_block(),
+	     *in = resource_list("config.kubernetes.io/v1", items, config);
+	char *out = NULL;
+
+	cr_assert_eq(fn(in, &out, NULL), 0);
+	cr_expect(strstr(out, "items:\n- apiVersion: networking.istio.io/v1\n  kind: "
+	                      "DestinationRule\n  metadata:\n    name: example-service\n"
+	                      "    namespace: other\n  spec:\n    host: other-copy\n"),
+	          "the namesake in namespace other is gone:\n%s", out);
+	cr_expect(!strstr(out, "old-copy"), "the old copy stays:\n%s", out);
+	cr_expect_eq(count(out, "kind: DestinationRule"), 2, "%s", out);
+	free(out);
+	free(in);
+	free(config);
+}
+
 /* kpt runs meshroll fn through an exec wrapper: the same objects as render -o -, and the
  * package's other items pass through. */
 Test(krm, kpt_fn_eval)
