@@ -89,7 +89,7 @@ cmd_fn(int argc, char **argv)
 	if (schema_load(&r.schema, &r.arena, &r.diags) == 0 &&
 	    templates_load(&r.templates, NULL, &r.arena, &r.diags) == 0 &&
 	    source_read_max(&src, "-", KRM_MAX_BYTES, &r.arena, &r.diags) == 0 &&
-	    parse_document(&src, 0, &r.arena, &r.diags, &root) == 0 &&
+	    parse_document(&src, PARSE_KEEP_TAGS, &r.arena, &r.diags, &root) == 0 &&
 	    krm_read(&list, &src, root, &r.diags) == 0) {
 		if (!list.config)
 			diag_at(

@@ -1,9 +1,25 @@
 /* krm.c: reading and writing KRM ResourceLists. */
 #include "krm.h"
 
+#include <stdbool.h>
 #include <string.h>
 
 #include "emit.h"
+#include "parse.h"
+
+/* Tags are kept in items, which pass through as their bytes; elsewhere, in the functionConfig
+ * above all, meshroll reads the values, and a tag is the error it is in a rollout file. */
+static int
+check_tags(const struct node *n, const struct node *items, struct diags *d)
+{
+	int ret = n->tag ? parse_tag_error(d, n) : 0;
+	size_t kids = n == items ? 0 : n->kind == NODE_MAP ? 2 * n->n : n->n;
+
+	for (size_t i = 0; i < kids; i++)
+		if (check_tags(n->kids[i], items, d) < 0)
+			ret = -1;
+	return ret;
+}
 
 int
 krm_read(struct krm_list *l, const struct source *src, struct node *root, struct diags *d)
@@ -34,7 +50,7 @@ krm_read(struct krm_list *l, const struct source *src, struct node *root, struct
 	if (!node_is_str(path))
 		path = node_get(ann, "config.kubernetes.io/path");
 	l->config_path = node_is_str(path) ? path->str : NULL;
-	return 0;
+	return check_tags(root, items, d);
 }
 
 static const char *
@@ -102,27 +118,27 @@ find_dash(const char *s, size_t at, size_t end)
 }
 
 /* An input item as its bytes: from after its "-" to its end, so comments between the two
- * stay with it. Flow-style items (JSON) are written anew instead: they hold no comments. */
+ * stay with it; an item of a flow list (JSON) as "- " and its bytes, its other lines indented
+ * two columns more, which changes nothing inside brackets. */
 static void
-put_item(struct buf *out, const struct char_map *map, struct node *item, size_t *cursor,
-         struct arena *a)
+put_item(struct buf *out, const struct char_map *map, const struct node *item, bool flow,
+         size_t *cursor)
 {
-	const struct source *src = map->src;
+	const char *s = map->src->data;
 	size_t start = char_map_offset(map, item->start), end = char_map_offset(map, item->end);
-	size_t dash = find_dash(src->data, *cursor, start);
+	size_t dash = find_dash(s, *cursor, start);
 	int col = 0;
 
 	*cursor = end;
-	if (src->data[start] == '{' || dash >= start) {
-		struct node *seq = node_new_seq(a, 1);
-		node_seq_add(seq, item);
-		emit_document(out, seq);
+	if (flow) {
+		buf_adds(out, "- ");
+		put_reindented(out, s, start, end, 2);
 		return;
 	}
-	for (size_t i = dash; i > 0 && src->data[i - 1] != '\n'; i--)
+	for (size_t i = dash; i > 0 && s[i - 1] != '\n'; i--)
 		col++;
 	buf_addc(out, '-');
-	put_reindented(out, src->data, dash + 1, end, -col);
+	put_reindented(out, s, dash + 1, end, -col);
 }
 
 static struct node *
@@ -165,6 +181,7 @@ krm_write(struct buf *out, const struct krm_list *in, const struct node *generat
 
 	char_map_init(&map, in->src, a); /* offsets of many items: no rescans from the start */
 	size_t cursor = in->items ? char_map_offset(&map, in->items->start) : 0;
+	bool flow = in->items && in->src->data[cursor] == '[';
 
 	node_map_add(head, node_new_str(a, "apiVersion"), node_new_str(a, in->api_version));
 	node_map_add(head, node_new_str(a, "kind"), node_new_str(a, "ResourceList"));
@@ -178,7 +195,7 @@ krm_write(struct buf *out, const struct krm_list *in, const struct node *generat
 			cursor = char_map_offset(&map, item->end); /* replaced by the new copy */
 			continue;
 		}
-		put_item(&items, &map, item, &cursor, a);
+		put_item(&items, &map, item, flow, &cursor);
 	}
 	if (generated && generated->n)
 		emit_document(&items, generated);
