@@ -97,10 +97,14 @@ cmd_fn(int argc, char **argv)
 			    "the ResourceList has no functionConfig; meshroll fn takes a Rollout");
 		else
 			generated = generate(&r, list.config, &src);
+		if (r.diags.errors)
+			generated = NULL;
+		if (krm_check(&list, generated, &r.diags, &r.arena) < 0)
+			generated = NULL;
 		struct krm_result *res = arena_alloc(&r.arena, (r.diags.n + 1) * sizeof(*res));
 		for (size_t i = 0; i < r.diags.n; i++)
 			res[i] = to_result(&r.diags.v[i], list.config_path, &r.arena);
-		krm_write(&out, &list, r.diags.errors ? NULL : generated, res, r.diags.n, &r.arena);
+		krm_write(&out, &list, generated, res, r.diags.n, &r.arena);
 		fwrite(out.data, 1, out.len, stdout);
 	}
 	buf_release(&out);

@@ -394,6 +394,142 @@ Test(krm, a_tag_outside_the_items_is_an_error)
 	free(cfg);
 }
 
+/* The old copy of the rollout's DestinationRule, which fn replaces, with an anchor. */
+#define REPLACED_WITH_ANCHOR                                                                       \
+	"- apiVersion: networking.istio.io/v1\n"                                                   \
+	"  kind: DestinationRule\n"                                                                \
+	"  metadata: &meta\n"                                                                      \
+	"    name: example-service\n"                                                              \
+	"    namespace: default\n"
+
+/* An item that uses an anchor the output leaves out (in an item meshroll replaces, or outside
+ * the items) is written anew with its aliases expanded, and so is one that uses an anchor of
+ * such an item; an item whose anchors are all written back stays as its bytes. */
+Test(krm, aliases_to_what_is_left_out_are_expanded)
+{
+	static const char items[] = "items:\n" REPLACED_WITH_ANCHOR "  spec:\n"
+	                            "    host: old-copy\n"
+	                            "- apiVersion: v1\n"
+	                            "  kind: ConfigMap\n"
+	                            "  metadata:\n"
+	                            "    name: b\n"
+	                            "    labels: &labels\n"
+	                            "      app: shop\n"
+	                            "  data: *meta\n"
+	                            "- apiVersion: v1\n"
+	                            "  kind: ConfigMap\n"
+	                            "  metadata:\n"
+	                            "    name: c\n"
+	                            "    labels: *labels\n";
+	static const char kept[] =
+	    "- apiVersion: v1\n"
+	    "  kind: ConfigMap\n"
+	    "  metadata:\n"
+	    "    name: d\n"
+	    "    labels: &tier {tier: web}\n"
+	    "- {apiVersion: v1, kind: ConfigMap, metadata: {name: e, labels: "
+	    "*tier}}\n";
+	char *config = config_block(), *list = malloc(sizeof(items) + sizeof(kept));
+	char *out = NULL, *read = NULL;
+
+	sprintf(list, "%s%s", items, kept);
+	char *in = resource_list("config.kubernetes.io/v1", list, config);
+	cr_assert_eq(fn(in, &out, NULL), 0, "%s", out);
+	cr_assert_eq(pyyaml_items(out, &read), 0, "%s\n%s", read, out);
+	cr_expect(strstr(read,
+	                 "{\"apiVersion\": \"v1\", \"data\": {\"name\": \"example-service\", "
+	                 "\"namespace\": \"default\"}, \"kind\": \"ConfigMap\", \"metadata\": "
+	                 "{\"labels\": {\"app\": \"shop\"}, \"name\": \"b\"}}\n"),
+	          "%s", read);
+	cr_expect(strstr(read, "{\"apiVersion\": \"v1\", \"kind\": \"ConfigMap\", \"metadata\": "
+	                       "{\"labels\": {\"app\": \"shop\"}, \"name\": \"c\"}}\n"),
+	          "%s", read);
+	cr_expect(
+	    strstr(read, "\"metadata\": {\"labels\": {\"tier\": \"web\"}, \"name\": \"e\"}}\n"),
+	    "%s", read);
+	cr_expect(strstr(out, kept), "the items whose anchors are kept changed:\n%s", out);
+	cr_expect(!strstr(out, "old-copy") && count(out, "kind: DestinationRule") == 1, "%s", out);
+	free(read);
+	free(out);
+	free(in);
+	/* an anchor in the functionConfig, before the items */
+	in = malloc(strlen(config) + 256);
+	sprintf(in,
+	        "apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nfunctionConfig: "
+	        "&rollout\n%sitems:\n- {apiVersion: v1, kind: ConfigMap, metadata: {name: r}, "
+	        "data: {name: *rollout}}\n",
+	        config);
+	cr_assert_eq(fn(in, &out, NULL), 0, "%s", out);
+	cr_assert_eq(pyyaml_items(out, &read), 0, "%s\n%s", read, out);
+	cr_expect(
+	    strstr(read, "\"metadata\": {\"name\": \"r\"}") &&
+	        strstr(read, "\"data\": {\"name\": {\"apiVersion\": \"meshroll.dev/v1alpha1\""),
+	    "%s", read);
+	free(read);
+	free(out);
+	free(in);
+	free(list);
+	free(config);
+}
+
+/* An item that is an alias of another is a copy of it, written once. */
+Test(krm, an_item_that_is_an_alias)
+{
+	static const char items[] = "items:\n"
+	                            "- &cm\n"
+	                            "  apiVersion: v1\n"
+	                            "  kind: ConfigMap\n"
+	                            "  metadata:\n"
+	                            "    name: c\n"
+	                            "- *cm\n"
+	                            "- apiVersion: v1\n"
+	                            "  kind: ConfigMap\n"
+	                            "  metadata:\n"
+	                            "    name: d\n";
+	char *config = config_block(),
+	     *in = resource_list("config.kubernetes.io/v1", items, config);
+	char *out = NULL, *read = NULL;
+
+	cr_assert_eq(fn(in, &out, NULL), 0, "%s", out);
+	cr_assert_eq(pyyaml_items(out, &read), 0, "%s\n%s", read, out);
+	cr_expect_eq(count(read, "{\"apiVersion\": \"v1\", \"kind\": \"ConfigMap\", \"metadata\": "
+	                         "{\"name\": \"c\"}}\n"),
+	             2, "%s", read);
+	cr_expect_eq(count(read, "\"name\": \"d\""), 1, "%s", read);
+	cr_expect_eq(count(read, "\n"), 6, "three items and three objects:\n%s", read);
+	free(read);
+	free(out);
+	free(in);
+	free(config);
+}
+
+/* Written anew, an item would lose its tags: that is an error, as a result. */
+Test(krm, an_item_to_write_anew_with_a_tag_is_an_error)
+{
+	static const char items[] = "items:\n" REPLACED_WITH_ANCHOR "- apiVersion: v1\n"
+	                            "  kind: Secret\n"
+	                            "  metadata:\n"
+	                            "    name: s\n"
+	                            "    labels: *meta\n"
+	                            "  data:\n"
+	                            "    key: !!binary aGVsbG8=\n";
+	char *config = config_block(),
+	     *in = resource_list("config.kubernetes.io/v1", items, config);
+	char *out = NULL, *err = NULL, *read = NULL;
+
+	cr_expect_eq(fn(in, &out, &err), 1);
+	cr_expect(strstr(err, "<stdin>:15:10: error: items[1]"), "%s", err);
+	cr_expect(strstr(out, "results:\n- message: \"items[1]") && strstr(out, "severity: error"),
+	          "%s", out);
+	cr_expect(!strstr(out, "VirtualService"), "%s", out);
+	cr_expect_eq(pyyaml_items(out, &read), 0, "%s\n%s", read, out);
+	free(read);
+	free(out);
+	free(err);
+	free(in);
+	free(config);
+}
+
 /* kpt runs meshroll fn through an exec wrapper: the same objects as render -o -, and the
  * package's other items pass through. */
 Test(krm, kpt_fn_eval)
