@@ -89,7 +89,7 @@ cmd_fn(int argc, char **argv)
 	if (schema_load(&r.schema, &r.arena, &r.diags) == 0 &&
 	    templates_load(&r.templates, NULL, &r.arena, &r.diags) == 0 &&
 	    source_read_max(&src, "-", KRM_MAX_BYTES, &r.arena, &r.diags) == 0 &&
-	    parse_document(&src, 0, &r.arena, &r.diags, &root) == 0 &&
+	    parse_document(&src, PARSE_KEEP_TAGS, &r.arena, &r.diags, &root) == 0 &&
 	    krm_read(&list, &src, root, &r.diags) == 0) {
 		if (!list.config)
 			diag_at(
@@ -97,10 +97,14 @@ cmd_fn(int argc, char **argv)
 			    "the ResourceList has no functionConfig; meshroll fn takes a Rollout");
 		else
 			generated = generate(&r, list.config, &src);
+		if (r.diags.errors)
+			generated = NULL;
+		if (krm_check(&list, generated, &r.diags, &r.arena) < 0)
+			generated = NULL;
 		struct krm_result *res = arena_alloc(&r.arena, (r.diags.n + 1) * sizeof(*res));
 		for (size_t i = 0; i < r.diags.n; i++)
 			res[i] = to_result(&r.diags.v[i], list.config_path, &r.arena);
-		krm_write(&out, &list, r.diags.errors ? NULL : generated, res, r.diags.n, &r.arena);
+		krm_write(&out, &list, generated, res, r.diags.n, &r.arena);
 		fwrite(out.data, 1, out.len, stdout);
 	}
 	buf_release(&out);

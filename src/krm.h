@@ -1,8 +1,9 @@
 /* krm.h: the KRM function protocol: a ResourceList read from stdin and written to stdout.
  *
- * Items are passed through as the bytes they came in (comments, quoting and order kept, as the
- * KRM Functions Specification asks), only re-indented to one column; meshroll's own objects
- * are written by its YAML writer. */
+ * Items are passed through as the bytes they came in (comments, quoting, tags and order kept,
+ * as the KRM Functions Specification asks), only re-indented to one column; meshroll's own
+ * objects are written by its YAML writer, and so is an item whose alias would otherwise be
+ * left dangling, the alias expanded. */
 #ifndef MESHROLL_KRM_H
 #define MESHROLL_KRM_H
 
@@ -36,9 +37,15 @@ struct krm_result {
 int krm_read(struct krm_list *l, const struct source *src, struct node *root, struct diags *d);
 /* The identity of a KRM object: "apiVersion kind namespace name"; arena. */
 const char *krm_object_key(const struct node *obj, struct arena *a);
+/* Records an error for each item krm_write() would write anew (it is an alias, or uses an
+ * anchor the output leaves out) that has a tag, which its YAML writer cannot keep. Returns 0,
+ * or -1: then write no generated items. */
+int krm_check(const struct krm_list *l, const struct node *generated, struct diags *d,
+              struct arena *a);
 /* Writes a ResourceList: the input's items except those whose identity is one of the
  * generated items' (drop), then the generated items (a list of maps; may be NULL), then the
- * results. */
+ * results. An item is written as its bytes, or anew with its aliases expanded where they
+ * would be left dangling. */
 void krm_write(struct buf *out, const struct krm_list *in, const struct node *generated,
                const struct krm_result *results, size_t nresults, struct arena *a);
 

@@ -135,43 +135,55 @@ parser_new(struct parser *p, enum node_kind kind, const yaml_event_t *ev)
 	return n;
 }
 
-/* Core tags that agree with the value are fine; !!str makes a string; a local tag is
- * kept only where the caller asked for them (templates). */
+static const struct {
+	const char *tag;
+	int kind, type;
+} core_tags[] = {
+    {"tag:yaml.org,2002:map", NODE_MAP, -1},
+    {"tag:yaml.org,2002:seq", NODE_SEQ, -1},
+    {"tag:yaml.org,2002:int", NODE_SCALAR, SCALAR_INT},
+    {"tag:yaml.org,2002:float", NODE_SCALAR, SCALAR_FLOAT},
+    {"tag:yaml.org,2002:bool", NODE_SCALAR, SCALAR_BOOL},
+    {"tag:yaml.org,2002:null", NODE_SCALAR, SCALAR_NULL},
+};
+
+/* Whether n's value is what a core tag says it is; -1 when tag is none of them. */
+static int
+core_tag_match(const struct node *n, const char *tag)
+{
+	for (size_t i = 0; i < sizeof(core_tags) / sizeof(core_tags[0]); i++)
+		if (strcmp(tag, core_tags[i].tag) == 0)
+			return (int)n->kind == core_tags[i].kind &&
+			       (core_tags[i].type < 0 || (int)n->type == core_tags[i].type);
+	return -1;
+}
+
+int
+parse_tag_error(struct diags *d, const struct node *n)
+{
+	if (core_tag_match(n, n->tag) == 0)
+		return node_error(d, n, "value does not match its tag '%s'", n->tag);
+	return node_error(d, n, "unsupported tag '%s'", n->tag);
+}
+
+/* Core tags that agree with the value are fine; !!str makes a string; another tag is kept
+ * where the caller asked for it (local tags in templates, any under PARSE_KEEP_TAGS), else
+ * it is an error. */
 static void
 parser_tag(struct parser *p, struct node *n, const char *tag)
 {
-	static const struct {
-		const char *tag;
-		int kind, type;
-	} core[] = {
-	    {"tag:yaml.org,2002:map", NODE_MAP, -1},
-	    {"tag:yaml.org,2002:seq", NODE_SEQ, -1},
-	    {"tag:yaml.org,2002:int", NODE_SCALAR, SCALAR_INT},
-	    {"tag:yaml.org,2002:float", NODE_SCALAR, SCALAR_FLOAT},
-	    {"tag:yaml.org,2002:bool", NODE_SCALAR, SCALAR_BOOL},
-	    {"tag:yaml.org,2002:null", NODE_SCALAR, SCALAR_NULL},
-	};
-
 	if (!tag || strcmp(tag, "!") == 0)
 		return;
 	if (strcmp(tag, "tag:yaml.org,2002:str") == 0 && n->kind == NODE_SCALAR) {
 		n->type = SCALAR_STR;
 		return;
 	}
-	for (size_t i = 0; i < sizeof(core) / sizeof(core[0]); i++) {
-		if (strcmp(tag, core[i].tag) != 0)
-			continue;
-		if ((int)n->kind == core[i].kind &&
-		    (core[i].type < 0 || (int)n->type == core[i].type))
-			return;
-		node_error(p->d, n, "value does not match its tag '%s'", tag);
+	if (core_tag_match(n, tag) == 1)
 		return;
-	}
-	if ((p->flags & PARSE_LOCAL_TAGS) && tag[0] == '!' && tag[1] != '!') {
-		n->tag = arena_strdup(p->a, tag);
-		return;
-	}
-	node_error(p->d, n, "unsupported tag '%s'", tag);
+	n->tag = arena_strdup(p->a, tag);
+	if (!(p->flags & PARSE_KEEP_TAGS) &&
+	    !((p->flags & PARSE_LOCAL_TAGS) && tag[0] == '!' && tag[1] != '!'))
+		parse_tag_error(p->d, n);
 }
 
 static struct node *

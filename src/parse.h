@@ -14,11 +14,15 @@ enum {
 
 enum parse_flags {
 	PARSE_LOCAL_TAGS = 1 << 0, /* keep tags such as !str (templates); else they are errors */
+	PARSE_KEEP_TAGS = 1 << 1,  /* keep every tag (a ResourceList's items): the caller checks */
 };
 
 /* Parses the single YAML document of src. Returns 0 with *root set, or -1 with every
  * error found recorded (a syntax error or an exceeded limit stops at once). */
 int parse_document(const struct source *src, unsigned flags, struct arena *a, struct diags *d,
                    struct node **root);
+/* Records the error parse_document() gives a tag it does not take, for n's tag (kept under
+ * PARSE_KEEP_TAGS). Returns -1. */
+int parse_tag_error(struct diags *d, const struct node *n);
 
 #endif

@@ -110,8 +110,8 @@ Test(krm, items_pass_through_byte_for_byte)
 	size_t len = (size_t)(strstr(items_with_comments, "- {apiVersion") - first);
 	cr_expect(strstr(out, "items:\n") && !strncmp(strstr(out, "items:\n") + 7, first, len),
 	          "the first item changed:\n%s", out);
-	cr_expect(strstr(out, "- apiVersion: v1\n  kind: Service\n  metadata:\n    name: web\n"),
-	          "%s", out);
+	cr_expect(strstr(out, "- {apiVersion: v1, kind: Service, metadata: {name: web}}\n"), "%s",
+	          out);
 	cr_expect(strstr(out, "kind: VirtualService") && strstr(out, "weight: 90"), "%s", out);
 	cr_expect(
 	    strstr(
@@ -244,6 +244,292 @@ Test(krm, bad_input_on_stdin)
 	free(err);
 }
 
+/* PyYAML's reading of the items of a ResourceList, an independent check of the output: one
+ * JSON line per item, keys sorted, a local tag !t as {"!t": value}, !!binary as b'...'.
+ * Returns PyYAML's exit status; its stdout and stderr go to *out. */
+static int
+pyyaml_items(const char *text, char **out)
+{
+	static const char script[] =
+	    "import json, sys, yaml\n"
+	    "class Loader(yaml.SafeLoader): pass\n"
+	    "def tagged(loader, suffix, n):\n"
+	    "    if isinstance(n, yaml.ScalarNode): v = loader.construct_scalar(n)\n"
+	    "    elif isinstance(n, yaml.SequenceNode): v = loader.construct_sequence(n, True)\n"
+	    "    else: v = loader.construct_mapping(n, True)\n"
+	    "    return {'!' + suffix: v}\n"
+	    "Loader.add_multi_constructor('!', tagged)\n"
+	    "for item in yaml.load(open(sys.argv[1]), Loader)['items']:\n"
+	    "    print(json.dumps(item, sort_keys=True, default=repr))\n";
+
+	if (run_cmd(NULL, "python3 -c 'import yaml' 2>/dev/null") != 0)
+		test_skip("python3 with yaml is missing; fn's output was not read back");
+	put("items.py", script);
+	put("out.yaml", text);
+	return run_cmd(out, "python3 %s/items.py %s/out.yaml 2>&1", dir, dir);
+}
+
+static size_t
+count(const char *s, const char *what)
+{
+	size_t n = 0;
+
+	for (const char *p = s; (p = strstr(p, what)); p++)
+		n++;
+	return n;
+}
+
+/* An object's identity holds its namespace: the rollout's DestinationRule replaces the copy
+ * in its namespace, not a namesake in another one. */
+Test(krm, a_namesake_in_another_namespace_is_kept)
+{
+	static const char items[] = "items:\n"
+	                            "- apiVersion: networking.istio.io/v1\n"
+	                            "  kind: DestinationRule\n"
+	                            "  metadata:\n"
+	                            "    name: example-service\n"
+	                            "    namespace: other\n"
+	                            "  spec:\n"
+	                            "    host: other-copy\n"
+	                            "- apiVersion: networking.istio.io/v1\n"
+	                            "  kind: DestinationRule\n"
+	                            "  metadata:\n"
+	                            "    name: example-service\n"
+	                            "    namespace: default\n"
+	                            "  spec:\n"
+	                            "    host: old-copy\n";
+	char *config = config_block(),
+	     *in = resource_list("config.kubernetes.io/v1", items, config);
+	char *out = NULL;
+
+	cr_assert_eq(fn(in, &out, NULL), 0);
+	cr_expect(strstr(out, "items:\n- apiVersion: networking.istio.io/v1\n  kind: "
+	                      "DestinationRule\n  metadata:\n    name: example-service\n"
+	                      "    namespace: other\n  spec:\n    host: other-copy\n"),
+	          "the namesake in namespace other is gone:\n%s", out);
+	cr_expect(!strstr(out, "old-copy"), "the old copy stays:\n%s", out);
+	cr_expect_eq(count(out, "kind: DestinationRule"), 2, "%s", out);
+	free(out);
+	free(in);
+	free(config);
+}
+
+/* Items with tags meshroll does not read are someone else's: they pass through as their
+ * bytes, tags and all. */
+static const char tagged_items[] = "items:\n"
+                                   "- apiVersion: v1\n"
+                                   "  kind: Secret\n"
+                                   "  metadata:\n"
+                                   "    name: s\n"
+                                   "  data:\n"
+                                   "    key: !!binary aGVsbG8=   # hello\n"
+                                   "- apiVersion: v1\n"
+                                   "  kind: ConfigMap\n"
+                                   "  metadata:\n"
+                                   "    name: c\n"
+                                   "  data: !custom\n"
+                                   "    x: y\n"
+                                   "- {apiVersion: v1, kind: ConfigMap, metadata: {name: f}, "
+                                   "data: {n: !num 1}}\n";
+
+Test(krm, items_with_tags_pass_through_as_bytes)
+{
+	char *config = config_block(),
+	     *in = resource_list("config.kubernetes.io/v1", tagged_items, config);
+	char *out = NULL, *read = NULL;
+
+	cr_assert_eq(fn(in, &out, NULL), 0, "%s", out);
+	cr_expect(strstr(out, tagged_items), "the items changed:\n%s", out);
+	cr_expect(strstr(out, "kind: VirtualService"), "%s", out);
+	cr_assert_eq(pyyaml_items(out, &read), 0, "%s\n%s", read, out);
+	cr_expect(strstr(read, "{\"apiVersion\": \"v1\", \"data\": {\"key\": \"b'hello'\"}, "
+	                       "\"kind\": \"Secret\", \"metadata\": {\"name\": \"s\"}}\n"),
+	          "%s", read);
+	cr_expect(strstr(read, "{\"apiVersion\": \"v1\", \"data\": {\"!custom\": {\"x\": \"y\"}}, "
+	                       "\"kind\": \"ConfigMap\", \"metadata\": {\"name\": \"c\"}}\n"),
+	          "%s", read);
+	cr_expect(strstr(read, "\"data\": {\"n\": {\"!num\": \"1\"}}"), "%s", read);
+	free(read);
+	free(out);
+	free(in);
+	/* in a flow list, an item is written as a block list item of its bytes */
+	in = resource_list("config.kubernetes.io/v1",
+	                   "items: [{apiVersion: v1, kind: Secret, metadata: {name: s},\n"
+	                   "  data: {key: !!binary aGVsbG8=}}]\n",
+	                   config);
+	cr_assert_eq(fn(in, &out, NULL), 0, "%s", out);
+	cr_expect(strstr(out, "items:\n- {apiVersion: v1, kind: Secret, metadata: {name: s},\n"
+	                      "    data: {key: !!binary aGVsbG8=}}\n"),
+	          "%s", out);
+	cr_assert_eq(pyyaml_items(out, &read), 0, "%s\n%s", read, out);
+	cr_expect(strstr(read, "\"data\": {\"key\": \"b'hello'\"}"), "%s", read);
+	free(read);
+	free(out);
+	free(in);
+	free(config);
+}
+
+/* The functionConfig is meshroll's to read: a tag there stays an error, located, and so is
+ * one in the ResourceList's own fields. */
+Test(krm, a_tag_outside_the_items_is_an_error)
+{
+	char *out = NULL, *err = NULL, *cfg = NULL;
+
+	run_cmd(&cfg,
+	        "sed 's/^/  /; s/stable: v1/stable: !custom v1/' testdata/ok-example/rollout.yaml");
+	char *in = resource_list("config.kubernetes.io/v1", tagged_items, cfg);
+	cr_expect_eq(fn(in, &out, &err), 1);
+	cr_expect(strstr(err, "<stdin>:25:13: error: unsupported tag '!custom'\n"), "%s", err);
+	cr_expect_eq(count(err, "error:"), 1, "only the config's tag is an error:\n%s", err);
+	free(out);
+	free(err);
+	free(in);
+	cr_expect_eq(fn("apiVersion: config.kubernetes.io/v1\nkind: ResourceList\n"
+	                "items: !!seq []\nresults: !list []\n",
+	                &out, &err),
+	             1);
+	cr_expect(strstr(err, "<stdin>:4:10: error: unsupported tag '!list'\n"), "%s", err);
+	free(out);
+	free(err);
+	free(cfg);
+}
+
+/* The old copy of the rollout's DestinationRule, which fn replaces, with an anchor. */
+#define REPLACED_WITH_ANCHOR                                                                       \
+	"- apiVersion: networking.istio.io/v1\n"                                                   \
+	"  kind: DestinationRule\n"                                                                \
+	"  metadata: &meta\n"                                                                      \
+	"    name: example-service\n"                                                              \
+	"    namespace: default\n"
+
+/* An item that uses an anchor the output leaves out (in an item meshroll replaces, or outside
+ * the items) is written anew with its aliases expanded, and so is one that uses an anchor of
+ * such an item; an item whose anchors are all written back stays as its bytes. */
+Test(krm, aliases_to_what_is_left_out_are_expanded)
+{
+	static const char items[] = "items:\n" REPLACED_WITH_ANCHOR "  spec:\n"
+	                            "    host: old-copy\n"
+	                            "- apiVersion: v1\n"
+	                            "  kind: ConfigMap\n"
+	                            "  metadata:\n"
+	                            "    name: b\n"
+	                            "    labels: &labels\n"
+	                            "      app: shop\n"
+	                            "  data: *meta\n"
+	                            "- apiVersion: v1\n"
+	                            "  kind: ConfigMap\n"
+	                            "  metadata:\n"
+	                            "    name: c\n"
+	                            "    labels: *labels\n";
+	static const char kept[] =
+	    "- apiVersion: v1\n"
+	    "  kind: ConfigMap\n"
+	    "  metadata:\n"
+	    "    name: d\n"
+	    "    labels: &tier {tier: web}\n"
+	    "- {apiVersion: v1, kind: ConfigMap, metadata: {name: e, labels: "
+	    "*tier}}\n";
+	char *config = config_block(), *list = malloc(sizeof(items) + sizeof(kept));
+	char *out = NULL, *read = NULL;
+
+	sprintf(list, "%s%s", items, kept);
+	char *in = resource_list("config.kubernetes.io/v1", list, config);
+	cr_assert_eq(fn(in, &out, NULL), 0, "%s", out);
+	cr_assert_eq(pyyaml_items(out, &read), 0, "%s\n%s", read, out);
+	cr_expect(strstr(read,
+	                 "{\"apiVersion\": \"v1\", \"data\": {\"name\": \"example-service\", "
+	                 "\"namespace\": \"default\"}, \"kind\": \"ConfigMap\", \"metadata\": "
+	                 "{\"labels\": {\"app\": \"shop\"}, \"name\": \"b\"}}\n"),
+	          "%s", read);
+	cr_expect(strstr(read, "{\"apiVersion\": \"v1\", \"kind\": \"ConfigMap\", \"metadata\": "
+	                       "{\"labels\": {\"app\": \"shop\"}, \"name\": \"c\"}}\n"),
+	          "%s", read);
+	cr_expect(
+	    strstr(read, "\"metadata\": {\"labels\": {\"tier\": \"web\"}, \"name\": \"e\"}}\n"),
+	    "%s", read);
+	cr_expect(strstr(out, kept), "the items whose anchors are kept changed:\n%s", out);
+	cr_expect(!strstr(out, "old-copy") && count(out, "kind: DestinationRule") == 1, "%s", out);
+	free(read);
+	free(out);
+	free(in);
+	/* an anchor in the functionConfig, before the items */
+	in = malloc(strlen(config) + 256);
+	sprintf(in,
+	        "apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nfunctionConfig: "
+	        "&rollout\n%sitems:\n- {apiVersion: v1, kind: ConfigMap, metadata: {name: r}, "
+	        "data: {name: *rollout}}\n",
+	        config);
+	cr_assert_eq(fn(in, &out, NULL), 0, "%s", out);
+	cr_assert_eq(pyyaml_items(out, &read), 0, "%s\n%s", read, out);
+	cr_expect(
+	    strstr(read, "\"metadata\": {\"name\": \"r\"}") &&
+	        strstr(read, "\"data\": {\"name\": {\"apiVersion\": \"meshroll.dev/v1alpha1\""),
+	    "%s", read);
+	free(read);
+	free(out);
+	free(in);
+	free(list);
+	free(config);
+}
+
+/* An item that is an alias of another is a copy of it, written once. */
+Test(krm, an_item_that_is_an_alias)
+{
+	static const char items[] = "items:\n"
+	                            "- &cm\n"
+	                            "  apiVersion: v1\n"
+	                            "  kind: ConfigMap\n"
+	                            "  metadata:\n"
+	                            "    name: c\n"
+	                            "- *cm\n"
+	                            "- apiVersion: v1\n"
+	                            "  kind: ConfigMap\n"
+	                            "  metadata:\n"
+	                            "    name: d\n";
+	char *config = config_block(),
+	     *in = resource_list("config.kubernetes.io/v1", items, config);
+	char *out = NULL, *read = NULL;
+
+	cr_assert_eq(fn(in, &out, NULL), 0, "%s", out);
+	cr_assert_eq(pyyaml_items(out, &read), 0, "%s\n%s", read, out);
+	cr_expect_eq(count(read, "{\"apiVersion\": \"v1\", \"kind\": \"ConfigMap\", \"metadata\": "
+	                         "{\"name\": \"c\"}}\n"),
+	             2, "%s", read);
+	cr_expect_eq(count(read, "\"name\": \"d\""), 1, "%s", read);
+	cr_expect_eq(count(read, "\n"), 6, "three items and three objects:\n%s", read);
+	free(read);
+	free(out);
+	free(in);
+	free(config);
+}
+
+/* Written anew, an item would lose its tags: that is an error, as a result. */
+Test(krm, an_item_to_write_anew_with_a_tag_is_an_error)
+{
+	static const char items[] = "items:\n" REPLACED_WITH_ANCHOR "- apiVersion: v1\n"
+	                            "  kind: Secret\n"
+	                            "  metadata:\n"
+	                            "    name: s\n"
+	                            "    labels: *meta\n"
+	                            "  data:\n"
+	                            "    key: !!binary aGVsbG8=\n";
+	char *config = config_block(),
+	     *in = resource_list("config.kubernetes.io/v1", items, config);
+	char *out = NULL, *err = NULL, *read = NULL;
+
+	cr_expect_eq(fn(in, &out, &err), 1);
+	cr_expect(strstr(err, "<stdin>:15:10: error: items[1]"), "%s", err);
+	cr_expect(strstr(out, "results:\n- message: \"items[1]") && strstr(out, "severity: error"),
+	          "%s", out);
+	cr_expect(!strstr(out, "VirtualService"), "%s", out);
+	cr_expect_eq(pyyaml_items(out, &read), 0, "%s\n%s", read, out);
+	free(read);
+	free(out);
+	free(err);
+	free(in);
+	free(config);
+}
+
 /* kpt runs meshroll fn through an exec wrapper: the same objects as render -o -, and the
  * package's other items pass through. */
 Test(krm, kpt_fn_eval)
@@ -270,6 +556,30 @@ Test(krm, kpt_fn_eval)
 	free(b);
 	free(got);
 	free(want);
+}
+
+/* kpt hands fn a package's files with their tags; a Secret's !!binary is not meshroll's
+ * business, and kpt writes it back as it was. */
+Test(krm, kpt_keeps_a_tagged_file)
+{
+	char *out = NULL;
+
+	kpt_setup();
+	put("pkg/secret.yaml", "apiVersion: v1\nkind: Secret\nmetadata:\n  name: s\ndata:\n"
+	                       "  key: !!binary aGVsbG8=\n");
+	run_cmd(NULL, "cp testdata/ok-example/rollout.yaml %s/rollout.yaml", dir);
+	cr_assert_eq(
+	    run_cmd(&out, "cd %s && kpt fn eval pkg --exec ./fn.sh --fn-config rollout.yaml 2>&1",
+	            dir),
+	    0, "%s", out);
+	free(out);
+	run_cmd(&out, "cat %s/pkg/secret.yaml", dir);
+	cr_expect(strstr(out, "  key: !!binary aGVsbG8=\n"), "%s", out);
+	free(out);
+	cr_expect_eq(run_cmd(NULL,
+	                     "test -f %s/pkg/meshroll/default/example-service/virtualservice.yaml",
+	                     dir),
+	             0);
 }
 
 Test(krm, kpt_fn_render_twice_is_stable)
