@@ -172,6 +172,61 @@ Test(gitops, promote_walks_every_stage_and_rollback_returns)
 	cr_expect_eq(run_cmd(NULL, "grep -q '^  activeStage: 0$' %s/r.yaml", dir), 0);
 }
 
+/* The lines of a rollout without activeStage, joined by eol, with the line promote adds
+ * after "  - 100" where added is set; spec comes last when at_end, without a final break.
+ * malloc'd. */
+static char *
+crlf_rollout(const char *eol, int added, int at_end)
+{
+	static const char *const head[] = {"apiVersion: meshroll.dev/v1alpha1", "kind: Rollout"};
+	static const char *const meta[] = {"metadata:", "  name: reviews"};
+	static const char *const spec[] = {"spec:", "  stable: v1", "  canary: v2", "  stages:",
+	                                   "  - 0", "  - 10",       "  - 100",      NULL};
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+
+	for (size_t i = 0; i < 2; i++)
+		fprintf(f, "%s%s", head[i], eol);
+	for (size_t i = 0; at_end && i < 2; i++)
+		fprintf(f, "%s%s", meta[i], eol);
+	for (size_t i = 0; spec[i]; i++)
+		fprintf(f, "%s%s", spec[i], spec[i + 1] || !at_end || added ? eol : "");
+	if (added)
+		fprintf(f, "  activeStage: 10%s", eol);
+	for (size_t i = 0; !at_end && i < 2; i++)
+		fprintf(f, "%s%s", meta[i], eol);
+	fclose(f);
+	return text;
+}
+
+/* The line promote adds ends with the file's line break (CRLF, CR or LF), right after
+ * stages, also where the last line has none. */
+Test(gitops, promote_adds_a_line_with_the_files_line_breaks)
+{
+	static const char *const eols[] = {"\r\n", "\r", "\n"};
+	char path[128];
+
+	snprintf(path, sizeof(path), "%s/r.yaml", dir);
+	for (size_t i = 0; i < 3; i++) {
+		for (int at_end = 0; at_end < 2; at_end++) {
+			char *before = crlf_rollout(eols[i], 0, at_end);
+			char *expect = crlf_rollout(eols[i], 1, at_end), *after;
+			FILE *f = fopen(path, "w");
+			fputs(before, f);
+			fclose(f);
+			cr_assert_eq(
+			    run_cmd(NULL, "'%s' promote %s >/dev/null", meshroll_bin(), path), 0,
+			    "eol %zu, at_end %d", i, at_end);
+			after = slurp(path, NULL);
+			cr_expect_str_eq(after, expect, "eol %zu, at_end %d", i, at_end);
+			free(before);
+			free(expect);
+			free(after);
+		}
+	}
+}
+
 /* What init prints is accepted by lint, for any valid name and namespace. */
 Test(gitops, init_output_lints)
 {
