@@ -44,8 +44,9 @@ static int
 move_edit(struct run *r, const struct source *src, const struct node *doc, const struct rollout *ro,
           int target)
 {
-	const struct node *old = node_get(node_get(doc, "spec"), "activeStage");
+	const struct node *spec = node_get(doc, "spec"), *old = node_get(spec, "activeStage");
 	const char *text = edit_stage_text(src, old, &ro->stages[target], &r->arena);
+	size_t mark = r->diags.n;
 	struct buf out;
 	int status = EXIT_OK;
 
@@ -58,9 +59,12 @@ move_edit(struct run *r, const struct source *src, const struct node *doc, const
 	struct node *check = load_bytes(&edited, &r->schema, &r->scratch, &r->diags);
 	const struct rollout *now = check ? model_build(check, src->path, &r->arena) : NULL;
 	if (!now || now->active != (size_t)target) {
-		diag_io(&r->diags, src->path, 0,
-		        "internal error: the edited file does not check; it was not changed");
-		status = EXIT_IO;
+		diags_rewind(&r->diags, mark); /* they name lines of the edited copy */
+		node_error(
+		    &r->diags, old ? old : node_get(spec, "stages"),
+		    "promote cannot edit spec.activeStage in this layout (please report it); "
+		    "set it by hand");
+		status = EXIT_INVALID;
 	} else if (write_file_replace(src->path, out.data, out.len, &r->diags) < 0)
 		status = EXIT_IO;
 	buf_release(&out);
