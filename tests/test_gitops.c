@@ -227,6 +227,22 @@ Test(gitops, promote_adds_a_line_with_the_files_line_breaks)
 	}
 }
 
+/* Where what promote prints cannot be written, the file is not changed: a retry promotes
+ * once, not twice. */
+Test(gitops, promote_with_a_full_stdout_changes_nothing)
+{
+	char *err = NULL;
+
+	cr_assert_eq(run_cmd(NULL, "cp testdata/ok-example/rollout.yaml %s/r.yaml", dir), 0);
+	cr_expect_eq(run_cmd(&err, "'%s' promote %s/r.yaml 2>&1 >/dev/full", meshroll_bin(), dir),
+	             3);
+	cr_expect(strstr(err, "r.yaml: error: not changed: cannot write to standard output"), "%s",
+	          err);
+	cr_expect_eq(run_cmd(NULL, "cmp -s testdata/ok-example/rollout.yaml %s/r.yaml", dir), 0,
+	             "the file changed");
+	free(err);
+}
+
 /* What init prints is accepted by lint, for any valid name and namespace. */
 Test(gitops, init_output_lints)
 {
