@@ -243,6 +243,43 @@ Test(gitops, promote_with_a_full_stdout_changes_nothing)
 	free(err);
 }
 
+/* Run as root, promote keeps the file's owner and group; it never keeps a setuid or setgid
+ * bit. */
+Test(gitops, promote_keeps_the_owner_and_drops_setuid)
+{
+	char *out = NULL;
+
+	if (geteuid() != 0)
+		test_skip("not root: the owner test did not run");
+	cr_assert_eq(run_cmd(NULL,
+	                     "cd %s && cp $OLDPWD/testdata/ok-example/rollout.yaml r.yaml && "
+	                     "chown 4321:4322 r.yaml && chmod 6750 r.yaml",
+	                     dir),
+	             0);
+	cr_assert_eq(run_cmd(NULL, "cd %s && '%s' promote r.yaml >/dev/null", dir, meshroll_bin()),
+	             0);
+	run_cmd(&out, "stat -c '%%u %%g %%a' %s/r.yaml", dir);
+	cr_expect_str_eq(out, "4321 4322 750\n");
+	free(out);
+}
+
+/* The file is synced before it replaces the old one: where fsync fails, nothing changes. */
+Test(gitops, promote_fsyncs_before_it_replaces)
+{
+	const char *shim = getenv("FAULTINJECT");
+
+	if (!shim || access(shim, R_OK) != 0)
+		test_skip("FAULTINJECT names no fault injector (make test builds it)");
+	cr_assert_eq(run_cmd(NULL, "cp testdata/ok-example/rollout.yaml %s/r.yaml", dir), 0);
+	cr_expect_eq(run_cmd(NULL,
+	                     "FAULT_CALL=fsync LD_PRELOAD=%s '%s' promote %s/r.yaml >/dev/null "
+	                     "2>&1",
+	                     shim, meshroll_bin(), dir),
+	             3);
+	cr_expect_eq(run_cmd(NULL, "cmp -s testdata/ok-example/rollout.yaml %s/r.yaml", dir), 0,
+	             "the file changed");
+}
+
 /* What init prints is accepted by lint, for any valid name and namespace. */
 Test(gitops, init_output_lints)
 {
