@@ -39,40 +39,38 @@ move_target(struct run *r, const struct rollout *ro, const char *to, int rollbac
 	return target;
 }
 
-/* Edits the file, checks the result as a rollout file at the target stage, replaces it. */
+/* Edits the file into out and checks the result as a rollout file at the target stage.
+ * Returns 0, or -1 with an error located in the file as it is. */
 static int
 move_edit(struct run *r, const struct source *src, const struct node *doc, const struct rollout *ro,
-          int target)
+          int target, struct buf *out)
 {
-	const struct node *old = node_get(node_get(doc, "spec"), "activeStage");
+	const struct node *spec = node_get(doc, "spec"), *old = node_get(spec, "activeStage");
 	const char *text = edit_stage_text(src, old, &ro->stages[target], &r->arena);
-	struct buf out;
-	int status = EXIT_OK;
+	size_t mark = r->diags.n;
 
-	buf_init(&out);
-	if (edit_active_stage(src, doc, text, &out, &r->diags) < 0) {
-		buf_release(&out);
-		return EXIT_INVALID;
-	}
-	struct source edited = {.path = src->path, .data = out.data, .len = out.len};
+	if (edit_active_stage(src, doc, text, out, &r->diags) < 0)
+		return -1;
+	struct source edited = {.path = src->path, .data = out->data, .len = out->len};
 	struct node *check = load_bytes(&edited, &r->schema, &r->scratch, &r->diags);
 	const struct rollout *now = check ? model_build(check, src->path, &r->arena) : NULL;
-	if (!now || now->active != (size_t)target) {
-		diag_io(&r->diags, src->path, 0,
-		        "internal error: the edited file does not check; it was not changed");
-		status = EXIT_IO;
-	} else if (write_file_replace(src->path, out.data, out.len, &r->diags) < 0)
-		status = EXIT_IO;
-	buf_release(&out);
-	return status;
+	if (now && now->active == (size_t)target)
+		return 0;
+	diags_rewind(&r->diags, mark); /* they name lines of the edited copy, not of the file */
+	return node_error(&r->diags, old ? old : node_get(spec, "stages"),
+	                  "promote cannot edit spec.activeStage in this layout (please report "
+	                  "it); set it by hand");
 }
 
-/* Checks the file, moves its activeStage and replaces it; the exit status. */
+/* Checks the file, moves its activeStage, says so and replaces the file; the exit status.
+ * What it prints comes first: where standard output fails, the file stays as it was. */
 static int
 move_locked(struct run *r, const char *path, const char *to, int rollback)
 {
 	struct source src;
 	struct node *doc;
+	struct buf out;
+	int status = EXIT_OK;
 
 	if (schema_load(&r->schema, &r->arena, &r->diags) < 0 ||
 	    !(doc = load_tree(path, &r->schema, &r->scratch, &r->diags, &src)))
@@ -86,10 +84,18 @@ move_locked(struct run *r, const char *path, const char *to, int rollback)
 		printf("%s: already at stage %s (canary %d%%)\n", ro->name, from->id, from->weight);
 		return EXIT_OK;
 	}
-	int status = move_edit(r, &src, doc, ro, target);
-	if (status == EXIT_OK)
-		printf("%s: stage %s -> %s (canary %d%% -> %d%%)\n", ro->name, from->id, dest->id,
-		       from->weight, dest->weight);
+	buf_init(&out);
+	if (move_edit(r, &src, doc, ro, target, &out) < 0) {
+		status = EXIT_INVALID;
+	} else if (printf("%s: stage %s -> %s (canary %d%% -> %d%%)\n", ro->name, from->id,
+	                  dest->id, from->weight, dest->weight) < 0 ||
+	           fflush(stdout) != 0) {
+		diag_io(&r->diags, src.path, errno, "not changed: cannot write to standard output");
+		status = EXIT_IO;
+	} else if (write_file_replace(src.path, out.data, out.len, &r->diags) < 0) {
+		status = EXIT_IO;
+	}
+	buf_release(&out);
 	return status;
 }
 

@@ -16,80 +16,168 @@ stage_unnamed(const struct stage *s)
 	return strcmp(buf, s->id) == 0;
 }
 
+static int
+is_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+/* Where the line holding at ends: its line break (CR, LF or CRLF), or the end of the file. */
+static size_t
+line_end(const struct source *src, size_t at)
+{
+	while (at < src->len && src->data[at] != '\n' && src->data[at] != '\r')
+		at++;
+	return at;
+}
+
+/* Where a node's own text starts: its marks start at its anchor and tag, if any; those are
+ * skipped with the spaces, line breaks and comments after them. */
+static size_t
+text_start(const struct source *src, const struct node *n)
+{
+	size_t at = source_offset(src, n->start), end = source_offset(src, n->end);
+
+	while (at < end && (src->data[at] == '&' || src->data[at] == '!')) {
+		while (at < end && !is_space(src->data[at]))
+			at++;
+		while (at < end && (is_space(src->data[at]) || src->data[at] == '#'))
+			at = src->data[at] == '#' ? line_end(src, at) : at + 1;
+	}
+	return at;
+}
+
+static int
+is_block_scalar(char c)
+{
+	return c == '|' || c == '>';
+}
+
 const char *
 edit_stage_text(const struct source *src, const struct node *old, const struct stage *target,
                 struct arena *a)
 {
-	char quote = '"';
+	char c = old ? src->data[text_start(src, old)] : 0, quote = c == '\'' ? c : '"';
 
 	if (stage_unnamed(target) && (!old || old->type == SCALAR_INT))
 		return arena_printf(a, "%d", target->weight);
-	if (old && !old->plain) {
-		char c = src->data[source_offset(src, old->start)];
-		quote = c == '\'' ? '\'' : '"';
-	} else if (emit_plain_ok(target->id, strlen(target->id))) {
+	if (is_block_scalar(c))
+		return target->id; /* the text of a block scalar is its value */
+	if (c != '"' && c != '\'' && emit_plain_ok(target->id, strlen(target->id)))
 		return target->id;
-	}
 	return arena_printf(a, "%c%s%c", quote, target->id, quote); /* ids need no escapes */
 }
 
-/* The key node of a map entry, by its value. */
+/* The key node of a map entry, by its name. */
 static const struct node *
-key_of(const struct node *map, const struct node *value)
+key_named(const struct node *map, const char *name)
 {
 	for (size_t i = 0; map && i < map->n; i++)
-		if (map->kids[2 * i + 1] == value)
+		if (node_is_str(map->kids[2 * i]) && !strcmp(map->kids[2 * i]->str, name))
 			return map->kids[2 * i];
 	return NULL;
 }
 
-/* The last scalar inside n: where its text ends is where n's last line ends. */
-static const struct node *
-last_scalar(const struct node *n)
+/* Whether n stands more than once in the tree under root: an alias repeats it. */
+static int
+node_repeated(const struct node *root, const struct node *n, int *seen)
 {
-	while (n->kind != NODE_SCALAR && n->n)
-		n = n->kids[n->kind == NODE_MAP ? 2 * n->n - 1 : n->n - 1];
-	return n;
+	size_t kids = root->kind == NODE_MAP ? 2 * root->n : root->kind == NODE_SEQ ? root->n : 0;
+
+	*seen += root == n;
+	for (size_t i = 0; i < kids && *seen < 2; i++)
+		node_repeated(root->kids[i], n, seen);
+	return *seen > 1;
 }
 
 static int
-edit_replace(const struct source *src, const struct node *spec, const struct node *old,
+edit_replace(const struct source *src, const struct node *doc, const struct node *old,
              const char *text, struct buf *out, struct diags *d)
 {
-	const struct node *key = key_of(spec, old);
+	const struct node *key = key_named(node_get(doc, "spec"), "activeStage");
+	size_t from = text_start(src, old), to = source_offset(src, old->end);
+	int seen = 0;
 
 	/* an alias shares its anchor's node, which stands elsewhere in the file */
-	if (!key || old->start < key->end || old->kind != NODE_SCALAR)
+	if (old->start < key->end)
+		return node_error(d, key,
+		                  "spec.activeStage is an alias; write the stage in its place, "
+		                  "then promote");
+	if (node_repeated(doc, old, &seen))
 		return node_error(d, old,
-		                  "spec.activeStage is not a plain value here; set it by hand");
-	size_t from = source_offset(src, old->start), to = source_offset(src, old->end);
+		                  "an alias elsewhere repeats spec.activeStage's anchor and would "
+		                  "change with it; write its value in place of the alias, then "
+		                  "promote");
+	if (is_block_scalar(src->data[from])) { /* its one line of text, below its header */
+		from = line_end(src, from);
+		while (from < to && is_space(src->data[from]))
+			from++;
+		to = line_end(src, from);
+	}
 	buf_add(out, src->data, from);
 	buf_adds(out, text);
 	buf_add(out, src->data + to, src->len - to);
 	return 0;
 }
 
+/* The last node in n's text: a scalar, an alias, or a flow collection (whose marks hold its
+ * closing bracket). A block collection's end mark is the next key's start. */
+static const struct node *
+last_node(const struct source *src, const struct node *n)
+{
+	char c;
+
+	while (n->kind != NODE_SCALAR && n->n && (c = src->data[text_start(src, n)]) != '[' &&
+	       c != '{')
+		n = n->kids[n->kind == NODE_MAP ? 2 * n->n - 1 : n->n - 1];
+	return n;
+}
+
+/* The line break at at, the end of a line; at the end of the file, the last one before it. */
+static const char *
+line_break(const struct source *src, size_t at)
+{
+	const char *p = src->data;
+
+	if (at == src->len) {
+		while (at > 0 && p[at - 1] != '\n' && p[at - 1] != '\r')
+			at--;
+		if (at == 0)
+			return "\n";
+		at -= at > 1 && p[at - 2] == '\r' && p[at - 1] == '\n' ? 2 : 1;
+	}
+	return p[at] == '\n' ? "\n" : p[at + 1] == '\n' ? "\r\n" : "\r";
+}
+
 static int
-edit_insert(const struct source *src, const struct node *spec, const char *text, struct buf *out,
+edit_insert(const struct source *src, const struct node *doc, const char *text, struct buf *out,
             struct diags *d)
 {
-	const struct node *stages = node_get(spec, "stages"), *key = key_of(spec, stages);
-	size_t at, spec_at = source_offset(src, spec->start);
+	const struct node *spec = node_get(doc, "spec"), *key = key_named(spec, "stages");
 
-	if (src->data[spec_at] == '{' || !key)
+	if (src->data[text_start(src, spec)] == '{' || !key)
 		return node_error(d, spec,
 		                  "spec is written in flow style; add activeStage by hand");
-	at = source_offset(src, last_scalar(stages)->end);
-	while (at < src->len && src->data[at] != '\n')
-		at++;
-	const char *eol = at > 0 && at < src->len && src->data[at - 1] == '\r' ? "\r\n" : "\n";
-	buf_add(out, src->data, at < src->len ? at + 1 : at);
-	if (at == src->len)
+	const struct node *last = last_node(src, node_get(spec, "stages"));
+	if (last->start < key->end)
+		return node_error(
+		    d, key, "spec.stages ends with an alias; add activeStage after it by hand");
+	/* the end of the line of stages' last text; a block scalar's end mark is past the blank
+	 * lines after it */
+	size_t at = source_offset(src, last->end);
+	while (at > source_offset(src, last->start) && is_space(src->data[at - 1]))
+		at--;
+	at = line_end(src, at);
+	const char *eol = line_break(src, at);
+	size_t brk = at < src->len ? strlen(eol) : 0;
+	int line, col; /* of spec's first key, where its keys are indented to */
+	source_locate(src, text_start(src, spec), &line, &col);
+	buf_add(out, src->data, at + brk);
+	if (!brk)
 		buf_adds(out, eol);
-	buf_pad(out, key->col - 1);
+	buf_pad(out, col - 1);
 	buf_addf(out, "activeStage: %s%s", text, eol);
-	if (at < src->len)
-		buf_add(out, src->data + at + 1, src->len - at - 1);
+	buf_add(out, src->data + at + brk, src->len - at - brk);
 	return 0;
 }
 
@@ -97,8 +185,8 @@ int
 edit_active_stage(const struct source *src, const struct node *doc, const char *text,
                   struct buf *out, struct diags *d)
 {
-	const struct node *spec = node_get(doc, "spec"), *old = node_get(spec, "activeStage");
+	const struct node *old = node_get(node_get(doc, "spec"), "activeStage");
 
-	return old ? edit_replace(src, spec, old, text, out, d)
-	           : edit_insert(src, spec, text, out, d);
+	return old ? edit_replace(src, doc, old, text, out, d)
+	           : edit_insert(src, doc, text, out, d);
 }

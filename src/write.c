@@ -660,7 +660,18 @@ write_txn_release(struct write_txn *w)
 	write_txn_init(w, w->dir);
 }
 
-/* Replaces the file at path (a regular file, not a link) atomically; messages say name. */
+/* Gives the new file fd the owner and group of the old one, st, where this user may (root
+ * may; another user only a group of theirs on a file of their own). 0, or -1 with errno. */
+static int
+keep_owner(int fd, const struct stat *st)
+{
+	if (fchown(fd, st->st_uid, st->st_gid) == 0 || errno == EPERM)
+		return 0;
+	return -1;
+}
+
+/* Replaces the file at path (a regular file, not a link) atomically; messages say name. Its
+ * owner and permissions are kept, but not a setuid or setgid bit. */
 static int
 replace_file(const char *path, const char *name, const char *data, size_t len, struct diags *d)
 {
@@ -683,8 +694,8 @@ replace_file(const char *path, const char *name, const char *data, size_t len, s
 		return diag_io(d, name, err, "cannot read");
 	}
 	int fd = temp_create(&w, dfd, base, &tmp);
-	if (fd < 0 || fchmod(fd, st.st_mode & 07777) < 0 || write_all(fd, data, len) < 0 ||
-	    fsync(fd) < 0)
+	if (fd < 0 || keep_owner(fd, &st) < 0 || fchmod(fd, st.st_mode & 0777) < 0 ||
+	    write_all(fd, data, len) < 0 || fsync(fd) < 0)
 		err = errno;
 	if (fd >= 0 && close(fd) < 0 && !err)
 		err = errno;

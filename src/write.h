@@ -73,9 +73,10 @@ void write_txn_removed(const struct write_txn *w, void (*fn)(void *ctx, const ch
 /* Removes what a failed transaction left (temporaries, directories it made) and frees it. */
 void write_txn_release(struct write_txn *w);
 
-/* Replaces the file at path with data, atomically: a temporary beside it with the same mode,
- * synced, then renamed over it. Where path is a symbolic link, the file it points at is
- * replaced and the link kept. Returns 0, or -1 with an I/O diagnostic. */
+/* Replaces the file at path with data, atomically: a temporary beside it with the same
+ * permissions (but no setuid or setgid bit) and, where allowed, owner, synced, then renamed
+ * over it. Where path is a symbolic link, the file it points at is replaced and the link kept.
+ * Returns 0, or -1 with an I/O diagnostic. */
 int write_file_replace(const char *path, const char *data, size_t len, struct diags *d);
 
 #endif

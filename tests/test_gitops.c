@@ -172,6 +172,114 @@ Test(gitops, promote_walks_every_stage_and_rollback_returns)
 	cr_expect_eq(run_cmd(NULL, "grep -q '^  activeStage: 0$' %s/r.yaml", dir), 0);
 }
 
+/* The lines of a rollout without activeStage, joined by eol, with the line promote adds
+ * after "  - 100" where added is set; spec comes last when at_end, without a final break.
+ * malloc'd. */
+static char *
+crlf_rollout(const char *eol, int added, int at_end)
+{
+	static const char *const head[] = {"apiVersion: meshroll.dev/v1alpha1", "kind: Rollout"};
+	static const char *const meta[] = {"metadata:", "  name: reviews"};
+	static const char *const spec[] = {"spec:", "  stable: v1", "  canary: v2", "  stages:",
+	                                   "  - 0", "  - 10",       "  - 100",      NULL};
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+
+	for (size_t i = 0; i < 2; i++)
+		fprintf(f, "%s%s", head[i], eol);
+	for (size_t i = 0; at_end && i < 2; i++)
+		fprintf(f, "%s%s", meta[i], eol);
+	for (size_t i = 0; spec[i]; i++)
+		fprintf(f, "%s%s", spec[i], spec[i + 1] || !at_end || added ? eol : "");
+	if (added)
+		fprintf(f, "  activeStage: 10%s", eol);
+	for (size_t i = 0; !at_end && i < 2; i++)
+		fprintf(f, "%s%s", meta[i], eol);
+	fclose(f);
+	return text;
+}
+
+/* The line promote adds ends with the file's line break (CRLF, CR or LF), right after
+ * stages, also where the last line has none. */
+Test(gitops, promote_adds_a_line_with_the_files_line_breaks)
+{
+	static const char *const eols[] = {"\r\n", "\r", "\n"};
+	char path[128];
+
+	snprintf(path, sizeof(path), "%s/r.yaml", dir);
+	for (size_t i = 0; i < 3; i++) {
+		for (int at_end = 0; at_end < 2; at_end++) {
+			char *before = crlf_rollout(eols[i], 0, at_end);
+			char *expect = crlf_rollout(eols[i], 1, at_end), *after;
+			FILE *f = fopen(path, "w");
+			fputs(before, f);
+			fclose(f);
+			cr_assert_eq(
+			    run_cmd(NULL, "'%s' promote %s >/dev/null", meshroll_bin(), path), 0,
+			    "eol %zu, at_end %d", i, at_end);
+			after = slurp(path, NULL);
+			cr_expect_str_eq(after, expect, "eol %zu, at_end %d", i, at_end);
+			free(before);
+			free(expect);
+			free(after);
+		}
+	}
+}
+
+/* Where what promote prints cannot be written, the file is not changed: a retry promotes
+ * once, not twice. */
+Test(gitops, promote_with_a_full_stdout_changes_nothing)
+{
+	char *err = NULL;
+
+	cr_assert_eq(run_cmd(NULL, "cp testdata/ok-example/rollout.yaml %s/r.yaml", dir), 0);
+	cr_expect_eq(run_cmd(&err, "'%s' promote %s/r.yaml 2>&1 >/dev/full", meshroll_bin(), dir),
+	             3);
+	cr_expect(strstr(err, "r.yaml: error: not changed: cannot write to standard output"), "%s",
+	          err);
+	cr_expect_eq(run_cmd(NULL, "cmp -s testdata/ok-example/rollout.yaml %s/r.yaml", dir), 0,
+	             "the file changed");
+	free(err);
+}
+
+/* Run as root, promote keeps the file's owner and group; it never keeps a setuid or setgid
+ * bit. */
+Test(gitops, promote_keeps_the_owner_and_drops_setuid)
+{
+	char *out = NULL;
+
+	if (geteuid() != 0)
+		test_skip("not root: the owner test did not run");
+	cr_assert_eq(run_cmd(NULL,
+	                     "cd %s && cp $OLDPWD/testdata/ok-example/rollout.yaml r.yaml && "
+	                     "chown 4321:4322 r.yaml && chmod 6750 r.yaml",
+	                     dir),
+	             0);
+	cr_assert_eq(run_cmd(NULL, "cd %s && '%s' promote r.yaml >/dev/null", dir, meshroll_bin()),
+	             0);
+	run_cmd(&out, "stat -c '%%u %%g %%a' %s/r.yaml", dir);
+	cr_expect_str_eq(out, "4321 4322 750\n");
+	free(out);
+}
+
+/* The file is synced before it replaces the old one: where fsync fails, nothing changes. */
+Test(gitops, promote_fsyncs_before_it_replaces)
+{
+	const char *shim = getenv("FAULTINJECT");
+
+	if (!shim || access(shim, R_OK) != 0)
+		test_skip("FAULTINJECT names no fault injector (make test builds it)");
+	cr_assert_eq(run_cmd(NULL, "cp testdata/ok-example/rollout.yaml %s/r.yaml", dir), 0);
+	cr_expect_eq(run_cmd(NULL,
+	                     "FAULT_CALL=fsync LD_PRELOAD=%s '%s' promote %s/r.yaml >/dev/null "
+	                     "2>&1",
+	                     shim, meshroll_bin(), dir),
+	             3);
+	cr_expect_eq(run_cmd(NULL, "cmp -s testdata/ok-example/rollout.yaml %s/r.yaml", dir), 0,
+	             "the file changed");
+}
+
 /* What init prints is accepted by lint, for any valid name and namespace. */
 Test(gitops, init_output_lints)
 {

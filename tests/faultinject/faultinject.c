@@ -1,7 +1,7 @@
 /* faultinject.c: an LD_PRELOAD shim that makes one write-path call fail, like jq's error
  * injector. It wraps open/openat for writing, write, fsync, close (of files opened for
- * writing), rename (rename, renameat, renameat2), link (linkat), mkdir (mkdir, mkdirat) and
- * unlink (unlink, unlinkat).
+ * writing), rename (rename, renameat, renameat2), link (linkat), mkdir (mkdir, mkdirat),
+ * unlink (unlink, unlinkat), chown (fchown) and chmod (fchmod).
  *
  *   FAULT_CALL=write FAULT_NTH=3 FAULT_ERRNO=ENOSPC   the third write fails with ENOSPC
  *   FAULT_SIGNAL=KILL (or STOP)                        instead, the process gets that signal
@@ -28,10 +28,22 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-enum { F_OPEN, F_WRITE, F_FSYNC, F_CLOSE, F_RENAME, F_LINK, F_MKDIR, F_UNLINK, F_COUNT };
+enum {
+	F_OPEN,
+	F_WRITE,
+	F_FSYNC,
+	F_CLOSE,
+	F_RENAME,
+	F_LINK,
+	F_MKDIR,
+	F_UNLINK,
+	F_CHOWN,
+	F_CHMOD,
+	F_COUNT
+};
 
-static const char *const names[F_COUNT] = {"open",   "write", "fsync", "close",
-                                           "rename", "link",  "mkdir", "unlink"};
+static const char *const names[F_COUNT] = {"open", "write", "fsync",  "close", "rename",
+                                           "link", "mkdir", "unlink", "chown", "chmod"};
 static long counts[F_COUNT];
 static int fault = -1, fault_errno, fault_signal, stop_then_fail;
 static long fault_nth;
@@ -239,4 +251,22 @@ unlink(const char *path)
 	if (hit(F_UNLINK) < 0)
 		return -1;
 	return real(path);
+}
+
+int
+fchown(int fd, uid_t uid, gid_t gid)
+{
+	REAL(int, "fchown", int, uid_t, gid_t);
+	if (hit(F_CHOWN) < 0)
+		return -1;
+	return real(fd, uid, gid);
+}
+
+int
+fchmod(int fd, mode_t mode)
+{
+	REAL(int, "fchmod", int, mode_t);
+	if (hit(F_CHMOD) < 0)
+		return -1;
+	return real(fd, mode);
 }
