@@ -5,11 +5,19 @@
 #include <string.h>
 
 #include "emit.h"
+#include "patch.h"
 
-static const enum tmpl_id objects[] = {TMPL_DESTINATIONRULE, TMPL_VIRTUALSERVICE,
-                                       TMPL_PEERAUTHENTICATION};
-static const char *const object_files[] = {"destinationrule.yaml", "virtualservice.yaml",
-                                           "peerauthentication.yaml"};
+/* What render makes of a rollout: one object per entry, in this order in base/ (each in its
+ * file), in the base kustomization's resources, in render -o - and in fn's output. */
+static const struct output {
+	const char *file;
+	enum tmpl_id tmpl;
+} outputs[] = {
+    {"destinationrule.yaml", TMPL_DESTINATIONRULE},
+    {"virtualservice.yaml", TMPL_VIRTUALSERVICE},
+    {"peerauthentication.yaml", TMPL_PEERAUTHENTICATION},
+};
+enum { NOUTPUTS = sizeof(outputs) / sizeof(outputs[0]) };
 
 static struct node *
 val_str(struct arena *a, const char *s)
@@ -110,6 +118,9 @@ vals_fill(struct tvals *tv, const struct rollout *r, size_t stage, struct arena 
 	v[TV_MAX_RETRIES] = val_int(a, cb->max_retries);
 	v[TV_TLS_MODE] = r->mtls == MTLS_DISABLE ? NULL : val_str(a, "ISTIO_MUTUAL");
 	v[TV_MTLS_MODE] = val_str(a, mtls_modes[r->mtls]);
+	v[TV_RESOURCES] = node_new_seq(a, NOUTPUTS);
+	for (size_t i = 0; i < NOUTPUTS; i++)
+		node_seq_add(v[TV_RESOURCES], node_new_str(a, outputs[i].file));
 }
 
 static void
@@ -134,11 +145,10 @@ render_source(struct buf *b, const char *path)
 	}
 }
 
-/* One file: the header line naming the rollout file, then the template filled for this
- * stage. */
+/* One file: the header line naming the rollout file, then the document. */
 static void
-render_file(struct render_set *set, struct arena *a, const struct rollout *r, const char *path,
-            const struct templates *t, enum tmpl_id id, const struct tvals *vals)
+render_doc(struct render_set *set, struct arena *a, const struct rollout *r, const char *path,
+           const struct node *doc)
 {
 	struct buf b;
 
@@ -146,9 +156,17 @@ render_file(struct render_set *set, struct arena *a, const struct rollout *r, co
 	buf_adds(&b, RENDER_HEADER_START RENDER_HEADER_FROM);
 	render_source(&b, r->source);
 	buf_adds(&b, RENDER_HEADER_END);
-	emit_document(&b, template_expand(t, id, vals, a));
+	emit_document(&b, doc);
 	set_add(set, a, path, &b);
 	buf_release(&b);
+}
+
+/* One file from a template filled for a stage. */
+static void
+render_file(struct render_set *set, struct arena *a, const struct rollout *r, const char *path,
+            const struct templates *t, enum tmpl_id id, const struct tvals *vals)
+{
+	render_doc(set, a, r, path, template_expand(t, id, vals, a));
 }
 
 static int
@@ -159,11 +177,58 @@ rendered_cmp(const void *pa, const void *pb)
 	return strcmp(x->path, y->path);
 }
 
+/* The patch of one object: the target, named by the object's own apiVersion, kind, name and
+ * namespace, and the operations as a YAML string. */
+static struct node *
+patch_entry(struct arena *a, const struct node *obj, struct node *ops)
+{
+	static const char *const keys[] = {"group", "version", "kind", "name", "namespace"};
+	const struct node *api = node_get(obj, "apiVersion"), *meta = node_get(obj, "metadata");
+	const char *slash = api && api->kind == NODE_SCALAR ? strrchr(api->str, '/') : NULL;
+	struct node *vals[] = {
+	    api && api->kind == NODE_SCALAR
+	        ? node_new_str(a,
+	                       slash ? arena_strndup(a, api->str, (size_t)(slash - api->str)) : "")
+	        : NULL,
+	    api && api->kind == NODE_SCALAR ? node_new_str(a, slash ? slash + 1 : api->str) : NULL,
+	    node_get(obj, "kind"),
+	    node_get(meta, "name"),
+	    node_get(meta, "namespace"),
+	};
+	struct node *target = node_new_map(a, 5), *entry = node_new_map(a, 2);
+	struct buf b;
+
+	for (size_t i = 0; i < 5; i++)
+		if (vals[i])
+			node_map_add(target, node_new_str(a, keys[i]), vals[i]);
+	buf_init(&b);
+	emit_document(&b, ops);
+	node_map_add(entry, node_new_str(a, "target"), target);
+	node_map_add(entry, node_new_str(a, "patch"), node_new_block(a, b.data, b.len));
+	buf_release(&b);
+	return entry;
+}
+
+/* A stage's patches: for each object that differs from the base's, its difference. */
+static struct node *
+stage_patches(const struct node *base, const struct node *stage, struct arena *a)
+{
+	struct node *patches = node_new_seq(a, base->n);
+
+	for (size_t i = 0; i < base->n; i++) {
+		struct node *ops = patch_diff(base->kids[i], stage->kids[i], a);
+		if (ops->n)
+			node_seq_add(patches, patch_entry(a, base->kids[i], ops));
+	}
+	return patches->n ? patches : NULL;
+}
+
 void
 render_tree(const struct rollout *r, const struct templates *t, struct arena *a,
             struct render_set *set)
 {
 	const char *dir = arena_printf(a, "%s/%s", r->ns, r->name);
+	struct node *base = render_stage_nodes(r, 0, t, a);
 	struct tvals vals;
 	size_t first = set->n;
 
@@ -172,11 +237,12 @@ render_tree(const struct rollout *r, const struct templates *t, struct arena *a,
 	            &vals);
 	render_file(set, a, r, arena_printf(a, "%s/base/kustomization.yaml", dir), t,
 	            TMPL_KUSTOMIZATION_BASE, &vals);
-	for (size_t i = 0; i < sizeof(objects) / sizeof(objects[0]); i++)
-		render_file(set, a, r, arena_printf(a, "%s/base/%s", dir, object_files[i]), t,
-		            objects[i], &vals);
+	for (size_t i = 0; i < NOUTPUTS; i++)
+		render_doc(set, a, r, arena_printf(a, "%s/base/%s", dir, outputs[i].file),
+		           base->kids[i]);
 	for (size_t s = 0; s < r->nstages; s++) {
 		vals_fill(&vals, r, s, a);
+		vals.v[TV_PATCHES] = stage_patches(base, render_stage_nodes(r, s, t, a), a);
 		render_file(
 		    set, a, r,
 		    arena_printf(a, "%s/stages/%s/kustomization.yaml", dir, r->stages[s].id), t,
@@ -189,20 +255,19 @@ struct node *
 render_stage_nodes(const struct rollout *r, size_t stage, const struct templates *t,
                    struct arena *a)
 {
-	size_t n = sizeof(objects) / sizeof(objects[0]);
-	struct node *seq = node_new_seq(a, n);
+	struct node *seq = node_new_seq(a, NOUTPUTS);
 	struct tvals vals;
 
 	vals_fill(&vals, r, stage, a);
-	for (size_t i = 0; i < n; i++)
-		node_seq_add(seq, template_expand(t, objects[i], &vals, a));
+	for (size_t i = 0; i < NOUTPUTS; i++)
+		node_seq_add(seq, template_expand(t, outputs[i].tmpl, &vals, a));
 	return seq;
 }
 
 const char *
 render_object_file(size_t i)
 {
-	return object_files[i];
+	return outputs[i].file;
 }
 
 void
