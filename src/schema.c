@@ -203,6 +203,83 @@ type_names(const struct node *type, char *out, size_t size)
 	}
 }
 
+/* Whether s[0..len) is digits, without a leading zero: what a YAML integer is when written
+ * plainly in decimal. */
+static bool
+is_decimal(const char *s, size_t len)
+{
+	if (len == 0 || (s[0] == '0' && len > 1))
+		return false;
+	for (size_t i = 0; i < len; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+	return true;
+}
+
+/* What to write instead of scalar v where an integer is wanted: "; remove the quotes", or ""
+ * when there is no such obvious fix. */
+static const char *
+integer_hint(struct check *c, const struct node *v)
+{
+	const char *s = v->str;
+	size_t zeros = strspn(s, "0");
+
+	if (!v->plain && v->type == SCALAR_STR && is_decimal(s, v->len))
+		return "; remove the quotes";
+	if (v->plain && v->len > 1 && s[v->len - 1] == '%' && is_decimal(s, v->len - 1))
+		return arena_printf(c->d->arena, "; write %.*s, without the '%%'", (int)v->len - 1,
+		                    s);
+	if (v->plain && zeros > 0 && is_decimal(s + zeros, v->len - zeros))
+		return arena_printf(c->d->arena, "; write %s, without the leading zero", s + zeros);
+	return "";
+}
+
+static bool
+is_duration_schema(struct check *c, const struct node *s)
+{
+	return s == node_get(node_get(c->s->root, "$defs"), "duration");
+}
+
+/* The error for scalar v, an integer YAML 1.1 reads otherwise than a reader expects. */
+static void
+ambiguous_int_error(struct check *c, const char *want, const struct node *v)
+{
+	const char *hint = integer_hint(c, v);
+
+	if (v->overflow)
+		check_error(c, v, "integer %s is out of range", v->str);
+	else if (strstr(want, "string"))
+		check_error(c, v,
+		            "ambiguous integer '%s' (YAML 1.1 reads it as %lld); write it in "
+		            "decimal, or quote it to make it a string",
+		            v->str, v->ival);
+	else
+		check_error(c, v, "ambiguous integer '%s' (YAML 1.1 reads it as %lld)%s", v->str,
+		            v->ival, *hint ? hint : "; write it in decimal");
+}
+
+static void
+type_error(struct check *c, const struct node *s, const char *want, const struct node *v)
+{
+	const char *hint = strstr(want, "integer") ? integer_hint(c, v) : "";
+
+	if (v->kind != NODE_SCALAR)
+		check_error(c, v, "expected %s, got %s", want, node_type_name(v));
+	else if (v->type == SCALAR_NULL)
+		check_error(c, v, "expected %s, got %s", want, v->len ? "null" : "no value");
+	else if (is_duration_schema(c, s) && v->plain && strspn(v->str, "0123456789.") == v->len)
+		check_error(c, v, "a duration needs a unit; write %ss for %s seconds", v->str,
+		            v->str);
+	else if (strstr(want, "string") && v->plain)
+		check_error(c, v, "expected %s, got %s %s; quote it to make it a string", want,
+		            node_type_name(v), v->str);
+	else if (v->type == SCALAR_STR)
+		check_error(c, v, "expected %s, got string \"%s\"%s", want, v->str, hint);
+	else
+		check_error(c, v, "expected %s, got %s %s%s", want, node_type_name(v), v->str,
+		            hint);
+}
+
 /* Type mismatches, and integers YAML 1.1 would read otherwise than a reader expects. */
 static bool
 check_type(struct check *c, const struct node *s, const struct node *v)
@@ -212,31 +289,14 @@ check_type(struct check *c, const struct node *s, const struct node *v)
 
 	if (!type)
 		return true;
+	type_names(type, want, sizeof(want));
 	if (v->kind == NODE_SCALAR && v->type == SCALAR_INT && (v->overflow || v->nondecimal)) {
-		if (v->overflow)
-			check_error(c, v, "integer %s is out of range", v->str);
-		else
-			check_error(
-			    c, v,
-			    "ambiguous integer '%s' (YAML 1.1 reads it as %lld); write it in "
-			    "decimal, or quote it to make it a string",
-			    v->str, v->ival);
+		ambiguous_int_error(c, want, v);
 		return false;
 	}
 	if (schema_type_ok(type, v))
 		return true;
-	type_names(type, want, sizeof(want));
-	if (v->kind != NODE_SCALAR)
-		check_error(c, v, "expected %s, got %s", want, node_type_name(v));
-	else if (v->type == SCALAR_NULL)
-		check_error(c, v, "expected %s, got %s", want, v->len ? "null" : "no value");
-	else if (strstr(want, "string") && v->plain)
-		check_error(c, v, "expected %s, got %s %s; quote it to make it a string", want,
-		            node_type_name(v), v->str);
-	else if (v->type == SCALAR_STR)
-		check_error(c, v, "expected %s, got string \"%s\"", want, v->str);
-	else
-		check_error(c, v, "expected %s, got %s %s", want, node_type_name(v), v->str);
+	type_error(c, s, want, v);
 	return false;
 }
 
@@ -447,7 +507,9 @@ check_one_of(struct check *c, const struct node *one_of, const struct node *v)
 	else if (fit)
 		check_value(c, fit, v);
 	else
-		check_error(c, v, "expected %s, got %s", want, node_type_name(v));
+		check_error(c, v, "expected %s, got %s%s", want, node_type_name(v),
+		            strstr(want, "integer") && v->kind == NODE_SCALAR ? integer_hint(c, v)
+		                                                              : "");
 }
 
 static void
