@@ -15,8 +15,17 @@ struct schema_regex {
 	regex_t re;
 };
 
+/* An object being checked: where a field written one level off belongs. */
+struct frame {
+	const struct node *props; /* the object schema's properties; NULL for none */
+	const struct node *value; /* the object */
+	size_t pathlen;           /* its path is check.path up to pathlen */
+	const struct frame *up;   /* the object around it; NULL at the top */
+};
+
 struct check {
 	struct schema *s;
+	const struct frame *top; /* the innermost object being checked */
 	struct diags *d;
 	int quiet;      /* counting errors (a oneOf branch being tried), not recording */
 	int failed;     /* errors found, quiet or not */
@@ -395,16 +404,69 @@ check_number(struct check *c, const struct node *s, const struct node *v)
 		check_error(c, v, "%s is greater than the maximum %lld", v->str, max->ival);
 }
 
-static void
-check_unknown_key(struct check *c, const struct node *props, const struct node *key)
+/* The properties of object schema s, looking through one $ref. */
+static const struct node *
+schema_props(struct check *c, const struct node *s)
 {
-	const char *names[64];
+	const struct node *ref = node_get(s, "$ref"), *props = node_get(s, "properties");
+
+	return props || !ref ? props : node_get(schema_ref(c, ref), "properties");
+}
+
+/* The field of props whose own fields include key: where key belongs, one level down. */
+static const char *
+field_below(struct check *c, const struct node *props, const char *key)
+{
+	for (size_t i = 0; props && i < props->n; i++)
+		if (node_get(schema_props(c, props->kids[2 * i + 1]), key))
+			return props->kids[2 * i]->str;
+	return NULL;
+}
+
+/* Whether required field key, missing from the object of f, is written one level up or down
+ * instead, where check_unknown_key() says it belongs here: that error is the one to fix. */
+static bool
+field_misplaced(struct check *c, const struct frame *f, const char *key)
+{
+	const struct frame *up = f->up;
+
+	if (up && node_get(up->value, key) && !node_get(up->props, key)) {
+		const char *below = field_below(c, up->props, key);
+		if (below && strcmp(c->path + up->pathlen + (up->pathlen > 0), below) == 0)
+			return true;
+	}
+	for (size_t i = 0; i < f->value->n; i++) {
+		const struct node *ps = node_get(f->props, f->value->kids[2 * i]->str);
+		const struct node *kprops = ps ? schema_props(c, ps) : NULL;
+		if (kprops && node_get(f->value->kids[2 * i + 1], key) && !node_get(kprops, key) &&
+		    !field_below(c, kprops, key))
+			return true;
+	}
+	return false;
+}
+
+/* A field the object of c->top does not have: where it belongs if one level down or up, else
+ * the field it may be a typo of. */
+static void
+check_unknown_key(struct check *c, const struct node *key)
+{
+	const struct frame *f = c->top, *up = f->up;
+	const struct node *props = f->props;
+	const char *names[64], *below = field_below(c, props, key->str), *to = NULL;
+	struct arena *a = c->d->arena;
 	size_t n = 0;
 
 	for (size_t i = 0; props && i < props->n && n < 64; i++)
 		names[n++] = props->kids[2 * i]->str;
 	const char *hint = schema_suggest(key->str, names, n);
-	if (hint)
+	if (below)
+		to = arena_printf(a, "%s%s%s.%s", c->path, c->pathlen ? "." : "", below, key->str);
+	else if (up && node_get(up->props, key->str))
+		to = up->pathlen ? arena_printf(a, "%.*s.%s", (int)up->pathlen, c->path, key->str)
+		                 : arena_printf(a, "the top-level %s", key->str);
+	if (to)
+		check_error(c, key, "unknown field '%s'; did you mean %s?", key->str, to);
+	else if (hint)
 		check_error(c, key, "unknown field '%s'; did you mean '%s'?", key->str, hint);
 	else
 		check_error(c, key, "unknown field '%s'", key->str);
@@ -418,9 +480,11 @@ check_object(struct check *c, const struct node *s, const struct node *v)
 	const struct node *names = node_get(s, "propertyNames"),
 	                  *minp = node_get(s, "minProperties"),
 	                  *maxp = node_get(s, "maxProperties");
+	struct frame f = {.props = props, .value = v, .pathlen = c->pathlen, .up = c->top};
 
+	c->top = &f;
 	for (size_t i = 0; req && i < req->n; i++)
-		if (!node_get(v, req->kids[i]->str))
+		if (!node_get(v, req->kids[i]->str) && !field_misplaced(c, &f, req->kids[i]->str))
 			check_error(c, v, "missing required field '%s'", req->kids[i]->str);
 	if (minp && v->n < (size_t)minp->ival)
 		check_error(c, v, "must have at least %lld entries", minp->ival);
@@ -439,10 +503,11 @@ check_object(struct check *c, const struct node *s, const struct node *v)
 			check_value(c, extra, val);
 		else if (extra && extra->type == SCALAR_BOOL && !extra->ival) {
 			path_pop(c, old);
-			check_unknown_key(c, props, key);
+			check_unknown_key(c, key);
 		}
 		path_pop(c, old);
 	}
+	c->top = f.up;
 }
 
 static void
