@@ -36,7 +36,14 @@ group_is_close(const char *s)
 static int
 load_check_kind(const struct node *doc, struct diags *d)
 {
-	const struct node *kind = node_get(doc, "kind");
+	const struct node *kind = node_get(doc, "kind"), *api = node_get(doc, "apiVersion");
+
+	if (node_is_str(api) && strncmp(api->str, "argoproj.io/", 12) == 0)
+		return node_error(
+		    d, api,
+		    "apiVersion: '%s' makes this an Argo Rollouts object, not a "
+		    "meshroll Rollout (apiVersion meshroll.dev/v1alpha1, kind Rollout)",
+		    api->str);
 
 	if (node_is_str(kind) && strcmp(kind->str, "Rollout") != 0 && kind_is_close(kind->str))
 		return node_error(d, kind, "kind: '%s' is not 'Rollout'; did you mean 'Rollout'?",

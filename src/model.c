@@ -10,7 +10,8 @@ model_stage_weight(const struct node *stage)
 {
 	const struct node *w = stage->kind == NODE_MAP ? node_get(stage, "weight") : stage;
 
-	if (!w || w->kind != NODE_SCALAR || w->type != SCALAR_INT)
+	if (!w || w->kind != NODE_SCALAR || w->type != SCALAR_INT || w->nondecimal || w->overflow ||
+	    w->ival < 0 || w->ival > 100)
 		return -1;
 	return (int)w->ival;
 }

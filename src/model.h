@@ -68,7 +68,8 @@ struct rollout {
 	enum mtls_mode mtls;
 };
 
-/* A stage's weight, from its integer or map form; -1 when it has none. */
+/* A stage's weight, from its integer or map form; -1 when it has none the schema accepts
+ * (a decimal integer in 0..100). */
 int model_stage_weight(const struct node *stage);
 /* A stage's id: its name, else its weight in three digits (written into buf). */
 const char *model_stage_id(const struct node *stage, char buf[16]);

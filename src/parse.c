@@ -34,6 +34,22 @@ parser_fail_at(struct parser *p, yaml_mark_t m, const char *msg)
 	return diag_at(p->d, DIAG_ERROR, p->src, (int)m.line + 1, (int)m.column + 1, 1, "%s", msg);
 }
 
+/* The column of a tab in the indentation of line, when col is within that indentation (where
+ * libyaml stops at one); 0 when there is none. */
+static int
+tab_in_indent(const struct source *src, int line, int col)
+{
+	size_t len, indent;
+	const char *text = source_line(src, line, &len);
+
+	if (!text)
+		return 0;
+	for (indent = 0; indent < len && (text[indent] == ' ' || text[indent] == '\t'); indent++)
+		;
+	const char *tab = memchr(text, '\t', indent);
+	return tab && (size_t)col <= indent ? (int)(tab - text) + 1 : 0;
+}
+
 static int
 parser_syntax_error(struct parser *p)
 {
@@ -48,6 +64,10 @@ parser_syntax_error(struct parser *p)
 	}
 	line = (int)yp->problem_mark.line + 1;
 	col = (int)yp->problem_mark.column + 1;
+	int tab = tab_in_indent(p->src, line, col);
+	if (tab)
+		return diag_at(p->d, DIAG_ERROR, p->src, line, tab, 1,
+		               "invalid yaml: a tab in the indentation; indent with spaces");
 	if (yp->context)
 		return diag_at(p->d, DIAG_ERROR, p->src, line, col, 1,
 		               "invalid yaml: %s (%s at line %d)", problem, yp->context,

@@ -15,8 +15,17 @@ struct schema_regex {
 	regex_t re;
 };
 
+/* An object being checked: where a field written one level off belongs. */
+struct frame {
+	const struct node *props; /* the object schema's properties; NULL for none */
+	const struct node *value; /* the object */
+	size_t pathlen;           /* its path is check.path up to pathlen */
+	const struct frame *up;   /* the object around it; NULL at the top */
+};
+
 struct check {
 	struct schema *s;
+	const struct frame *top; /* the innermost object being checked */
 	struct diags *d;
 	int quiet;      /* counting errors (a oneOf branch being tried), not recording */
 	int failed;     /* errors found, quiet or not */
@@ -203,6 +212,83 @@ type_names(const struct node *type, char *out, size_t size)
 	}
 }
 
+/* Whether s[0..len) is digits, without a leading zero: what a YAML integer is when written
+ * plainly in decimal. */
+static bool
+is_decimal(const char *s, size_t len)
+{
+	if (len == 0 || (s[0] == '0' && len > 1))
+		return false;
+	for (size_t i = 0; i < len; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+	return true;
+}
+
+/* What to write instead of scalar v where an integer is wanted: "; remove the quotes", or ""
+ * when there is no such obvious fix. */
+static const char *
+integer_hint(struct check *c, const struct node *v)
+{
+	const char *s = v->str;
+	size_t zeros = strspn(s, "0");
+
+	if (!v->plain && v->type == SCALAR_STR && is_decimal(s, v->len))
+		return "; remove the quotes";
+	if (v->plain && v->len > 1 && s[v->len - 1] == '%' && is_decimal(s, v->len - 1))
+		return arena_printf(c->d->arena, "; write %.*s, without the '%%'", (int)v->len - 1,
+		                    s);
+	if (v->plain && zeros > 0 && is_decimal(s + zeros, v->len - zeros))
+		return arena_printf(c->d->arena, "; write %s, without the leading zero", s + zeros);
+	return "";
+}
+
+static bool
+is_duration_schema(struct check *c, const struct node *s)
+{
+	return s == node_get(node_get(c->s->root, "$defs"), "duration");
+}
+
+/* The error for scalar v, an integer YAML 1.1 reads otherwise than a reader expects. */
+static void
+ambiguous_int_error(struct check *c, const char *want, const struct node *v)
+{
+	const char *hint = integer_hint(c, v);
+
+	if (v->overflow)
+		check_error(c, v, "integer %s is out of range", v->str);
+	else if (strstr(want, "string"))
+		check_error(c, v,
+		            "ambiguous integer '%s' (YAML 1.1 reads it as %lld); write it in "
+		            "decimal, or quote it to make it a string",
+		            v->str, v->ival);
+	else
+		check_error(c, v, "ambiguous integer '%s' (YAML 1.1 reads it as %lld)%s", v->str,
+		            v->ival, *hint ? hint : "; write it in decimal");
+}
+
+static void
+type_error(struct check *c, const struct node *s, const char *want, const struct node *v)
+{
+	const char *hint = strstr(want, "integer") ? integer_hint(c, v) : "";
+
+	if (v->kind != NODE_SCALAR)
+		check_error(c, v, "expected %s, got %s", want, node_type_name(v));
+	else if (v->type == SCALAR_NULL)
+		check_error(c, v, "expected %s, got %s", want, v->len ? "null" : "no value");
+	else if (is_duration_schema(c, s) && v->plain && strspn(v->str, "0123456789.") == v->len)
+		check_error(c, v, "a duration needs a unit; write %ss for %s seconds", v->str,
+		            v->str);
+	else if (strstr(want, "string") && v->plain)
+		check_error(c, v, "expected %s, got %s %s; quote it to make it a string", want,
+		            node_type_name(v), v->str);
+	else if (v->type == SCALAR_STR)
+		check_error(c, v, "expected %s, got string \"%s\"%s", want, v->str, hint);
+	else
+		check_error(c, v, "expected %s, got %s %s%s", want, node_type_name(v), v->str,
+		            hint);
+}
+
 /* Type mismatches, and integers YAML 1.1 would read otherwise than a reader expects. */
 static bool
 check_type(struct check *c, const struct node *s, const struct node *v)
@@ -212,31 +298,14 @@ check_type(struct check *c, const struct node *s, const struct node *v)
 
 	if (!type)
 		return true;
+	type_names(type, want, sizeof(want));
 	if (v->kind == NODE_SCALAR && v->type == SCALAR_INT && (v->overflow || v->nondecimal)) {
-		if (v->overflow)
-			check_error(c, v, "integer %s is out of range", v->str);
-		else
-			check_error(
-			    c, v,
-			    "ambiguous integer '%s' (YAML 1.1 reads it as %lld); write it in "
-			    "decimal, or quote it to make it a string",
-			    v->str, v->ival);
+		ambiguous_int_error(c, want, v);
 		return false;
 	}
 	if (schema_type_ok(type, v))
 		return true;
-	type_names(type, want, sizeof(want));
-	if (v->kind != NODE_SCALAR)
-		check_error(c, v, "expected %s, got %s", want, node_type_name(v));
-	else if (v->type == SCALAR_NULL)
-		check_error(c, v, "expected %s, got %s", want, v->len ? "null" : "no value");
-	else if (strstr(want, "string") && v->plain)
-		check_error(c, v, "expected %s, got %s %s; quote it to make it a string", want,
-		            node_type_name(v), v->str);
-	else if (v->type == SCALAR_STR)
-		check_error(c, v, "expected %s, got string \"%s\"", want, v->str);
-	else
-		check_error(c, v, "expected %s, got %s %s", want, node_type_name(v), v->str);
+	type_error(c, s, want, v);
 	return false;
 }
 
@@ -335,16 +404,69 @@ check_number(struct check *c, const struct node *s, const struct node *v)
 		check_error(c, v, "%s is greater than the maximum %lld", v->str, max->ival);
 }
 
-static void
-check_unknown_key(struct check *c, const struct node *props, const struct node *key)
+/* The properties of object schema s, looking through one $ref. */
+static const struct node *
+schema_props(struct check *c, const struct node *s)
 {
-	const char *names[64];
+	const struct node *ref = node_get(s, "$ref"), *props = node_get(s, "properties");
+
+	return props || !ref ? props : node_get(schema_ref(c, ref), "properties");
+}
+
+/* The field of props whose own fields include key: where key belongs, one level down. */
+static const char *
+field_below(struct check *c, const struct node *props, const char *key)
+{
+	for (size_t i = 0; props && i < props->n; i++)
+		if (node_get(schema_props(c, props->kids[2 * i + 1]), key))
+			return props->kids[2 * i]->str;
+	return NULL;
+}
+
+/* Whether required field key, missing from the object of f, is written one level up or down
+ * instead, where check_unknown_key() says it belongs here: that error is the one to fix. */
+static bool
+field_misplaced(struct check *c, const struct frame *f, const char *key)
+{
+	const struct frame *up = f->up;
+
+	if (up && node_get(up->value, key) && !node_get(up->props, key)) {
+		const char *below = field_below(c, up->props, key);
+		if (below && strcmp(c->path + up->pathlen + (up->pathlen > 0), below) == 0)
+			return true;
+	}
+	for (size_t i = 0; i < f->value->n; i++) {
+		const struct node *ps = node_get(f->props, f->value->kids[2 * i]->str);
+		const struct node *kprops = ps ? schema_props(c, ps) : NULL;
+		if (kprops && node_get(f->value->kids[2 * i + 1], key) && !node_get(kprops, key) &&
+		    !field_below(c, kprops, key))
+			return true;
+	}
+	return false;
+}
+
+/* A field the object of c->top does not have: where it belongs if one level down or up, else
+ * the field it may be a typo of. */
+static void
+check_unknown_key(struct check *c, const struct node *key)
+{
+	const struct frame *f = c->top, *up = f->up;
+	const struct node *props = f->props;
+	const char *names[64], *below = field_below(c, props, key->str), *to = NULL;
+	struct arena *a = c->d->arena;
 	size_t n = 0;
 
 	for (size_t i = 0; props && i < props->n && n < 64; i++)
 		names[n++] = props->kids[2 * i]->str;
 	const char *hint = schema_suggest(key->str, names, n);
-	if (hint)
+	if (below)
+		to = arena_printf(a, "%s%s%s.%s", c->path, c->pathlen ? "." : "", below, key->str);
+	else if (up && node_get(up->props, key->str))
+		to = up->pathlen ? arena_printf(a, "%.*s.%s", (int)up->pathlen, c->path, key->str)
+		                 : arena_printf(a, "the top-level %s", key->str);
+	if (to)
+		check_error(c, key, "unknown field '%s'; did you mean %s?", key->str, to);
+	else if (hint)
 		check_error(c, key, "unknown field '%s'; did you mean '%s'?", key->str, hint);
 	else
 		check_error(c, key, "unknown field '%s'", key->str);
@@ -358,9 +480,11 @@ check_object(struct check *c, const struct node *s, const struct node *v)
 	const struct node *names = node_get(s, "propertyNames"),
 	                  *minp = node_get(s, "minProperties"),
 	                  *maxp = node_get(s, "maxProperties");
+	struct frame f = {.props = props, .value = v, .pathlen = c->pathlen, .up = c->top};
 
+	c->top = &f;
 	for (size_t i = 0; req && i < req->n; i++)
-		if (!node_get(v, req->kids[i]->str))
+		if (!node_get(v, req->kids[i]->str) && !field_misplaced(c, &f, req->kids[i]->str))
 			check_error(c, v, "missing required field '%s'", req->kids[i]->str);
 	if (minp && v->n < (size_t)minp->ival)
 		check_error(c, v, "must have at least %lld entries", minp->ival);
@@ -379,10 +503,11 @@ check_object(struct check *c, const struct node *s, const struct node *v)
 			check_value(c, extra, val);
 		else if (extra && extra->type == SCALAR_BOOL && !extra->ival) {
 			path_pop(c, old);
-			check_unknown_key(c, props, key);
+			check_unknown_key(c, key);
 		}
 		path_pop(c, old);
 	}
+	c->top = f.up;
 }
 
 static void
@@ -447,7 +572,9 @@ check_one_of(struct check *c, const struct node *one_of, const struct node *v)
 	else if (fit)
 		check_value(c, fit, v);
 	else
-		check_error(c, v, "expected %s, got %s", want, node_type_name(v));
+		check_error(c, v, "expected %s, got %s%s", want, node_type_name(v),
+		            strstr(want, "integer") && v->kind == NODE_SCALAR ? integer_hint(c, v)
+		                                                              : "");
 }
 
 static void

@@ -214,11 +214,15 @@ check_active_stage(struct diags *d, const struct node *stages, const struct node
 		return;
 	if (active->type != SCALAR_INT && active->type != SCALAR_STR)
 		return;
+	/* no stages, or a bad one (the one meant, maybe): the schema's error is the one to fix */
+	if (stages->n == 0)
+		return;
+	for (size_t i = 0; i < stages->n; i++)
+		if (model_stage_weight(stages->kids[i]) < 0)
+			return;
 	for (size_t i = 0; i < stages->n; i++) {
 		const struct node *s = stages->kids[i];
 		const char *id = model_stage_id(s, buf);
-		if (model_stage_weight(s) < 0)
-			continue; /* a bad stage: the schema reports it */
 		if (active->type == SCALAR_INT ? model_stage_weight(s) == active->ival
 		                               : strcmp(id, active->str) == 0)
 			return;

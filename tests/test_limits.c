@@ -530,7 +530,9 @@ Test(limits, durations_at_the_edge_of_64_bits)
 	                                      "9223372036854775807ns"};
 	static const char *const past[] = {"9223372036.854775808s",    "9223372036.9999999999s",
 	                                   "2562047h47m16.854775808s", "9223372036854775808ns",
-	                                   "9223372036s854775808ns",   ".9999999999s9223372036s"};
+	                                   "9223372036s854775808ns",   ".9999999999s9223372036s",
+	                                   "2562047h2562047h", /* parts in range, not their sum */
+	                                   "9223372036h9223372036h"};
 	long long ns;
 
 	for (size_t i = 0; i < sizeof(largest) / sizeof(largest[0]); i++) {

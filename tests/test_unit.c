@@ -6,6 +6,7 @@
 #include "emit.h"
 #include "helpers.h"
 #include "krm.h"
+#include "load.h"
 #include "model.h"
 #include "parse.h"
 #include "render.h"
@@ -62,6 +63,8 @@ Test(unit, source_rejects_nul_and_bad_utf8_where_they_are)
 	    {"a: \xC0\x80\n", 6, 1, 4},              /* overlong */
 	    {"x\r\ny: \xED\xA0\x80\n", 9, 2, 4},     /* surrogate, after CRLF */
 	    {"\xC3\xA9: \xF4\x90\x80\x80", 8, 1, 4}, /* past U+10FFFF, after a 2-byte char */
+	    {"a: \xF0\x8F\xBF\xBF", 7, 1, 4},        /* overlong 4-byte (U+FFFF) */
+	    {"a: \xF0\x80\x80\x80", 7, 1, 4},        /* overlong 4-byte (U+0000) */
 	    {"a: \xE2\x80\xA8\xFF", 7, 2, 1},        /* LS is a line break to libyaml */
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -181,6 +184,14 @@ Test(unit, duplicate_keys_are_found_in_big_maps_too)
 	cr_expect_str_eq(first_error(), "duplicate key 'key17' (first at line 18)");
 	cr_expect_eq(diags.v[0].line, 3001);
 	free(text);
+}
+
+/* The key that sorts first is compared too: "a" is at index 0 and 1 once sorted. */
+Test(unit, duplicate_of_the_first_key_in_sort_order)
+{
+	cr_assert(parse("b: 1\na: 2\nc: 3\na: 4\n") == NULL);
+	cr_expect_str_eq(first_error(), "duplicate key 'a' (first at line 2)");
+	cr_expect_eq(diags.v[0].line, 4);
 }
 
 Test(unit, one_document_per_file)
@@ -355,6 +366,71 @@ model_of(const char *text)
 	cr_assert_eq(validate_rollout(doc, &diags), 0, "%s", first_error());
 	schema_release(&s);
 	return model_build(doc, "t.yaml", &arena);
+}
+
+/* The errors the checks (kind, schema, rules) find in a rollout whose spec ends with
+ * spec_tail and whose metadata.labels are labels. */
+static int
+errors_in(const char *labels, const char *spec_tail)
+{
+	struct schema s;
+	char *text = arena_printf(&arena,
+	                          "apiVersion: meshroll.dev/v1alpha1\nkind: Rollout\n"
+	                          "metadata: {name: web, labels: {%s}}\n"
+	                          "spec: {stable: v1, canary: v2, %s}\n",
+	                          labels, spec_tail);
+	struct node *doc = parse(text);
+	int errors = diags.errors;
+
+	cr_assert(doc, "%s", first_error());
+	cr_assert_eq(schema_load(&s, &arena, &diags), 0);
+	load_check(doc, &s, &diags);
+	schema_release(&s);
+	return diags.errors - errors;
+}
+
+/* Each bound itself is allowed, one past it is not. */
+Test(unit, schema_bounds_are_inclusive)
+{
+	static const struct {
+		const char *spec;
+		int errors;
+	} cases[] = {
+	    {"stages: [0, 100]", 0},
+	    {"stages: [0, 101]", 1},
+	    {"stages: [-1, 100]", 1},
+	    {"stages: [0, 100], port: 1", 0},
+	    {"stages: [0, 100], port: 0", 1},
+	    {"stages: [0, 100], port: 65535", 0},
+	    {"stages: [0, 100], port: 65536", 1},
+	    {"stages: [0, 100], circuitBreaker: {maxEjectionPercent: 100}", 0},
+	    {"stages: [0, 100], circuitBreaker: {maxEjectionPercent: 101}", 1},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		cr_expect_eq(errors_in("", cases[i].spec), cases[i].errors, "%s: %s", cases[i].spec,
+		             first_error());
+}
+
+/* A label key's prefix is a DNS subdomain of at most 253 characters; its name at most 63. */
+Test(unit, label_key_bounds_are_inclusive)
+{
+	char prefix[300] = "a", name[80];
+
+	for (size_t i = 1; i < 253; i += 2)
+		strcat(prefix, ".a");
+	cr_assert_eq(strlen(prefix), 253);
+	memset(name, 'k', 63);
+	name[63] = '\0';
+	const char *key253 = arena_printf(&arena, "%s/k: v", prefix);
+	const char *key254 = arena_printf(&arena, "b%s/k: v", prefix);
+	const char *name63 = arena_printf(&arena, "x/%s: v", name);
+	const char *name64 = arena_printf(&arena, "x/%sk: v", name);
+	cr_expect_eq(errors_in(key253, "stages: [0, 100]"), 0, "%s", first_error());
+	cr_expect_eq(errors_in(key254, "stages: [0, 100]"), 1);
+	cr_expect(strstr(first_error(), "prefix of label key") != NULL, "%s", first_error());
+	diags_rewind(&diags, 0);
+	cr_expect_eq(errors_in(name63, "stages: [0, 100]"), 0, "%s", first_error());
+	cr_expect_eq(errors_in(name64, "stages: [0, 100]"), 1);
 }
 
 static const char example[] = "apiVersion: meshroll.dev/v1alpha1\nkind: Rollout\n"
