@@ -3,6 +3,7 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -34,6 +35,87 @@ run_scope(struct run *r)
 	}
 	buf_release(&b);
 	return s;
+}
+
+/* Whether the file that source (as a header writes it) names, relative to out, is there. */
+static int
+source_exists(const char *out, const char *source)
+{
+	size_t n = strlen(out);
+	char *path = malloc(n + strlen(source) + 2), *p = path + n + 1;
+	struct stat st;
+
+	if (!path)
+		abort();
+	memcpy(path, out, n);
+	path[n] = '/';
+	for (const char *s = source; *s; s++) {
+		unsigned byte;
+		if (*s == '%' && sscanf(s + 1, "%2x", &byte) == 1 && s[1] && s[2]) {
+			*p++ = (char)byte;
+			s += 2;
+		} else {
+			*p++ = *s;
+		}
+	}
+	*p = '\0';
+	int there = stat(path, &st) == 0;
+	free(path);
+	return there;
+}
+
+/* Whether this run reads the rollout file that source names: one of its rollouts', or one
+ * below a directory it was given. */
+static int
+run_reads(const struct run *r, const struct tree_scope *scope, const char *source, struct buf *b)
+{
+	for (size_t i = 0; i < r->n; i++) {
+		b->len = 0;
+		render_source(b, r->rollouts[i]->source);
+		if (b->len == strlen(source) && !memcmp(b->data, source, b->len))
+			return 1;
+	}
+	return tree_scope_dirs_hold(scope, source);
+}
+
+/* One namespace and name, one rollout file, across runs too: a rollout found below a
+ * directory may not take over a tree that another rollout file renders while that file is
+ * still there and this run does not read it (a rollout that moved takes its tree along); a
+ * rollout file named on its own may, with a warning. Returns -1 after an error. */
+static int
+check_owners(struct run *r, struct tree *t, const struct tree_scope *scope, const char *out)
+{
+	char *head = malloc(TREE_HEAD_MAX + 1);
+	struct buf b;
+	int ret = 0;
+
+	if (!head)
+		abort();
+	buf_init(&b);
+	for (size_t i = 0; i < r->n; i++) {
+		const struct rollout *ro = r->rollouts[i];
+		const char *top =
+		    arena_printf(&r->scratch, "%s/%s/kustomization.yaml", ro->ns, ro->name);
+		if (tree_owner(t, top, head) != 1 || run_reads(r, scope, head, &b) ||
+		    !source_exists(out, head))
+			continue;
+		b.len = 0;
+		render_source(&b, ro->source);
+		buf_addc(&b, '\0');
+		int found = tree_scope_dirs_hold(scope, b.data);
+		diag_loc(
+		    &r->diags, found ? DIAG_ERROR : DIAG_WARNING, ro->file, ro->line, ro->col,
+		    "rollout '%s/%s' %s %s/%s/%s, which the rollout file %s/%s renders, and that "
+		    "file is still there; one namespace and name takes one rollout file: rename "
+		    "this rollout, or remove that file if the rollout moved here",
+		    ro->ns, ro->name, found ? "would take over" : "takes over", out, ro->ns,
+		    ro->name, out, head);
+		ret -= found;
+	}
+	arena_reset(&r->scratch);
+	buf_release(&b);
+	free(head);
+	return ret;
 }
 
 static int
@@ -72,8 +154,11 @@ static int
 render_dir(struct run *r, const char *dir)
 {
 	struct write_txn w;
+	int status = run_place(r, dir) < 0 ? EXIT_IO : EXIT_OK;
 	struct tree_scope scope = run_scope(r);
-	int status = EXIT_OK;
+
+	if (status != EXIT_OK)
+		return status;
 
 	write_txn_init(&w, dir);
 	unsigned create = r->n ? WRITE_CREATE : 0; /* nothing to write: make no directory */
@@ -85,6 +170,8 @@ render_dir(struct run *r, const char *dir)
 	}
 	if (busy < 0)
 		status = EXIT_IO;
+	else if (check_owners(r, &w.tree, &scope, dir) < 0)
+		status = EXIT_INVALID;
 	for (size_t i = 0; i < r->n && status == EXIT_OK; i++) {
 		struct render_set set = {0};
 		render_tree(r->rollouts[i], &r->templates, &r->scratch, &set);
@@ -187,6 +274,8 @@ struct check {
 	size_t ntemps, captemps;
 	char **stale; /* files and temporaries render would remove; arena */
 	size_t nstale, capstale;
+	size_t unclaimed;  /* files that name no rollout file */
+	const char *first; /* the first of them; arena */
 };
 
 /* Appends a copy of s to an arena array of strings. */
@@ -253,7 +342,9 @@ check_stale(void *ctx, const char *rel, enum tree_found what)
 	if (what == TREE_TEMP)
 		check_push(c, &c->temps, &c->ntemps, &c->captemps, rel);
 	else if (what == TREE_STALE)
-		check_gone(c, rel); /* an unclaimed file render keeps: not stale */
+		check_gone(c, rel);
+	else if (!c->unclaimed++) /* a file render keeps: not stale */
+		c->first = arena_strdup(&c->r->arena, rel);
 }
 
 /* Temporaries are stale when no run is live: when no run holds the output directory's lock,
@@ -319,10 +410,14 @@ static int
 check_tree(struct run *r, const struct opts *o, char **files, int nfiles)
 {
 	struct check c = {.r = r};
+	int status = run_place(r, o->out) < 0 || tree_open(&c.tree, o->out, &r->diags) == -1
+	                 ? EXIT_IO
+	                 : EXIT_OK;
 	struct tree_scope scope = run_scope(r);
-	int status = tree_open(&c.tree, o->out, &r->diags) == -1 ? EXIT_IO : EXIT_OK;
 
 	buf_init(&c.diff);
+	if (status == EXIT_OK && c.tree.root >= 0 && check_owners(r, &c.tree, &scope, o->out) < 0)
+		status = EXIT_INVALID;
 	for (size_t i = 0; i < r->n && status == EXIT_OK; i++) {
 		struct render_set set = {0};
 		render_tree(r->rollouts[i], &r->templates, &r->scratch, &set);
@@ -340,6 +435,8 @@ check_tree(struct run *r, const struct opts *o, char **files, int nfiles)
 			status = EXIT_IO;
 	if (status == EXIT_OK && check_temps(&c) < 0)
 		status = EXIT_IO;
+	if (status == EXIT_OK)
+		tree_unclaimed(&c.tree, c.unclaimed, c.first, &r->diags);
 	if (status == EXIT_OK && c.differ) {
 		fwrite(c.diff.data, 1, c.diff.len, stdout);
 		fflush(stdout);

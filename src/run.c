@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "buf.h"
 #include "cmd.h"
 #include "load.h"
 #include "tree.h"
@@ -73,31 +74,6 @@ run_add(struct run *r, struct rollout *ro)
 	r->rollouts[r->n++] = ro;
 }
 
-/* path without "." components and without repeated or trailing slashes ("./a//b/" is
- * "a/b"), so that a file found in a directory has the directory's path as its prefix. */
-static char *
-path_clean(struct arena *a, const char *path)
-{
-	char *out = arena_alloc(a, strlen(path) + 2), *o = out;
-
-	if (*path == '/')
-		*o++ = '/';
-	for (const char *p = path; *p;) {
-		size_t n = strcspn(p, "/");
-		if (n && !(n == 1 && *p == '.')) {
-			if (o > out && o[-1] != '/')
-				*o++ = '/';
-			memcpy(o, p, n);
-			o += n;
-		}
-		p += n + strspn(p + n, "/");
-	}
-	if (o == out)
-		*o++ = '.';
-	*o = '\0';
-	return out;
-}
-
 /* Loads one file; a file found in a directory that is not a Rollout is skipped and does not
  * count toward RUN_MAX_FILES. */
 static void
@@ -119,10 +95,8 @@ run_load_file(struct run *r, const char *path, unsigned flags)
 		         RUN_MAX_FILES, RUN_MAX_FILES);
 		return;
 	}
-	if (ro) {
-		ro->source = path_clean(&r->arena, path);
+	if (ro)
 		run_add(r, ro);
-	}
 }
 
 static int
@@ -214,7 +188,7 @@ run_load(struct run *r, char **args, int nargs, const char *templates, unsigned 
 			size_t before = r->n, errors = (size_t)r->diags.errors;
 			r->dirs = arena_grow(&r->arena, r->dirs, r->ndirs * sizeof(*r->dirs),
 			                     (r->ndirs + 1) * sizeof(*r->dirs));
-			r->dirs[r->ndirs++] = path_clean(&r->arena, args[i]);
+			r->dirs[r->ndirs++] = args[i];
 			run_load_dir(r, args[i]);
 			if (r->n == before && (size_t)r->diags.errors == errors)
 				diag_loc(
@@ -227,4 +201,109 @@ run_load(struct run *r, char **args, int nargs, const char *templates, unsigned 
 	}
 	run_check_conflicts(r);
 	return r->diags.errors ? -1 : 0;
+}
+
+/* path without "." components and repeated or trailing slashes ("./a//b/" is "a/b"). */
+static char *
+path_clean(struct arena *a, const char *path)
+{
+	char *out = arena_alloc(a, strlen(path) + 2), *o = out;
+
+	if (*path == '/')
+		*o++ = '/';
+	for (const char *p = path; *p;) {
+		size_t n = strcspn(p, "/");
+		if (n && !(n == 1 && *p == '.')) {
+			if (o > out && o[-1] != '/')
+				*o++ = '/';
+			memcpy(o, p, n);
+			o += n;
+		}
+		p += n + strspn(p + n, "/");
+	}
+	if (o == out)
+		*o++ = '.';
+	*o = '\0';
+	return out;
+}
+
+/* The absolute path of path with every link resolved; where its end does not exist (yet),
+ * the real path of what does, followed by the rest. NULL when nothing of it resolves. */
+static char *
+path_real(struct arena *a, const char *path)
+{
+	char *real = realpath(path, NULL), *clean, *slash, *out;
+	int err = errno;
+
+	if (real) {
+		out = arena_strdup(a, real);
+		free(real);
+		return out;
+	}
+	clean = path_clean(a, path);
+	slash = strrchr(clean, '/');
+	if (err != ENOENT || !strcmp(clean, ".") || !strcmp(clean, ".."))
+		return NULL;
+	const char *base = slash ? slash + 1 : clean;
+	const char *up = !slash           ? "."
+	                 : slash == clean ? "/"
+	                                  : arena_strndup(a, clean, (size_t)(slash - clean));
+	char *parent = path_real(a, up);
+	if (!parent)
+		return NULL;
+	if (!strcmp(base, "..")) {
+		slash = strrchr(parent, '/');
+		return slash == parent ? arena_strdup(a, "/")
+		                       : arena_strndup(a, parent, (size_t)(slash - parent));
+	}
+	return arena_printf(a, "%s%s%s", parent, strcmp(parent, "/") ? "/" : "", base);
+}
+
+/* to relative to the directory from, both absolute and real: "../x/y.yaml", or ".". */
+static char *
+path_relative(struct arena *a, const char *to, const char *from)
+{
+	struct buf b;
+	size_t common = 0;
+
+	/* the longest prefix of whole components that both share */
+	for (size_t i = 0;; i++) {
+		int fend = from[i] == '\0' || from[i] == '/', tend = to[i] == '\0' || to[i] == '/';
+		if (fend && tend && i > 0)
+			common = i;
+		if (from[i] != to[i] || !from[i])
+			break;
+	}
+	buf_init(&b);
+	for (const char *p = from + common; *p; p++)
+		if (*p == '/' && p[1])
+			buf_adds(&b, b.len ? "/.." : "..");
+	const char *rest = to + common + (to[common] == '/');
+	if (*rest)
+		buf_addf(&b, "%s%s", b.len ? "/" : "", rest);
+	char *out = b.len ? arena_strndup(a, b.data, b.len) : arena_strdup(a, ".");
+	buf_release(&b);
+	return out;
+}
+
+int
+run_place(struct run *r, const char *out)
+{
+	const char *base = path_real(&r->arena, out);
+
+	if (!base)
+		return diag_io(&r->diags, out, errno, "cannot resolve the output directory");
+	for (size_t i = 0; i < r->n; i++) {
+		const char *real = path_real(&r->arena, r->rollouts[i]->file);
+		if (real)
+			r->rollouts[i]->source = path_relative(&r->arena, real, base);
+	}
+	for (size_t i = 0; i < r->ndirs; i++) {
+		const char *real = path_real(&r->arena, r->dirs[i]);
+		if (!real)
+			return diag_io(&r->diags, r->dirs[i], errno,
+			               "cannot resolve the directory");
+		r->dirs[i] = path_relative(&r->arena, real, base);
+	}
+	return 0;
 }

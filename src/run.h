@@ -23,7 +23,7 @@ struct run {
 	struct templates templates;
 	struct rollout **rollouts; /* in the order found; heap */
 	size_t n, cap;
-	const char **dirs; /* the directories named, cleaned as sources are; arena */
+	const char **dirs; /* the directories named; after run_place(), as sources are */
 	size_t ndirs;
 	int files; /* rollout files loaded, for RUN_MAX_FILES */
 };
@@ -35,6 +35,11 @@ void run_init(struct run *r);
  * namespace and name, one rollout per host and namespace. Returns 0, or -1 when any error
  * was recorded. */
 int run_load(struct run *r, char **args, int nargs, const char *templates, unsigned flags);
+/* Records where each rollout file and each directory named lies relative to the output
+ * directory out, links resolved: the source every generated file's header names (render.h),
+ * the same from any working directory however a path is spelled. Returns 0, or -1 with an
+ * I/O diagnostic. */
+int run_place(struct run *r, const char *out);
 /* Prints the diagnostics, flushes stdout, frees the run, and returns the exit status: status,
  * or EXIT_IO after an I/O error, or EXIT_INVALID after any other error. */
 int run_finish(struct run *r, int status);

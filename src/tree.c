@@ -257,10 +257,7 @@ tree_idle(const struct tree *t)
 	return 1;
 }
 
-/* The longest header line read: a source of PATH_MAX bytes, each written as %XX. */
-enum { HEAD_MAX = 3 * 4096 + sizeof(RENDER_HEADER_START RENDER_HEADER_FROM RENDER_HEADER_END) };
-
-/* Reads the header line of the regular file name in dfd (not a link) into head (HEAD_MAX + 1
+/* Reads the header line of the regular file name in dfd (not a link) into head (TREE_HEAD_MAX + 1
  * bytes). Returns -1 when it is not meshroll's header, 0 when it records no source, or 1
  * with head holding the source. */
 static int
@@ -275,7 +272,7 @@ tree_source(int dfd, const char *name, char *head)
 	if (fd < 0)
 		return -1;
 	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode))
-		n = read(fd, head, HEAD_MAX);
+		n = read(fd, head, TREE_HEAD_MAX);
 	close(fd);
 	char *nl = n > 0 ? memchr(head, '\n', (size_t)n) : NULL;
 	if (!nl || strncmp(head, start, sizeof(start) - 1) != 0)
@@ -294,6 +291,41 @@ tree_source(int dfd, const char *name, char *head)
 		if (head[i] <= ' ' || head[i] >= 0x7f)
 			return -1; /* render_source() writes none of these */
 	return 1;
+}
+
+int
+tree_owner(struct tree *t, const char *rel, char *head)
+{
+	char dir[4096];
+	const char *base = tree_split(rel, dir, sizeof(dir));
+	struct arena a;
+	struct diags none;
+
+	arena_init(&a);
+	diags_init(&none, &a);
+	int dfd = tree_dir(t, dir, 0, &none);
+	arena_release(&a);
+	return dfd < 0 ? -1 : tree_source(dfd, base, head);
+}
+
+void
+tree_unclaimed(const struct tree *t, size_t n, const char *first, struct diags *d)
+{
+	if (!n)
+		return;
+	char *path = tree_path(t, first);
+	if (n == 1)
+		diag_loc(d, DIAG_WARNING, path, 0, 0,
+		         "an older meshroll wrote this file, which names no rollout file: this run "
+		         "leaves it alone (rendering the rollout that makes it records one; remove "
+		         "it if none does)");
+	else
+		diag_loc(d, DIAG_WARNING, path, 0, 0,
+		         "an older meshroll wrote this file and %zu others, which name no rollout "
+		         "file: this run leaves them alone (rendering the rollouts that make them "
+		         "records one; remove those that none makes)",
+		         n - 1);
+	free(path);
 }
 
 size_t
@@ -334,16 +366,32 @@ in_tree(const struct tree_scope *s, const char *rel)
 	return slash && bsearch(&k, s->trees, s->ntrees, sizeof(*s->trees), prefix_cmp);
 }
 
-/* Whether the (clean) path src lies under the directory dir, by their words alone. */
+/* Whether a path relative to the output directory (and real: ".." only leads it) goes up. */
+static int
+goes_up(const char *p)
+{
+	return !strcmp(p, "..") || !strncmp(p, "../", 3);
+}
+
+/* Whether the source src lies below the directory dir, both relative to the output directory
+ * and real (run_place()). */
 static int
 under(const char *src, const char *dir)
 {
 	size_t n = strlen(dir);
 
 	if (!strcmp(dir, "."))
-		return *src != '/' && strcmp(src, "..") && strncmp(src, "../", 3) &&
-		       !strstr(src, "/../");
-	return !strncmp(src, dir, n) && (src[n] == '/' || dir[n - 1] == '/');
+		return !goes_up(src);
+	return !strncmp(src, dir, n) && src[n] == '/' && !goes_up(src + n + 1);
+}
+
+int
+tree_scope_dirs_hold(const struct tree_scope *s, const char *src)
+{
+	for (size_t i = 0; i < s->ndirs; i++)
+		if (under(src, s->dirs[i]))
+			return 1;
+	return 0;
 }
 
 /* What the regular file name in dfd, at rel and not expected, is to the walk; -1: nothing. */
@@ -354,11 +402,8 @@ tree_found(const struct tree_scope *s, int dfd, const char *name, const char *re
 
 	if (own < 0)
 		return -1;
-	if (in_tree(s, rel))
+	if (in_tree(s, rel) || (own && tree_scope_dirs_hold(s, head)))
 		return TREE_STALE;
-	for (size_t i = 0; own && i < s->ndirs; i++)
-		if (under(head, s->dirs[i]))
-			return TREE_STALE;
 	return own ? -1 : TREE_UNCLAIMED;
 }
 
@@ -395,7 +440,7 @@ struct walk {
 	void (*fn)(void *ctx, const char *rel, enum tree_found what);
 	void *ctx;
 	struct diags *d;
-	char head[HEAD_MAX + 1]; /* tree_source()'s */
+	char head[TREE_HEAD_MAX + 1]; /* tree_source()'s */
 };
 
 struct entry {

@@ -14,11 +14,14 @@
 #include <sys/stat.h>
 
 #include "diag.h"
+#include "render.h"
 
 enum {
 	TREE_MAX_DEPTH = 8, /* directory levels below the output directory that meshroll walks */
-	TREE_ABSENT = -2,   /* tree_dir: no such directory (or a file in its place) */
-	TREE_TOO_BIG = 2,   /* tree_read: the file is larger than asked for */
+	/* the longest header line read: a source of PATH_MAX bytes, each written as %XX */
+	TREE_HEAD_MAX = 3 * 4096 + sizeof(RENDER_HEADER_START RENDER_HEADER_FROM RENDER_HEADER_END),
+	TREE_ABSENT = -2, /* tree_dir: no such directory (or a file in its place) */
+	TREE_TOO_BIG = 2, /* tree_read: the file is larger than asked for */
 };
 
 /* The output directory and the chain of directories below it that is open now. */
@@ -85,6 +88,8 @@ enum tree_found {
 	TREE_UNCLAIMED, /* meshroll's file outside the trees that records no source */
 };
 
+/* Whether src (as a header writes it) lies below one of the scope's directories. */
+int tree_scope_dirs_hold(const struct tree_scope *s, const char *src);
 /* The directories to walk for stale files: all of out ("") when directories were named,
  * else each tree. */
 size_t tree_scope_roots(const struct tree_scope *s);
@@ -99,6 +104,13 @@ int tree_stale(struct tree *t, const char *root, const struct tree_scope *scope,
                char *const *expected, size_t n, const char *skip,
                void (*fn)(void *ctx, const char *rel, enum tree_found what), void *ctx,
                struct diags *d);
+/* Reads the header of meshroll's file rel into head (TREE_HEAD_MAX + 1 bytes): -1 when there
+ * is none (no such file, another's, a link), 0 when it names no rollout file, 1 with the
+ * source it names in head. */
+int tree_owner(struct tree *t, const char *rel, char *head);
+/* Warns, once, of the n files outside the run's trees that name no rollout file (an older
+ * meshroll's), first being the first of them; nothing when n is 0. */
+void tree_unclaimed(const struct tree *t, size_t n, const char *first, struct diags *d);
 /* DT_DIR, DT_REG or DT_UNKNOWN for another type: from the entry, else lstat (a link is not
  * followed, so it is neither). */
 int tree_entry_type(const struct dirent *e, const char *path);

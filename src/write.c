@@ -334,7 +334,8 @@ write_txn_add(struct write_txn *w, const struct render_set *set, struct diags *d
 
 struct prune {
 	struct write_txn *w;
-	struct diags *d;
+	size_t unclaimed; /* files that name no rollout file */
+	char *first;      /* the first of them; heap */
 };
 
 static void
@@ -342,21 +343,17 @@ stale_add(void *ctx, const char *rel, enum tree_found what)
 {
 	struct prune *p = ctx;
 
-	if (what != TREE_UNCLAIMED) {
+	if (what != TREE_UNCLAIMED)
 		entry_push(p->w, rel, NULL, what == TREE_TEMP ? WRITE_LEFTOVER : WRITE_REMOVE);
-		return;
-	}
-	char *path = tree_path(&p->w->tree, rel);
-	diag_loc(p->d, DIAG_WARNING, path, 0, 0,
-	         "an older meshroll wrote this file and it names no rollout file, so it is kept; "
-	         "remove it if no rollout makes it any more");
-	free(path);
+	else if (!p->unclaimed++)
+		p->first = xstrdup(rel);
 }
 
 int
 write_txn_prune(struct write_txn *w, const struct tree_scope *scope, struct diags *d)
 {
-	struct prune p = {w, d};
+	struct prune p = {w, 0, NULL};
+	int ret = 0;
 
 	if (w->tree.root < 0)
 		return 0; /* no tree: nothing stale */
@@ -367,10 +364,15 @@ write_txn_prune(struct write_txn *w, const struct tree_scope *scope, struct diag
 		const char *root = tree_scope_root(scope, i);
 		int fresh = *root ? made_by_run(w, root) : w->noutmade > 0;
 		if (!fresh && tree_stale(&w->tree, root, scope, w->expected, w->nexpected, w->id,
-		                         stale_add, &p, d) < 0)
-			return -1;
+		                         stale_add, &p, d) < 0) {
+			ret = -1;
+			break;
+		}
 	}
-	return 0;
+	if (!ret)
+		tree_unclaimed(&w->tree, p.unclaimed, p.first, d);
+	free(p.first);
+	return ret;
 }
 
 /* The descriptor of the directory of e, with its base name in *base. Returns it,
