@@ -25,6 +25,7 @@ check | test | sanitize | valgrind)
 	need python3 command -v python3
 	need python3-yaml python3 -c 'import yaml'
 	need python3-jsonschema python3 -c 'import jsonschema'
+	need python3-jsonpatch python3 -c 'import jsonpatch'
 	need pre-commit command -v pre-commit
 	need git command -v git
 	need patch command -v patch

@@ -320,3 +320,9 @@ golden_cases(const char *prefix)
 		free(ents);
 	return out;
 }
+
+bool
+have_python_modules(const char *mods)
+{
+	return run_cmd(NULL, "python3 -c 'import %s' >/dev/null 2>&1", mods) == 0;
+}

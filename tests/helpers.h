@@ -32,6 +32,8 @@ int tmp_dir_new(char dir[64], const char *tag);
 int slowdown(void);
 /* Whether a program is on PATH. */
 bool have_cmd(const char *name);
+/* Whether python3 imports the modules ("yaml, jsonschema"). */
+bool have_python_modules(const char *mods);
 /* The whole file (malloc'd, NUL-terminated), NULL when unreadable. */
 char *slurp(const char *path, size_t *len);
 /* Canonical text of the single document in data as libyaml reads it (YAML 1.1), through

@@ -28,12 +28,6 @@ collect(const char *path, const struct stat *st, int type, struct FTW *ftw)
 	return 0;
 }
 
-static bool
-have_python_modules(const char *mods)
-{
-	return run_cmd(NULL, "python3 -c 'import %s' >/dev/null 2>&1", mods) == 0;
-}
-
 /* The record yaml_canon.py printed for path in out, up to the next record: malloc'd, NULL
  * when it printed none. */
 static char *
