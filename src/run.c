@@ -138,8 +138,73 @@ run_load_dir(struct run *r, const char *dir)
 	free(ents);
 }
 
-/* Two rollouts may not make the same objects, nor route one host in one namespace (istioctl's
- * IST0109: Istio would merge or drop one of the VirtualServices). */
+/* A host as Istio reads it in namespace ns: a short name means <name>.<ns>.svc.cluster.local. */
+static const char *
+host_fqdn(struct arena *a, const char *host, const char *ns)
+{
+	if (strchr(host, '.') || !strcmp(host, "*"))
+		return host;
+	return arena_printf(a, "%s.%s.svc.cluster.local", host, ns);
+}
+
+/* A gateway as Istio reads it in namespace ns: "mesh", or "<namespace>/<name>" (from "name",
+ * "ns/name" or "name.ns.svc.cluster.local"). */
+static const char *
+gateway_key(struct arena *a, const char *gw, const char *ns)
+{
+	const char *dot = strchr(gw, '.');
+
+	if (!strcmp(gw, "mesh") || strchr(gw, '/'))
+		return gw;
+	if (!dot)
+		return arena_printf(a, "%s/%s", ns, gw);
+	return arena_printf(a, "%.*s/%.*s", (int)strcspn(dot + 1, "."), dot + 1, (int)(dot - gw),
+	                    gw);
+}
+
+/* The i-th gateway of r, as gateway_key() says; none given means the mesh. */
+static const char *
+rollout_gateway(struct arena *a, const struct rollout *r, size_t i)
+{
+	return r->gateways.n ? gateway_key(a, r->gateways.v[i], r->ns) : "mesh";
+}
+
+/* The i-th host of r (spec.host, then spec.hosts), as host_fqdn() says. */
+static const char *
+rollout_host(struct arena *a, const struct rollout *r, size_t i)
+{
+	return host_fqdn(a, i ? r->hosts.v[i - 1] : r->host, r->ns);
+}
+
+/* A gateway both route through, or NULL. */
+static const char *
+shared_gateway(struct arena *a, const struct rollout *x, const struct rollout *y)
+{
+	for (size_t i = 0; i < (x->gateways.n ? x->gateways.n : 1); i++) {
+		const char *g = rollout_gateway(a, x, i);
+		for (size_t j = 0; j < (y->gateways.n ? y->gateways.n : 1); j++)
+			if (!strcmp(g, rollout_gateway(a, y, j)))
+				return g;
+	}
+	return NULL;
+}
+
+/* A host both route, as Istio compares hosts, or NULL. */
+static const char *
+shared_host(struct arena *a, const struct rollout *x, const struct rollout *y)
+{
+	for (size_t i = 0; i <= x->hosts.n; i++) {
+		const char *h = rollout_host(a, x, i);
+		for (size_t j = 0; j <= y->hosts.n; j++)
+			if (!strcmp(h, rollout_host(a, y, j)))
+				return i ? x->hosts.v[i - 1] : x->host;
+	}
+	return NULL;
+}
+
+/* Two rollouts may not make the same objects, nor route one host through one gateway
+ * (istioctl's IST0109: Istio would merge or drop one of the VirtualServices); hosts compare
+ * as Istio resolves them, a short name in its rollout's namespace. */
 static void
 run_check_conflicts(struct run *r)
 {
@@ -147,29 +212,26 @@ run_check_conflicts(struct run *r)
 		const struct rollout *b = r->rollouts[i];
 		for (size_t j = 0; j < i; j++) {
 			const struct rollout *a = r->rollouts[j];
-			if (strcmp(a->ns, b->ns) != 0)
-				continue;
-			if (!strcmp(a->name, b->name)) {
+			if (!strcmp(a->ns, b->ns) && !strcmp(a->name, b->name)) {
 				diag_loc(&r->diags, DIAG_ERROR, b->file, b->line, b->col,
 				         "rollout '%s/%s' is also defined in %s:%d:%d", b->ns,
 				         b->name, a->file, a->line, a->col);
 				break;
 			}
-			const char *host = NULL;
-			for (size_t h = 0; !host && h <= b->hosts.n; h++) {
-				const char *bh = h ? b->hosts.v[h - 1] : b->host;
-				for (size_t k = 0; !host && k <= a->hosts.n; k++)
-					if (!strcmp(bh, k ? a->hosts.v[k - 1] : a->host))
-						host = bh;
-			}
-			if (host) {
+			const char *host = shared_host(&r->scratch, b, a);
+			const char *gw = host ? shared_gateway(&r->scratch, b, a) : NULL;
+			if (gw) {
 				diag_loc(
 				    &r->diags, DIAG_ERROR, b->file, b->line, b->col,
-				    "rollout '%s/%s' routes host '%s', as rollout '%s' of %s:%d:%d "
-				    "does; one host in one namespace takes one VirtualService (IST0109)",
-				    b->ns, b->name, host, a->name, a->file, a->line, a->col);
+				    "rollout '%s/%s' routes host '%s' through gateway '%s', as "
+				    "rollout '%s/%s' of %s:%d:%d does; one host takes one "
+				    "VirtualService per gateway (IST0109)",
+				    b->ns, b->name, host, gw, a->ns, a->name, a->file, a->line,
+				    a->col);
+				arena_reset(&r->scratch);
 				break;
 			}
+			arena_reset(&r->scratch);
 		}
 	}
 }
