@@ -171,6 +171,7 @@ model_build(const struct node *doc, const char *file, struct arena *a)
 	r->retries.per_try_timeout = str_or(a, node_get(retries, "perTryTimeout"), NULL);
 	r->retries.retry_on = str_or(a, node_get(retries, "retryOn"), NULL);
 	model_circuit_breaker(r, node_get(spec, "circuitBreaker"), a);
+	r->istio_version = str_or(a, node_get(spec, "istioAPIVersion"), "v1");
 	r->mtls = !node_is_str(mtls)                     ? MTLS_STRICT
 	          : strcmp(mtls->str, "PERMISSIVE") == 0 ? MTLS_PERMISSIVE
 	          : strcmp(mtls->str, "DISABLE") == 0    ? MTLS_DISABLE

@@ -66,6 +66,7 @@ struct rollout {
 	bool has_circuit_breaker;
 	struct circuit_breaker cb;
 	enum mtls_mode mtls;
+	const char *istio_version; /* "v1" or "v1beta1": of networking and security.istio.io */
 };
 
 /* A stage's weight, from its integer or map form; -1 when it has none the schema accepts

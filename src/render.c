@@ -118,6 +118,9 @@ vals_fill(struct tvals *tv, const struct rollout *r, size_t stage, struct arena 
 	v[TV_MAX_RETRIES] = val_int(a, cb->max_retries);
 	v[TV_TLS_MODE] = r->mtls == MTLS_DISABLE ? NULL : val_str(a, "ISTIO_MUTUAL");
 	v[TV_MTLS_MODE] = val_str(a, mtls_modes[r->mtls]);
+	v[TV_NETWORKING_API] =
+	    val_str(a, arena_printf(a, "networking.istio.io/%s", r->istio_version));
+	v[TV_SECURITY_API] = val_str(a, arena_printf(a, "security.istio.io/%s", r->istio_version));
 	v[TV_RESOURCES] = node_new_seq(a, NOUTPUTS);
 	for (size_t i = 0; i < NOUTPUTS; i++)
 		node_seq_add(v[TV_RESOURCES], node_new_str(a, outputs[i].file));

@@ -61,8 +61,10 @@ enum tvar {
 	TV_MAX_RETRIES,
 	TV_TLS_MODE,
 	TV_MTLS_MODE,
-	TV_RESOURCES, /* the base's object files, from render's table of outputs */
-	TV_PATCHES,   /* a stage's patches: the difference of its objects from the base's */
+	TV_NETWORKING_API, /* "networking.istio.io/<istioAPIVersion>" */
+	TV_SECURITY_API,   /* "security.istio.io/<istioAPIVersion>" */
+	TV_RESOURCES,      /* the base's object files, from render's table of outputs */
+	TV_PATCHES,        /* a stage's patches: the difference of its objects from the base's */
 	TV_COUNT
 };
 
