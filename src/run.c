@@ -95,6 +95,8 @@ run_load_file(struct run *r, const char *path, unsigned flags)
 		         RUN_MAX_FILES, RUN_MAX_FILES);
 		return;
 	}
+	if (ro && !strcmp(path, "-"))
+		ro->source = "-"; /* standard input: no path to record */
 	if (ro)
 		run_add(r, ro);
 }
@@ -356,9 +358,12 @@ run_place(struct run *r, const char *out)
 	if (!base)
 		return diag_io(&r->diags, out, errno, "cannot resolve the output directory");
 	for (size_t i = 0; i < r->n; i++) {
-		const char *real = path_real(&r->arena, r->rollouts[i]->file);
+		char *real = strcmp(r->rollouts[i]->source, "-")
+		                 ? realpath(r->rollouts[i]->file, NULL)
+		                 : NULL; /* it was read: it is there */
 		if (real)
 			r->rollouts[i]->source = path_relative(&r->arena, real, base);
+		free(real);
 	}
 	for (size_t i = 0; i < r->ndirs; i++) {
 		const char *real = path_real(&r->arena, r->dirs[i]);
