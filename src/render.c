@@ -6,6 +6,7 @@
 
 #include "emit.h"
 #include "patch.h"
+#include "plan.h"
 
 /* What render makes of a rollout: one object per entry, in this order in base/ (each in its
  * file), in the base kustomization's resources, in render -o - and in fn's output. */
@@ -118,6 +119,9 @@ vals_fill(struct tvals *tv, const struct rollout *r, size_t stage, struct arena 
 	v[TV_MAX_RETRIES] = val_int(a, cb->max_retries);
 	v[TV_TLS_MODE] = r->mtls == MTLS_DISABLE ? NULL : val_str(a, "ISTIO_MUTUAL");
 	v[TV_MTLS_MODE] = val_str(a, mtls_modes[r->mtls]);
+	struct plan_stage plan;
+	plan_stage(r, stage, a, &plan);
+	v[TV_HTTP] = plan_http_nodes(&plan, a);
 	v[TV_NETWORKING_API] =
 	    val_str(a, arena_printf(a, "networking.istio.io/%s", r->istio_version));
 	v[TV_SECURITY_API] = val_str(a, arena_printf(a, "security.istio.io/%s", r->istio_version));

@@ -59,6 +59,7 @@ static const struct {
     [TV_MAX_RETRIES] = {"max_retries", TVAR_INT},
     [TV_TLS_MODE] = {"tls_mode", TVAR_STR},
     [TV_MTLS_MODE] = {"mtls_mode", TVAR_STR},
+    [TV_HTTP] = {"http", TVAR_LIST},
     [TV_NETWORKING_API] = {"networking_api", TVAR_STR},
     [TV_SECURITY_API] = {"security_api", TVAR_STR},
     [TV_RESOURCES] = {"resources", TVAR_LIST},

@@ -61,6 +61,7 @@ enum tvar {
 	TV_MAX_RETRIES,
 	TV_TLS_MODE,
 	TV_MTLS_MODE,
+	TV_HTTP,           /* the VirtualService's http routes, from the plan */
 	TV_NETWORKING_API, /* "networking.istio.io/<istioAPIVersion>" */
 	TV_SECURITY_API,   /* "security.istio.io/<istioAPIVersion>" */
 	TV_RESOURCES,      /* the base's object files, from render's table of outputs */

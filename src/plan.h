@@ -1,0 +1,43 @@
+/* plan.h: the plan stage, the routing state of every stage of a rollout, as data.
+ *
+ * A pure function of the model: for each stage, every route in order with its fields and its
+ * weighted destinations. Render's builders turn a stage's plan into objects (the
+ * VirtualService's http routes today); the stage kinds to come (A/B matches, mirrors, sticky
+ * cookies) are more routes and fields here, not more template variables. */
+#ifndef MESHROLL_PLAN_H
+#define MESHROLL_PLAN_H
+
+#include <stddef.h>
+
+#include "arena.h"
+#include "model.h"
+#include "node.h"
+
+/* One weighted destination of a route. */
+struct plan_dest {
+	const char *host, *subset; /* subset NULL: none */
+	int port;                  /* 0: none */
+	int weight;                /* percent; -1: not written (a route with one destination) */
+};
+
+/* One http route: Istio's HTTPRoute fields that meshroll sets. */
+struct plan_route {
+	const char *name;
+	struct plan_dest *dests;
+	size_t ndests;
+	const char *timeout;           /* NULL: none */
+	const struct retries *retries; /* NULL, or attempts -1: none */
+};
+
+/* The routing state of one stage. */
+struct plan_stage {
+	struct plan_route *http;
+	size_t nhttp;
+};
+
+/* The plan of stage s of r, in a. */
+void plan_stage(const struct rollout *r, size_t s, struct arena *a, struct plan_stage *out);
+/* The stage's http routes as Istio's VirtualService writes them, keys in Istio's order. */
+struct node *plan_http_nodes(const struct plan_stage *p, struct arena *a);
+
+#endif
