@@ -221,6 +221,18 @@ node_new_int(struct arena *a, long long v)
 }
 
 struct node *
+node_new_str_or_none(struct arena *a, const char *s)
+{
+	return s ? node_new_str(a, s) : NULL;
+}
+
+struct node *
+node_new_int_or_none(struct arena *a, long long v)
+{
+	return v >= 0 ? node_new_int(a, v) : NULL;
+}
+
+struct node *
 node_new_bool(struct arena *a, bool v)
 {
 	struct node *n = node_new(a, NODE_SCALAR);

@@ -63,6 +63,9 @@ int node_warning(struct diags *d, const struct node *n, const char *fmt, ...)
 /* Generated nodes. */
 struct node *node_new_str(struct arena *a, const char *s);
 struct node *node_new_int(struct arena *a, long long v);
+/* The same, or NULL for no value (s NULL, v negative): a template drops what has none. */
+struct node *node_new_str_or_none(struct arena *a, const char *s);
+struct node *node_new_int_or_none(struct arena *a, long long v);
 struct node *node_new_bool(struct arena *a, bool v);
 struct node *node_new_block(struct arena *a, const char *s, size_t len);
 struct node *node_new_seq(struct arena *a, size_t cap);

@@ -35,29 +35,17 @@ done(struct map *m)
 }
 
 static struct node *
-str(struct arena *a, const char *s)
-{
-	return s ? node_new_str(a, s) : NULL;
-}
-
-static struct node *
-num(struct arena *a, long long v)
-{
-	return v >= 0 ? node_new_int(a, v) : NULL;
-}
-
-static struct node *
 dest_node(const struct plan_dest *d, struct arena *a)
 {
 	struct map dest = {a, node_new_map(a, 3)}, port = {a, node_new_map(a, 1)};
 	struct map item = {a, node_new_map(a, 2)};
 
-	put(&dest, "host", str(a, d->host));
-	put(&dest, "subset", str(a, d->subset));
-	put(&port, "number", d->port ? num(a, d->port) : NULL);
+	put(&dest, "host", node_new_str_or_none(a, d->host));
+	put(&dest, "subset", node_new_str_or_none(a, d->subset));
+	put(&port, "number", d->port ? node_new_int_or_none(a, d->port) : NULL);
 	put(&dest, "port", done(&port));
 	put(&item, "destination", done(&dest));
-	put(&item, "weight", num(a, d->weight));
+	put(&item, "weight", node_new_int_or_none(a, d->weight));
 	return done(&item);
 }
 
@@ -69,13 +57,14 @@ route_node(const struct plan_route *r, struct arena *a)
 
 	for (size_t i = 0; i < r->ndests; i++)
 		node_seq_add(dests, dest_node(&r->dests[i], a));
-	put(&route, "name", str(a, r->name));
+	put(&route, "name", node_new_str_or_none(a, r->name));
 	put(&route, "route", dests);
-	put(&route, "timeout", str(a, r->timeout));
+	put(&route, "timeout", node_new_str_or_none(a, r->timeout));
 	if (r->retries) {
-		put(&retries, "attempts", num(a, r->retries->attempts));
-		put(&retries, "perTryTimeout", str(a, r->retries->per_try_timeout));
-		put(&retries, "retryOn", str(a, r->retries->retry_on));
+		put(&retries, "attempts", node_new_int_or_none(a, r->retries->attempts));
+		put(&retries, "perTryTimeout",
+		    node_new_str_or_none(a, r->retries->per_try_timeout));
+		put(&retries, "retryOn", node_new_str_or_none(a, r->retries->retry_on));
 	}
 	put(&route, "retries", done(&retries));
 	return done(&route);

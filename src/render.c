@@ -21,18 +21,6 @@ static const struct output {
 enum { NOUTPUTS = sizeof(outputs) / sizeof(outputs[0]) };
 
 static struct node *
-val_str(struct arena *a, const char *s)
-{
-	return s ? node_new_str(a, s) : NULL;
-}
-
-static struct node *
-val_int(struct arena *a, long long v)
-{
-	return v >= 0 ? node_new_int(a, v) : NULL;
-}
-
-static struct node *
 val_map(struct arena *a, const struct kvs *kvs)
 {
 	if (kvs->n == 0)
@@ -84,47 +72,50 @@ vals_fill(struct tvals *tv, const struct rollout *r, size_t stage, struct arena 
 	int w = r->stages[stage].weight, w0 = r->stages[0].weight;
 
 	memset(tv, 0, sizeof(*tv));
-	v[TV_NAME] = val_str(a, r->name);
-	v[TV_NAMESPACE] = val_str(a, r->ns);
+	v[TV_NAME] = node_new_str_or_none(a, r->name);
+	v[TV_NAMESPACE] = node_new_str_or_none(a, r->ns);
 	v[TV_LABELS] = val_map(a, &r->labels);
-	v[TV_HOST] = val_str(a, r->host);
+	v[TV_HOST] = node_new_str_or_none(a, r->host);
 	v[TV_HOSTS] = val_hosts(a, r);
 	v[TV_GATEWAYS] = val_list(a, &r->gateways);
-	v[TV_PORT] = r->port ? val_int(a, r->port) : NULL;
-	v[TV_STABLE] = val_str(a, r->stable);
-	v[TV_CANARY] = val_str(a, r->canary);
+	v[TV_PORT] = r->port ? node_new_int_or_none(a, r->port) : NULL;
+	v[TV_STABLE] = node_new_str_or_none(a, r->stable);
+	v[TV_CANARY] = node_new_str_or_none(a, r->canary);
 	v[TV_STABLE_LABELS] = val_pair(a, r->version_label, r->stable);
 	v[TV_CANARY_LABELS] = val_pair(a, r->version_label, r->canary);
 	v[TV_WORKLOAD_LABELS] = val_map(a, &r->workload_labels);
-	v[TV_STABLE_WEIGHT] = val_int(a, 100 - w);
-	v[TV_CANARY_WEIGHT] = val_int(a, w);
-	v[TV_BASE_STABLE_WEIGHT] = val_int(a, 100 - w0);
-	v[TV_BASE_CANARY_WEIGHT] = val_int(a, w0);
-	v[TV_STAGE_ID] = val_str(a, r->stages[stage].id);
-	v[TV_ACTIVE_STAGE_PATH] = val_str(a, arena_printf(a, "stages/%s", r->stages[r->active].id));
-	v[TV_TIMEOUT] = val_str(a, r->timeout);
-	v[TV_RETRY_ATTEMPTS] = val_int(a, r->retries.attempts);
-	v[TV_RETRY_PER_TRY_TIMEOUT] = val_str(a, r->retries.per_try_timeout);
-	v[TV_RETRY_ON] = val_str(a, r->retries.retry_on);
-	v[TV_CONSECUTIVE_5XX_ERRORS] = val_int(a, cb->consecutive_5xx_errors);
-	v[TV_CONSECUTIVE_GATEWAY_ERRORS] = val_int(a, cb->consecutive_gateway_errors);
-	v[TV_INTERVAL] = val_str(a, cb->interval);
-	v[TV_BASE_EJECTION_TIME] = val_str(a, cb->base_ejection_time);
-	v[TV_MAX_EJECTION_PERCENT] = val_int(a, cb->max_ejection_percent);
-	v[TV_MIN_HEALTH_PERCENT] = val_int(a, cb->min_health_percent);
-	v[TV_MAX_CONNECTIONS] = val_int(a, cb->max_connections);
-	v[TV_HTTP1_MAX_PENDING_REQUESTS] = val_int(a, cb->http1_max_pending_requests);
-	v[TV_HTTP2_MAX_REQUESTS] = val_int(a, cb->http2_max_requests);
-	v[TV_MAX_REQUESTS_PER_CONNECTION] = val_int(a, cb->max_requests_per_connection);
-	v[TV_MAX_RETRIES] = val_int(a, cb->max_retries);
-	v[TV_TLS_MODE] = r->mtls == MTLS_DISABLE ? NULL : val_str(a, "ISTIO_MUTUAL");
-	v[TV_MTLS_MODE] = val_str(a, mtls_modes[r->mtls]);
+	v[TV_STABLE_WEIGHT] = node_new_int_or_none(a, 100 - w);
+	v[TV_CANARY_WEIGHT] = node_new_int_or_none(a, w);
+	v[TV_BASE_STABLE_WEIGHT] = node_new_int_or_none(a, 100 - w0);
+	v[TV_BASE_CANARY_WEIGHT] = node_new_int_or_none(a, w0);
+	v[TV_STAGE_ID] = node_new_str_or_none(a, r->stages[stage].id);
+	v[TV_ACTIVE_STAGE_PATH] =
+	    node_new_str_or_none(a, arena_printf(a, "stages/%s", r->stages[r->active].id));
+	v[TV_TIMEOUT] = node_new_str_or_none(a, r->timeout);
+	v[TV_RETRY_ATTEMPTS] = node_new_int_or_none(a, r->retries.attempts);
+	v[TV_RETRY_PER_TRY_TIMEOUT] = node_new_str_or_none(a, r->retries.per_try_timeout);
+	v[TV_RETRY_ON] = node_new_str_or_none(a, r->retries.retry_on);
+	v[TV_CONSECUTIVE_5XX_ERRORS] = node_new_int_or_none(a, cb->consecutive_5xx_errors);
+	v[TV_CONSECUTIVE_GATEWAY_ERRORS] = node_new_int_or_none(a, cb->consecutive_gateway_errors);
+	v[TV_INTERVAL] = node_new_str_or_none(a, cb->interval);
+	v[TV_BASE_EJECTION_TIME] = node_new_str_or_none(a, cb->base_ejection_time);
+	v[TV_MAX_EJECTION_PERCENT] = node_new_int_or_none(a, cb->max_ejection_percent);
+	v[TV_MIN_HEALTH_PERCENT] = node_new_int_or_none(a, cb->min_health_percent);
+	v[TV_MAX_CONNECTIONS] = node_new_int_or_none(a, cb->max_connections);
+	v[TV_HTTP1_MAX_PENDING_REQUESTS] = node_new_int_or_none(a, cb->http1_max_pending_requests);
+	v[TV_HTTP2_MAX_REQUESTS] = node_new_int_or_none(a, cb->http2_max_requests);
+	v[TV_MAX_REQUESTS_PER_CONNECTION] =
+	    node_new_int_or_none(a, cb->max_requests_per_connection);
+	v[TV_MAX_RETRIES] = node_new_int_or_none(a, cb->max_retries);
+	v[TV_TLS_MODE] = r->mtls == MTLS_DISABLE ? NULL : node_new_str_or_none(a, "ISTIO_MUTUAL");
+	v[TV_MTLS_MODE] = node_new_str_or_none(a, mtls_modes[r->mtls]);
 	struct plan_stage plan;
 	plan_stage(r, stage, a, &plan);
 	v[TV_HTTP] = plan_http_nodes(&plan, a);
 	v[TV_NETWORKING_API] =
-	    val_str(a, arena_printf(a, "networking.istio.io/%s", r->istio_version));
-	v[TV_SECURITY_API] = val_str(a, arena_printf(a, "security.istio.io/%s", r->istio_version));
+	    node_new_str_or_none(a, arena_printf(a, "networking.istio.io/%s", r->istio_version));
+	v[TV_SECURITY_API] =
+	    node_new_str_or_none(a, arena_printf(a, "security.istio.io/%s", r->istio_version));
 	v[TV_RESOURCES] = node_new_seq(a, NOUTPUTS);
 	for (size_t i = 0; i < NOUTPUTS; i++)
 		node_seq_add(v[TV_RESOURCES], node_new_str(a, outputs[i].file));
