@@ -49,7 +49,7 @@ generate(struct run *r, const struct node *config, const struct source *src)
 	for (size_t i = 0; i < objs->n; i++)
 		objs->kids[i] = annotate(objs->kids[i],
 		                         arena_printf(&r->arena, "meshroll/%s/%s/%s", ro->ns,
-		                                      ro->name, render_object_file(i)),
+		                                      ro->name, render_object_file(ro, i)),
 		                         &r->arena);
 	return objs;
 }

@@ -129,6 +129,91 @@ model_circuit_breaker(struct rollout *r, const struct node *cb, struct arena *a)
 	};
 }
 
+bool
+model_route_is_split(const struct node *route)
+{
+	return !node_get(route, "route") && !node_get(route, "redirect") &&
+	       !node_get(route, "directResponse") && !node_get(route, "delegate");
+}
+
+/* The value of key in a copied map, replaced in place by newkey: value. */
+static void
+map_rename(struct node *map, const char *key, const char *newkey, struct node *value,
+           struct arena *a)
+{
+	for (size_t i = 0; map && map->kind == NODE_MAP && i < map->n; i++)
+		if (!strcmp(map->kids[2 * i]->str, key)) {
+			map->kids[2 * i] = node_new_str(a, newkey);
+			map->kids[2 * i + 1] = value;
+		}
+}
+
+/* fault.delay.percent: N as percentage: {value: N}; corsPolicy.allowOrigin: [o] as
+ * allowOrigins: [{exact: o}]: what Istio's deprecated fields mean, in their current form. */
+static void
+route_current(struct node *route, struct arena *a)
+{
+	const struct node *fault = node_get(route, "fault");
+	const struct node *allow = node_get(node_get(route, "corsPolicy"), "allowOrigin");
+	static const char *const faults[] = {"delay", "abort"};
+
+	for (size_t i = 0; i < 2; i++) {
+		struct node *f = node_get(fault, faults[i]), *pct = node_get(f, "percent");
+		if (!pct)
+			continue;
+		struct node *value = node_new_map(a, 1);
+		node_map_add(value, node_new_str(a, "value"), pct);
+		map_rename(f, "percent", "percentage", value, a);
+	}
+	if (allow && allow->kind == NODE_SEQ) {
+		struct node *origins = node_new_seq(a, allow->n);
+		for (size_t i = 0; i < allow->n; i++) {
+			struct node *m = node_new_map(a, 1);
+			node_map_add(m, node_new_str(a, "exact"), allow->kids[i]);
+			node_seq_add(origins, m);
+		}
+		map_rename(node_get(route, "corsPolicy"), "allowOrigin", "allowOrigins", origins,
+		           a);
+	}
+}
+
+static struct routes
+routes_from(struct arena *a, const struct node *seq)
+{
+	struct routes out = {0};
+
+	if (!seq || seq->kind != NODE_SEQ)
+		return out;
+	out.v = arena_alloc(a, (seq->n ? seq->n : 1) * sizeof(*out.v));
+	for (size_t i = 0; i < seq->n; i++) {
+		struct node *route = node_copy(a, seq->kids[i], 0);
+		route_current(route, a);
+		out.v[i] = (struct route){route, model_route_is_split(route)};
+	}
+	out.n = seq->n;
+	return out;
+}
+
+/* A version or a declared subset: a name, or {name, labels, trafficPolicy}; a version's labels
+ * default to {<versionLabel>: <name>}. */
+static struct subset
+subset_from(struct arena *a, const struct node *v, const char *version_label)
+{
+	const struct node *policy = node_get(v, "trafficPolicy");
+	struct subset s = {
+	    .name = str_or(a, v && v->kind == NODE_MAP ? node_get(v, "name") : v, ""),
+	    .labels = kvs_from(a, node_get(v, "labels")),
+	    .policy = policy ? node_copy(a, policy, 0) : NULL,
+	};
+
+	if (s.labels.n == 0) {
+		s.labels.v = arena_alloc(a, sizeof(struct kv));
+		s.labels.v[0] = (struct kv){version_label, s.name};
+		s.labels.n = 1;
+	}
+	return s;
+}
+
 struct rollout *
 model_build(const struct node *doc, const char *file, struct arena *a)
 {
@@ -153,8 +238,25 @@ model_build(const struct node *doc, const char *file, struct arena *a)
 		r->workload_labels.n = 1;
 	}
 	r->version_label = str_or(a, node_get(spec, "versionLabel"), "version");
-	r->stable = str_or(a, node_get(spec, "stable"), "");
-	r->canary = str_or(a, node_get(spec, "canary"), "");
+	const struct node *subsets = node_get(spec, "subsets");
+	r->nsubsets = 2 + (subsets ? subsets->n : 0);
+	r->subsets = arena_alloc(a, r->nsubsets * sizeof(*r->subsets));
+	r->subsets[0] = subset_from(a, node_get(spec, "stable"), r->version_label);
+	r->subsets[1] = subset_from(a, node_get(spec, "canary"), r->version_label);
+	for (size_t i = 2; i < r->nsubsets; i++)
+		r->subsets[i] = subset_from(a, subsets->kids[i - 2], r->version_label);
+	r->stable = r->subsets[0].name;
+	r->canary = r->subsets[1].name;
+	static const char *const protos[NPROTOS] = {"http", "tcp", "tls"};
+	for (size_t p = 0; p < NPROTOS; p++)
+		r->routes[p] = routes_from(a, node_get(spec, protos[p]));
+	if (!r->routes[PROTO_HTTP].n && !r->routes[PROTO_TCP].n && !r->routes[PROTO_TLS].n) {
+		struct node *route = node_new_map(a, 1);
+		node_map_add(route, node_new_str(a, "name"), node_new_str(a, r->name));
+		r->routes[PROTO_HTTP].v = arena_alloc(a, sizeof(struct route));
+		r->routes[PROTO_HTTP].v[0] = (struct route){route, true};
+		r->routes[PROTO_HTTP].n = 1;
+	}
 	r->nstages = stages ? stages->n : 0;
 	r->stages = arena_alloc(a, (r->nstages ? r->nstages : 1) * sizeof(*r->stages));
 	for (size_t i = 0; i < r->nstages; i++) {
@@ -166,15 +268,23 @@ model_build(const struct node *doc, const char *file, struct arena *a)
 	r->active = at > 0 ? (size_t)at : 0;
 	r->gateways = strs_from(a, node_get(spec, "gateways"));
 	r->hosts = strs_from(a, node_get(spec, "hosts"));
+	if (r->hosts.n == 0) {
+		r->hosts.v = arena_alloc(a, sizeof(*r->hosts.v));
+		r->hosts.v[0] = r->host;
+		r->hosts.n = 1;
+	}
 	r->timeout = str_or(a, node_get(spec, "timeout"), NULL);
 	r->retries.attempts = retries ? int_or(node_get(retries, "attempts"), -1) : -1;
 	r->retries.per_try_timeout = str_or(a, node_get(retries, "perTryTimeout"), NULL);
 	r->retries.retry_on = str_or(a, node_get(retries, "retryOn"), NULL);
 	model_circuit_breaker(r, node_get(spec, "circuitBreaker"), a);
+	const struct node *policy = node_get(spec, "trafficPolicy");
+	r->policy = policy ? node_copy(a, policy, 0) : NULL;
 	r->istio_version = str_or(a, node_get(spec, "istioAPIVersion"), "v1");
 	r->mtls = !node_is_str(mtls)                     ? MTLS_STRICT
 	          : strcmp(mtls->str, "PERMISSIVE") == 0 ? MTLS_PERMISSIVE
 	          : strcmp(mtls->str, "DISABLE") == 0    ? MTLS_DISABLE
+	          : strcmp(mtls->str, "UNSET") == 0      ? MTLS_UNSET
 	                                                 : MTLS_STRICT;
 	return r;
 }

@@ -12,7 +12,11 @@
 #include "arena.h"
 #include "node.h"
 
-enum mtls_mode { MTLS_STRICT, MTLS_PERMISSIVE, MTLS_DISABLE };
+/* UNSET writes no PeerAuthentication and leaves the DestinationRule's tls to trafficPolicy. */
+enum mtls_mode { MTLS_STRICT, MTLS_PERMISSIVE, MTLS_DISABLE, MTLS_UNSET };
+
+/* The route lists of a VirtualService, in the order it writes them. */
+enum proto { PROTO_HTTP, PROTO_TCP, PROTO_TLS, NPROTOS };
 
 struct kv {
 	const char *key, *value;
@@ -25,6 +29,26 @@ struct kvs {
 
 struct strs {
 	const char **v;
+	size_t n;
+};
+
+/* A subset of the DestinationRule: the stable version, the canary, then spec.subsets. */
+struct subset {
+	const char *name;
+	struct kvs labels;
+	const struct node *policy; /* its trafficPolicy; NULL: none */
+};
+
+/* A route of spec.http, spec.tcp or spec.tls, as written, with deprecated Istio fields in their
+ * current form and numbers and booleans in one spelling. A split route has none of route,
+ * redirect, directResponse: each stage gives it the weighted destinations. */
+struct route {
+	const struct node *spec;
+	bool split;
+};
+
+struct routes {
+	struct route *v;
 	size_t n;
 };
 
@@ -56,13 +80,18 @@ struct rollout {
 	const char *host;
 	int port; /* 0: unset */
 	struct kvs workload_labels;
-	const char *version_label, *stable, *canary;
+	const char *version_label, *stable, *canary; /* the names of subsets[0] and [1] */
+	struct subset *subsets;
+	size_t nsubsets;
+	struct routes
+	    routes[NPROTOS]; /* none given: one http split route named after the rollout */
 	struct stage *stages;
 	size_t nstages;
-	size_t active; /* index into stages */
-	struct strs gateways, hosts;
+	size_t active;               /* index into stages */
+	struct strs gateways, hosts; /* hosts: spec.hosts, default [host] */
 	const char *timeout;
 	struct retries retries;
+	const struct node *policy; /* spec.trafficPolicy; NULL: none */
 	bool has_circuit_breaker;
 	struct circuit_breaker cb;
 	enum mtls_mode mtls;
@@ -80,6 +109,12 @@ int model_find_stage(const struct rollout *r, const struct node *sel);
 int model_stage_index(const struct rollout *r, const char *id);
 /* The index of the stage a user named on the command line, by id or else by weight; -1. */
 int model_stage_lookup(const struct rollout *r, const char *text);
+/* Whether a route (a map of spec.http, tcp or tls) is a split route. */
+bool model_route_is_split(const struct node *route);
+/* A copy of a parsed value in a, without marks, with the current form of the deprecated Istio
+ * fields (fault.*.percent, corsPolicy.allowOrigin) and numbers and booleans as YAML 1.2 and
+ * YAML 1.1 read the same (decimal integers, true and false). */
+struct node *model_copy(struct arena *a, const struct node *n);
 /* Builds the model of a document that passed schema_validate() and validate_rollout(). */
 struct rollout *model_build(const struct node *doc, const char *file, struct arena *a);
 

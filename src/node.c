@@ -324,3 +324,69 @@ node_sorted_map(struct arena *a, const struct node *map)
 		node_map_add(out, pairs[i].key, pairs[i].value);
 	return out;
 }
+
+/* A float in one spelling: a plain decimal as written, anything else (1e2, .5) as printf's. */
+static struct node *
+float_copy(struct arena *a, const struct node *n)
+{
+	struct node *c = node_new(a, NODE_SCALAR);
+	size_t digits = strspn(n->str + (n->str[0] == '-'), "0123456789");
+	const char *rest = n->str + (n->str[0] == '-') + digits;
+	char *end;
+	double v = strtod(n->str, &end);
+
+	c->type = SCALAR_FLOAT;
+	if (digits &&
+	    (!*rest || (*rest == '.' && rest[1] && !rest[1 + strspn(rest + 1, "0123456789")])))
+		c->str = arena_strdup(a, n->str);
+	else if (!*end && end != n->str)
+		c->str = arena_printf(a, "%.15g", v);
+	else
+		c->str = arena_strdup(a, n->str);
+	c->len = strlen(c->str);
+	return c;
+}
+
+struct node *
+node_copy(struct arena *a, const struct node *n, size_t extra)
+{
+	struct node *c;
+
+	switch (n->kind) {
+	case NODE_SEQ:
+		c = node_new_seq(a, n->n);
+		for (size_t i = 0; i < n->n; i++)
+			node_seq_add(c, node_copy(a, n->kids[i], extra));
+		return c;
+	case NODE_MAP:
+		c = node_new_map(a, n->n + extra);
+		for (size_t i = 0; i < n->n; i++)
+			node_map_add(c, node_copy(a, n->kids[2 * i], 0),
+			             node_copy(a, n->kids[2 * i + 1], extra));
+		return c;
+	case NODE_SCALAR:
+		break;
+	}
+	switch (n->type) {
+	case SCALAR_INT:
+		if (!n->overflow)
+			return node_new_int(a, n->ival);
+		break;
+	case SCALAR_BOOL:
+		return node_new_bool(a, n->ival);
+	case SCALAR_FLOAT:
+		return float_copy(a, n);
+	case SCALAR_STR:
+	case SCALAR_BLOCK:
+		c = node_new_str(a, arena_strndup(a, n->str, n->len));
+		c->len = n->len;
+		return c;
+	case SCALAR_NULL:
+		break;
+	}
+	c = node_new(a, NODE_SCALAR);
+	c->type = n->type;
+	c->str = arena_strndup(a, n->str, n->len);
+	c->len = n->len;
+	return c;
+}

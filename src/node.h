@@ -73,6 +73,9 @@ struct node *node_new_map(struct arena *a, size_t cap);
 /* Appends to a node made with room for it (cap); aborts past cap. */
 void node_seq_add(struct node *seq, struct node *item);
 void node_map_add(struct node *map, struct node *key, struct node *value);
+/* A deep copy in a, without marks or tags, each map with room for extra more pairs; integers
+ * in decimal, booleans as true and false, so that YAML 1.1 and 1.2 read it the same. */
+struct node *node_copy(struct arena *a, const struct node *n, size_t extra);
 /* A copy of a map whose string keys are sorted bytewise (labels are free-form maps). */
 struct node *node_sorted_map(struct arena *a, const struct node *map);
 

@@ -10,15 +10,34 @@
 
 /* What render makes of a rollout: one object per entry, in this order in base/ (each in its
  * file), in the base kustomization's resources, in render -o - and in fn's output. */
+static bool
+has_peer_authentication(const struct rollout *r)
+{
+	return r->mtls != MTLS_UNSET;
+}
+
 static const struct output {
 	const char *file;
 	enum tmpl_id tmpl;
+	bool (*wanted)(const struct rollout *r); /* NULL: always */
 } outputs[] = {
-    {"destinationrule.yaml", TMPL_DESTINATIONRULE},
-    {"virtualservice.yaml", TMPL_VIRTUALSERVICE},
-    {"peerauthentication.yaml", TMPL_PEERAUTHENTICATION},
+    {"destinationrule.yaml", TMPL_DESTINATIONRULE, NULL},
+    {"virtualservice.yaml", TMPL_VIRTUALSERVICE, NULL},
+    {"peerauthentication.yaml", TMPL_PEERAUTHENTICATION, has_peer_authentication},
 };
 enum { NOUTPUTS = sizeof(outputs) / sizeof(outputs[0]) };
+
+/* The outputs r makes, in the table's order, into out; returns how many. */
+static size_t
+wanted_outputs(const struct rollout *r, const struct output *out[NOUTPUTS])
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < NOUTPUTS; i++)
+		if (!outputs[i].wanted || outputs[i].wanted(r))
+			out[n++] = &outputs[i];
+	return n;
+}
 
 static struct node *
 val_map(struct arena *a, const struct kvs *kvs)
@@ -32,27 +51,6 @@ val_map(struct arena *a, const struct kvs *kvs)
 }
 
 static struct node *
-val_pair(struct arena *a, const char *key, const char *value)
-{
-	struct kv kv = {key, value};
-	struct kvs kvs = {&kv, 1};
-
-	return val_map(a, &kvs);
-}
-
-/* The route's hosts: spec.host first, then spec.hosts. */
-static struct node *
-val_hosts(struct arena *a, const struct rollout *r)
-{
-	struct node *seq = node_new_seq(a, 1 + r->hosts.n);
-
-	node_seq_add(seq, node_new_str(a, r->host));
-	for (size_t i = 0; i < r->hosts.n; i++)
-		node_seq_add(seq, node_new_str(a, r->hosts.v[i]));
-	return seq;
-}
-
-static struct node *
 val_list(struct arena *a, const struct strs *s)
 {
 	if (s->n == 0)
@@ -63,10 +61,88 @@ val_list(struct arena *a, const struct strs *s)
 	return seq;
 }
 
+/* Sets the value at path (NULL-terminated) in a map of ours, making the maps on the way; a
+ * NULL value sets nothing. Maps made here, and those node_copy() made, have room for it. */
+static void
+policy_put(struct arena *a, struct node *map, const char *const *path, struct node *value)
+{
+	if (!value)
+		return;
+	for (; path[1]; path++) {
+		struct node *next = node_get(map, path[0]);
+		if (!next) {
+			next = node_new_map(a, 8);
+			node_map_add(map, node_new_str(a, path[0]), next);
+		}
+		map = next;
+	}
+	node_map_add(map, node_new_str(a, path[0]), value);
+}
+
+/* The DestinationRule's trafficPolicy: spec.trafficPolicy as written, the circuitBreaker's fields
+ * in their places (validate.c refuses a field set in both), the mTLS of the mesh. */
+static struct node *
+val_policy(struct arena *a, const struct rollout *r)
+{
+	const struct circuit_breaker *cb = &r->cb;
+	struct node *tp = r->policy ? node_copy(a, r->policy, 8) : node_new_map(a, 8);
+	const struct {
+		const char *path[4];
+		struct node *value;
+	} fields[] = {
+	    {{"connectionPool", "tcp", "maxConnections"},
+	     node_new_int_or_none(a, cb->max_connections)},
+	    {{"connectionPool", "http", "http1MaxPendingRequests"},
+	     node_new_int_or_none(a, cb->http1_max_pending_requests)},
+	    {{"connectionPool", "http", "http2MaxRequests"},
+	     node_new_int_or_none(a, cb->http2_max_requests)},
+	    {{"connectionPool", "http", "maxRequestsPerConnection"},
+	     node_new_int_or_none(a, cb->max_requests_per_connection)},
+	    {{"connectionPool", "http", "maxRetries"}, node_new_int_or_none(a, cb->max_retries)},
+	    {{"outlierDetection", "consecutiveGatewayErrors"},
+	     node_new_int_or_none(a, cb->consecutive_gateway_errors)},
+	    {{"outlierDetection", "consecutive5xxErrors"},
+	     node_new_int_or_none(a, cb->consecutive_5xx_errors)},
+	    {{"outlierDetection", "interval"}, node_new_str_or_none(a, cb->interval)},
+	    {{"outlierDetection", "baseEjectionTime"},
+	     node_new_str_or_none(a, cb->base_ejection_time)},
+	    {{"outlierDetection", "maxEjectionPercent"},
+	     node_new_int_or_none(a, cb->max_ejection_percent)},
+	    {{"outlierDetection", "minHealthPercent"},
+	     node_new_int_or_none(a, cb->min_health_percent)},
+	    {{"tls", "mode"},
+	     r->mtls == MTLS_DISABLE || r->mtls == MTLS_UNSET ? NULL
+	                                                      : node_new_str(a, "ISTIO_MUTUAL")},
+	};
+
+	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
+		policy_put(a, tp, fields[i].path, fields[i].value);
+	return tp->n ? tp : NULL;
+}
+
+/* The DestinationRule's subsets: both versions in every stage (make-before-break), then
+ * spec.subsets. */
+static struct node *
+val_subsets(struct arena *a, const struct rollout *r)
+{
+	struct node *seq = node_new_seq(a, r->nsubsets);
+
+	for (size_t i = 0; i < r->nsubsets; i++) {
+		const struct subset *s = &r->subsets[i];
+		struct node *m = node_new_map(a, 3);
+		node_map_add(m, node_new_str(a, "name"), node_new_str(a, s->name));
+		node_map_add(m, node_new_str(a, "labels"), val_map(a, &s->labels));
+		if (s->policy)
+			node_map_add(m, node_new_str(a, "trafficPolicy"), (struct node *)s->policy);
+		node_seq_add(seq, m);
+	}
+	return seq;
+}
+
 static void
 vals_fill(struct tvals *tv, const struct rollout *r, size_t stage, struct arena *a)
 {
-	static const char *const mtls_modes[] = {"STRICT", "PERMISSIVE", "DISABLE"};
+	static const char *const mtls_modes[] = {"STRICT", "PERMISSIVE", "DISABLE", NULL};
 	const struct circuit_breaker *cb = &r->cb;
 	struct node **v = tv->v;
 	int w = r->stages[stage].weight, w0 = r->stages[0].weight;
@@ -76,13 +152,13 @@ vals_fill(struct tvals *tv, const struct rollout *r, size_t stage, struct arena 
 	v[TV_NAMESPACE] = node_new_str_or_none(a, r->ns);
 	v[TV_LABELS] = val_map(a, &r->labels);
 	v[TV_HOST] = node_new_str_or_none(a, r->host);
-	v[TV_HOSTS] = val_hosts(a, r);
+	v[TV_HOSTS] = val_list(a, &r->hosts);
 	v[TV_GATEWAYS] = val_list(a, &r->gateways);
 	v[TV_PORT] = r->port ? node_new_int_or_none(a, r->port) : NULL;
 	v[TV_STABLE] = node_new_str_or_none(a, r->stable);
 	v[TV_CANARY] = node_new_str_or_none(a, r->canary);
-	v[TV_STABLE_LABELS] = val_pair(a, r->version_label, r->stable);
-	v[TV_CANARY_LABELS] = val_pair(a, r->version_label, r->canary);
+	v[TV_STABLE_LABELS] = val_map(a, &r->subsets[0].labels);
+	v[TV_CANARY_LABELS] = val_map(a, &r->subsets[1].labels);
 	v[TV_WORKLOAD_LABELS] = val_map(a, &r->workload_labels);
 	v[TV_STABLE_WEIGHT] = node_new_int_or_none(a, 100 - w);
 	v[TV_CANARY_WEIGHT] = node_new_int_or_none(a, w);
@@ -107,18 +183,26 @@ vals_fill(struct tvals *tv, const struct rollout *r, size_t stage, struct arena 
 	v[TV_MAX_REQUESTS_PER_CONNECTION] =
 	    node_new_int_or_none(a, cb->max_requests_per_connection);
 	v[TV_MAX_RETRIES] = node_new_int_or_none(a, cb->max_retries);
-	v[TV_TLS_MODE] = r->mtls == MTLS_DISABLE ? NULL : node_new_str_or_none(a, "ISTIO_MUTUAL");
+	v[TV_TLS_MODE] = r->mtls == MTLS_DISABLE || r->mtls == MTLS_UNSET
+	                     ? NULL
+	                     : node_new_str(a, "ISTIO_MUTUAL");
 	v[TV_MTLS_MODE] = node_new_str_or_none(a, mtls_modes[r->mtls]);
 	struct plan_stage plan;
 	plan_stage(r, stage, a, &plan);
-	v[TV_HTTP] = plan_http_nodes(&plan, a);
+	v[TV_HTTP] = plan_route_nodes(&plan, PROTO_HTTP, a);
+	v[TV_TCP] = plan_route_nodes(&plan, PROTO_TCP, a);
+	v[TV_TLS] = plan_route_nodes(&plan, PROTO_TLS, a);
+	v[TV_TRAFFIC_POLICY] = val_policy(a, r);
+	v[TV_SUBSETS] = val_subsets(a, r);
 	v[TV_NETWORKING_API] =
 	    node_new_str_or_none(a, arena_printf(a, "networking.istio.io/%s", r->istio_version));
 	v[TV_SECURITY_API] =
 	    node_new_str_or_none(a, arena_printf(a, "security.istio.io/%s", r->istio_version));
-	v[TV_RESOURCES] = node_new_seq(a, NOUTPUTS);
-	for (size_t i = 0; i < NOUTPUTS; i++)
-		node_seq_add(v[TV_RESOURCES], node_new_str(a, outputs[i].file));
+	const struct output *outs[NOUTPUTS];
+	size_t nouts = wanted_outputs(r, outs);
+	v[TV_RESOURCES] = node_new_seq(a, nouts);
+	for (size_t i = 0; i < nouts; i++)
+		node_seq_add(v[TV_RESOURCES], node_new_str(a, outs[i]->file));
 }
 
 static void
@@ -235,8 +319,8 @@ render_tree(const struct rollout *r, const struct templates *t, struct arena *a,
 	            &vals);
 	render_file(set, a, r, arena_printf(a, "%s/base/kustomization.yaml", dir), t,
 	            TMPL_KUSTOMIZATION_BASE, &vals);
-	for (size_t i = 0; i < NOUTPUTS; i++)
-		render_doc(set, a, r, arena_printf(a, "%s/base/%s", dir, outputs[i].file),
+	for (size_t i = 0; i < base->n; i++)
+		render_doc(set, a, r, arena_printf(a, "%s/base/%s", dir, render_object_file(r, i)),
 		           base->kids[i]);
 	for (size_t s = 0; s < r->nstages; s++) {
 		vals_fill(&vals, r, s, a);
@@ -253,19 +337,24 @@ struct node *
 render_stage_nodes(const struct rollout *r, size_t stage, const struct templates *t,
                    struct arena *a)
 {
-	struct node *seq = node_new_seq(a, NOUTPUTS);
+	const struct output *outs[NOUTPUTS];
+	size_t n = wanted_outputs(r, outs);
+	struct node *seq = node_new_seq(a, n);
 	struct tvals vals;
 
 	vals_fill(&vals, r, stage, a);
-	for (size_t i = 0; i < NOUTPUTS; i++)
-		node_seq_add(seq, template_expand(t, outputs[i].tmpl, &vals, a));
+	for (size_t i = 0; i < n; i++)
+		node_seq_add(seq, template_expand(t, outs[i]->tmpl, &vals, a));
 	return seq;
 }
 
 const char *
-render_object_file(size_t i)
+render_object_file(const struct rollout *r, size_t i)
 {
-	return outputs[i].file;
+	const struct output *outs[NOUTPUTS];
+	size_t n = wanted_outputs(r, outs);
+
+	return i < n ? outs[i]->file : NULL;
 }
 
 void

@@ -171,11 +171,11 @@ rollout_gateway(struct arena *a, const struct rollout *r, size_t i)
 	return r->gateways.n ? gateway_key(a, r->gateways.v[i], r->ns) : "mesh";
 }
 
-/* The i-th host of r (spec.host, then spec.hosts), as host_fqdn() says. */
+/* The i-th host of r's VirtualService, as host_fqdn() says. */
 static const char *
 rollout_host(struct arena *a, const struct rollout *r, size_t i)
 {
-	return host_fqdn(a, i ? r->hosts.v[i - 1] : r->host, r->ns);
+	return host_fqdn(a, r->hosts.v[i], r->ns);
 }
 
 /* A gateway both route through, or NULL. */
@@ -195,11 +195,11 @@ shared_gateway(struct arena *a, const struct rollout *x, const struct rollout *y
 static const char *
 shared_host(struct arena *a, const struct rollout *x, const struct rollout *y)
 {
-	for (size_t i = 0; i <= x->hosts.n; i++) {
+	for (size_t i = 0; i < x->hosts.n; i++) {
 		const char *h = rollout_host(a, x, i);
-		for (size_t j = 0; j <= y->hosts.n; j++)
+		for (size_t j = 0; j < y->hosts.n; j++)
 			if (!strcmp(h, rollout_host(a, y, j)))
-				return i ? x->hosts.v[i - 1] : x->host;
+				return x->hosts.v[i];
 	}
 	return NULL;
 }

@@ -9,6 +9,7 @@
 
 #include "embed.h"
 #include "parse.h"
+#include "validate.h"
 
 struct schema_regex {
 	const struct node *pattern;
@@ -367,6 +368,26 @@ utf8_chars(const char *s, size_t len)
 	return n;
 }
 
+/* A Go duration as Istio takes one: within 64 bits of nanoseconds, to the millisecond (0
+ * passes: a route's timeout: 0s turns it off; validate.c refuses it where it makes no sense). */
+static void
+check_duration(struct check *c, const struct node *v)
+{
+	long long ns;
+	int r = duration_parse(v->str, &ns);
+
+	if (r == DURATION_OVERFLOW)
+		check_error(c, v, "'%s' is too long a duration (more than 64 bits of nanoseconds)",
+		            v->str);
+	else if (r == 0 && ns > 0 && ns < 1000000)
+		check_error(c, v, "'%s' is shorter than 1ms", v->str);
+	else if (r == 0 && ns % 1000000)
+		check_error(c, v,
+		            "'%s' is not a whole number of milliseconds; Istio takes durations to "
+		            "the millisecond",
+		            v->str);
+}
+
 static void
 check_string(struct check *c, const struct node *s, const struct node *v)
 {
@@ -385,8 +406,11 @@ check_string(struct check *c, const struct node *s, const struct node *v)
 		return;
 	}
 	regex_t *re = pattern ? schema_regex(c, pattern) : NULL;
-	if (!re || strlen(v->str) != v->len || regexec(re, v->str, 0, NULL, 0) == 0)
+	if (!re || strlen(v->str) != v->len || regexec(re, v->str, 0, NULL, 0) == 0) {
+		if (is_duration_schema(c, s))
+			check_duration(c, v);
 		return;
+	}
 	if (msg)
 		check_error(c, v, "'%s' %s", v->str, msg->str);
 	else

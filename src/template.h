@@ -62,6 +62,10 @@ enum tvar {
 	TV_TLS_MODE,
 	TV_MTLS_MODE,
 	TV_HTTP,           /* the VirtualService's http routes, from the plan */
+	TV_TCP,            /* its tcp routes */
+	TV_TLS,            /* its tls routes */
+	TV_TRAFFIC_POLICY, /* the DestinationRule's: spec.trafficPolicy, circuitBreaker, mtls */
+	TV_SUBSETS,        /* the DestinationRule's: stable, canary, spec.subsets */
 	TV_NETWORKING_API, /* "networking.istio.io/<istioAPIVersion>" */
 	TV_SECURITY_API,   /* "security.istio.io/<istioAPIVersion>" */
 	TV_RESOURCES,      /* the base's object files, from render's table of outputs */

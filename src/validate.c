@@ -3,6 +3,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -83,14 +84,9 @@ check_duration(struct diags *d, const struct node *n, const char *path)
 
 	if (!node_is_str(n))
 		return;
-	int r = duration_parse(n->str, &ns);
-	if (r == DURATION_OVERFLOW)
-		node_error(d, n,
-		           "%s: '%s' is too long a duration (more than 64 bits of nanoseconds)",
-		           path, n->str);
-	else if (r == 0 && ns < 1000000)
+	/* not a duration, too long, under 1ms but not 0: the schema says so */
+	if (duration_parse(n->str, &ns) == 0 && ns == 0)
 		node_error(d, n, "%s: '%s' is shorter than 1ms", path, n->str);
-	/* not a duration at all: the schema's pattern says so */
 }
 
 /* Label keys: the name part at most 63 characters, the DNS prefix at most 253. */
@@ -129,10 +125,7 @@ keyed_cmp(const void *pa, const void *pb)
 	return c ? c : (a->i > b->i) - (a->i < b->i);
 }
 
-/* For each item i with a key, the first item j < i with the same key where i or j is strong
- * (strong NULL: all are), or SIZE_MAX: what comparing every pair finds, by one sort, so that
- * 100,000 items take milliseconds. keys[i] NULL: the item is not compared. malloc'd. */
-static size_t *
+size_t *
 earlier_same(const char *const *keys, const bool *strong, size_t n)
 {
 	struct keyed *v = malloc((n ? n : 1) * sizeof(*v));
@@ -233,14 +226,46 @@ check_active_stage(struct diags *d, const struct node *stages, const struct node
 	           active->str, list);
 }
 
-/* Each of spec.host and spec.hosts once: Istio rejects a VirtualService with a host twice. */
+bool
+host_covers(const char *pattern, const char *h, const char *ns)
+{
+	char x[512], y[512];
+
+	snprintf(x, sizeof(x),
+	         strchr(pattern, '.') || !strcmp(pattern, "*") ? "%s" : "%s.%s.svc.cluster.local",
+	         pattern, ns);
+	snprintf(y, sizeof(y), strchr(h, '.') ? "%s" : "%s.%s.svc.cluster.local", h, ns);
+	if (!strcmp(x, "*"))
+		return true;
+	if (x[0] == '*') {
+		size_t nx = strlen(x + 1), ny = strlen(y);
+		return ny > nx && !strcmp(y + ny - nx, x + 1);
+	}
+	return !strcmp(x, y);
+}
+
+/* Whether the VirtualService is bound to the mesh: no gateways, or "mesh" among them. */
+static bool
+binds_mesh(const struct node *gateways)
+{
+	if (!gateways || gateways->kind != NODE_SEQ || gateways->n == 0)
+		return true;
+	for (size_t i = 0; i < gateways->n; i++)
+		if (node_is_str(gateways->kids[i]) && !strcmp(gateways->kids[i]->str, "mesh"))
+			return true;
+	return false;
+}
+
+/* spec.hosts: each once (Istio rejects a VirtualService with a host twice), no "*" on the mesh,
+ * and, on the mesh, spec.host among them, or mesh traffic to it is not split. */
 static void
-check_hosts(struct diags *d, const struct node *spec, const char *name)
+check_hosts(struct diags *d, const struct node *spec, const char *name, const char *ns)
 {
 	const struct node *host = node_get(spec, "host"), *hosts = node_get(spec, "hosts");
 	const char *main = node_is_str(host) ? host->str : name;
 	size_t n = hosts && hosts->kind == NODE_SEQ ? hosts->n : 0;
 	const char **keys = calloc(n ? n : 1, sizeof(*keys));
+	bool mesh = binds_mesh(node_get(spec, "gateways")), covered = false;
 
 	if (!keys)
 		abort();
@@ -251,13 +276,25 @@ check_hosts(struct diags *d, const struct node *spec, const char *name)
 		const struct node *h = hosts->kids[i];
 		if (!keys[i])
 			continue;
-		if (main && strcmp(h->str, main) == 0)
-			node_error(d, h, "spec.hosts[%zu]: '%s' is already the route's host", i,
-			           h->str);
-		else if (same[i] != SIZE_MAX)
+		covered |= main && host_covers(h->str, main, ns);
+		if (same[i] != SIZE_MAX)
 			node_error(d, h, "spec.hosts[%zu]: '%s' is already spec.hosts[%zu]", i,
 			           h->str, same[i]);
+		else if (mesh && !strcmp(h->str, "*"))
+			node_error(
+			    d, h,
+			    "spec.hosts[%zu]: '*' may not be a host of a VirtualService bound "
+			    "to the mesh gateway; name the hosts, or list only other gateways "
+			    "in spec.gateways",
+			    i);
 	}
+	if (n && mesh && main && !covered)
+		node_warning(
+		    d, hosts,
+		    "spec.hosts leaves out '%s', the host the routes split, while the mesh "
+		    "gateway is bound: mesh traffic to it will not be split; add '%s' to "
+		    "spec.hosts",
+		    main, main);
 	free(same);
 	free(keys);
 }
@@ -285,6 +322,201 @@ check_circuit_breaker(struct diags *d, const struct node *cb)
 	check_duration(d, node_get(cb, "baseEjectionTime"), "spec.circuitBreaker.baseEjectionTime");
 }
 
+/* circuitBreaker's fields, and where each goes in the trafficPolicy. */
+static const struct {
+	const char *field, *in, *sub, *as;
+} cb_fields[] = {
+    {"maxConnections", "connectionPool", "tcp", "maxConnections"},
+    {"http1MaxPendingRequests", "connectionPool", "http", "http1MaxPendingRequests"},
+    {"http2MaxRequests", "connectionPool", "http", "http2MaxRequests"},
+    {"maxRequestsPerConnection", "connectionPool", "http", "maxRequestsPerConnection"},
+    {"maxRetries", "connectionPool", "http", "maxRetries"},
+    {"consecutive5xxErrors", "outlierDetection", NULL, "consecutive5xxErrors"},
+    {"consecutiveErrors", "outlierDetection", NULL, "consecutive5xxErrors"},
+    {"consecutiveGatewayErrors", "outlierDetection", NULL, "consecutiveGatewayErrors"},
+    {"interval", "outlierDetection", NULL, "interval"},
+    {"baseEjectionTime", "outlierDetection", NULL, "baseEjectionTime"},
+    {"maxEjectionPercent", "outlierDetection", NULL, "maxEjectionPercent"},
+    {"minHealthPercent", "outlierDetection", NULL, "minHealthPercent"},
+};
+
+/* A field of circuitBreaker that spec.trafficPolicy sets as well: one place only. */
+static void
+check_cb_policy(struct diags *d, const struct node *cb, const struct node *tp)
+{
+	for (size_t i = 0; cb && cb->kind == NODE_MAP && i < cb->n; i++) {
+		const struct node *key = cb->kids[2 * i];
+		for (size_t f = 0; f < sizeof(cb_fields) / sizeof(cb_fields[0]); f++) {
+			const struct node *in = node_get(tp, cb_fields[f].in);
+			if (cb_fields[f].sub)
+				in = node_get(in, cb_fields[f].sub);
+			if (strcmp(key->str, cb_fields[f].field) || !node_get(in, cb_fields[f].as))
+				continue;
+			node_error(
+			    d, key,
+			    "spec.circuitBreaker.%s: spec.trafficPolicy.%s%s%s.%s sets it as "
+			    "well; set it in one place",
+			    key->str, cb_fields[f].in, cb_fields[f].sub ? "." : "",
+			    cb_fields[f].sub ? cb_fields[f].sub : "", cb_fields[f].as);
+		}
+	}
+}
+
+/* Istio's webhook rules of a TrafficPolicy that its schema does not say, the tunnel meshroll
+ * does not write, and tls, which mtls other than UNSET writes itself. */
+static void
+check_policy(struct diags *d, const struct node *tp, const char *path, const struct node *mtls)
+{
+	static const char *const parts[] = {"loadBalancer", "connectionPool", "outlierDetection",
+	                                    "tls"};
+	const struct node *cp = node_get(tp, "connectionPool"),
+	                  *od = node_get(tp, "outlierDetection");
+	const struct node *lof = node_get(od, "consecutiveLocalOriginFailures");
+	const struct node *split = node_get(od, "splitExternalLocalOriginErrors");
+	const struct node *pls = node_get(tp, "portLevelSettings");
+
+	if (!tp || tp->kind != NODE_MAP)
+		return;
+	if (tp->n == 0)
+		node_error(d, tp, "%s: a trafficPolicy needs at least one field; remove it", path);
+	for (size_t i = 0; i < tp->n; i++) {
+		const struct node *key = tp->kids[2 * i];
+		if (!strcmp(key->str, "tunnel"))
+			node_error(d, key, "%s.tunnel: meshroll does not write tunnel settings",
+			           path);
+		if (!strcmp(key->str, "tls") && !(node_is_str(mtls) && !strcmp(mtls->str, "UNSET")))
+			node_error(d, key,
+			           "%s.tls: spec.mtls (%s) writes the DestinationRule's tls; set "
+			           "spec.mtls: UNSET to write your own",
+			           path, node_is_str(mtls) ? mtls->str : "STRICT by default");
+	}
+	if (cp && cp->kind == NODE_MAP && !node_get(cp, "tcp") && !node_get(cp, "http"))
+		node_error(d, cp, "%s.connectionPool: give it tcp or http settings, or remove it",
+		           path);
+	if (lof && lof->type == SCALAR_INT && lof->ival > 0 &&
+	    !(split && split->type == SCALAR_BOOL && split->ival))
+		node_error(d, lof,
+		           "%s.outlierDetection.consecutiveLocalOriginFailures counts only with "
+		           "splitExternalLocalOriginErrors: true",
+		           path);
+	for (size_t i = 0; pls && pls->kind == NODE_SEQ && i < pls->n; i++) {
+		const struct node *p = pls->kids[i];
+		bool any = false;
+		char sub[96];
+		for (size_t k = 0; k < sizeof(parts) / sizeof(parts[0]); k++)
+			any |= node_get(p, parts[k]) != NULL;
+		if (p->kind == NODE_MAP && !any)
+			node_error(
+			    d, p,
+			    "%s.portLevelSettings[%zu]: give it loadBalancer, connectionPool, "
+			    "outlierDetection or tls settings, or remove it",
+			    path, i);
+		snprintf(sub, sizeof(sub), "%s.portLevelSettings[%zu]", path, i);
+		if (p->kind == NODE_MAP && node_get(p, "tls") &&
+		    !(node_is_str(mtls) && !strcmp(mtls->str, "UNSET")))
+			node_error(d, p,
+			           "%s.tls: spec.mtls writes the DestinationRule's tls; set "
+			           "spec.mtls: UNSET to write your own",
+			           sub);
+	}
+}
+
+/* The labels a version or subset selects pods by: its labels, else {versionLabel: name}. */
+static bool
+label_value(const struct node *v, const char *version_label, const char *key, const char **value)
+{
+	const struct node *labels = v && v->kind == NODE_MAP ? node_get(v, "labels") : NULL;
+	const struct node *name = v && v->kind == NODE_MAP ? node_get(v, "name") : v;
+
+	if (labels && labels->kind == NODE_MAP) {
+		const struct node *l = node_get(labels, key);
+		*value = node_is_str(l) ? l->str : NULL;
+		return *value != NULL;
+	}
+	*value = node_is_str(name) ? name->str : NULL;
+	return *value && !strcmp(key, version_label);
+}
+
+/* A version or subset whose label contradicts workloadLabels (the same key, another value)
+ * selects no pod. */
+static void
+check_selects(struct diags *d, const struct node *v, const char *path, const char *version_label,
+              const struct node *workload, const char *name)
+{
+	const struct node *labels = v && v->kind == NODE_MAP ? node_get(v, "labels") : NULL;
+	struct kv dflt = {"app", name};
+	size_t n = workload && workload->kind == NODE_MAP ? workload->n : 1;
+
+	for (size_t i = 0; i < n; i++) {
+		struct kv w = dflt;
+		if (workload && workload->kind == NODE_MAP) {
+			if (!node_is_str(workload->kids[2 * i + 1]))
+				continue;
+			w = (struct kv){workload->kids[2 * i]->str, workload->kids[2 * i + 1]->str};
+		}
+		const char *mine;
+		if (!w.value || !label_value(v, version_label, w.key, &mine) ||
+		    !strcmp(mine, w.value))
+			continue;
+		const struct node *at =
+		    labels && node_get(labels, w.key) ? node_get(labels, w.key) : v;
+		node_error(d, at,
+		           "%s: label %s=%s contradicts %s=%s of spec.workloadLabels: no pod "
+		           "carries both; %s",
+		           path, w.key, mine, w.key, w.value,
+		           labels ? "give the version another label"
+		                  : "set spec.versionLabel to the label that tells versions apart");
+	}
+}
+
+/* Versions and subsets: each selects pods workloadLabels allows, names are unique, policies
+ * follow check_policy(). */
+static void
+check_versions(struct diags *d, const struct node *spec, const char *name)
+{
+	const struct node *vl = node_get(spec, "versionLabel"), *mtls = node_get(spec, "mtls");
+	const struct node *workload = node_get(spec, "workloadLabels");
+	const struct node *subsets = node_get(spec, "subsets");
+	const char *version_label = node_is_str(vl) ? vl->str : "version";
+	static const char *const versions[] = {"spec.stable", "spec.canary"};
+	size_t n = 2 + (subsets && subsets->kind == NODE_SEQ ? subsets->n : 0);
+	const struct node **vs = calloc(n, sizeof(*vs));
+	const char **names = calloc(n, sizeof(*names));
+	char path[64];
+
+	if (!vs || !names)
+		abort();
+	vs[0] = node_get(spec, "stable");
+	vs[1] = node_get(spec, "canary");
+	for (size_t i = 2; i < n; i++)
+		vs[i] = subsets->kids[i - 2];
+	for (size_t i = 0; i < n; i++) {
+		const struct node *v = vs[i];
+		const struct node *vname = v && v->kind == NODE_MAP ? node_get(v, "name") : v;
+		if (i < 2)
+			snprintf(path, sizeof(path), "%s", versions[i]);
+		else
+			snprintf(path, sizeof(path), "spec.subsets[%zu]", i - 2);
+		names[i] = node_is_str(vname) ? vname->str : NULL;
+		check_selects(d, v, path, version_label, workload, name);
+		check_label_keys(d, node_get(v, "labels"), path);
+		snprintf(path + strlen(path), sizeof(path) - strlen(path), ".trafficPolicy");
+		check_policy(d, node_get(v, "trafficPolicy"), path, mtls);
+	}
+	size_t *same = earlier_same(names, NULL, n);
+	for (size_t i = 2; i < n; i++)
+		if (same[i] != SIZE_MAX)
+			node_error(d, node_get(vs[i], "name"),
+			           "spec.subsets[%zu].name: '%s' is already the name of %s", i - 2,
+			           names[i],
+			           same[i] < 2
+			               ? versions[same[i]]
+			               : arena_printf(d->arena, "spec.subsets[%zu]", same[i] - 2));
+	free(same);
+	free(names);
+	free(vs);
+}
+
 int
 validate_rollout(const struct node *doc, struct diags *d)
 {
@@ -293,19 +525,31 @@ validate_rollout(const struct node *doc, struct diags *d)
 	const struct node *name = node_get(meta, "name");
 	int errors = d->errors;
 
-	if (node_is_str(stable) && node_is_str(canary) && strcmp(stable->str, canary->str) == 0)
+	const struct node *sname =
+	    stable && stable->kind == NODE_MAP ? node_get(stable, "name") : stable;
+	const struct node *cname =
+	    canary && canary->kind == NODE_MAP ? node_get(canary, "name") : canary;
+	if (node_is_str(sname) && node_is_str(cname) && strcmp(sname->str, cname->str) == 0)
 		node_error(d, canary,
 		           "spec.canary: '%s' is also spec.stable; the canary must be "
 		           "another version",
-		           canary->str);
+		           cname->str);
 	check_stages(d, node_get(spec, "stages"));
 	check_active_stage(d, node_get(spec, "stages"), node_get(spec, "activeStage"));
-	check_hosts(d, spec, node_is_str(name) ? name->str : NULL);
+	const struct node *ns = node_get(meta, "namespace");
+	check_hosts(d, spec, node_is_str(name) ? name->str : NULL,
+	            node_is_str(ns) ? ns->str : "default");
 	check_label_keys(d, node_get(meta, "labels"), "metadata.labels");
 	check_label_keys(d, node_get(spec, "workloadLabels"), "spec.workloadLabels");
 	check_duration(d, node_get(spec, "timeout"), "spec.timeout");
 	check_duration(d, node_get(node_get(spec, "retries"), "perTryTimeout"),
 	               "spec.retries.perTryTimeout");
 	check_circuit_breaker(d, node_get(spec, "circuitBreaker"));
+	check_cb_policy(d, node_get(spec, "circuitBreaker"), node_get(spec, "trafficPolicy"));
+	check_policy(d, node_get(spec, "trafficPolicy"), "spec.trafficPolicy",
+	             node_get(spec, "mtls"));
+	check_versions(d, spec, node_is_str(name) ? name->str : NULL);
+	validate_routes(spec, node_is_str(name) ? name->str : NULL,
+	                node_is_str(ns) ? ns->str : "default", d);
 	return d->errors > errors ? -1 : 0;
 }

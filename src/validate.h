@@ -2,6 +2,9 @@
 #ifndef MESHROLL_VALIDATE_H
 #define MESHROLL_VALIDATE_H
 
+#include <stdbool.h>
+#include <stddef.h>
+
 #include "diag.h"
 #include "node.h"
 
@@ -10,6 +13,16 @@ enum { DURATION_SYNTAX = -1, DURATION_OVERFLOW = -2 };
 /* Parses a Go duration ("1m30s", "250ms"; units h m s ms us ns) into nanoseconds.
  * Returns 0, DURATION_SYNTAX when it is not one, DURATION_OVERFLOW past 64 bits. */
 int duration_parse(const char *s, long long *ns);
+/* For each item i with a key, the first item j < i with the same key where i or j is strong
+ * (strong NULL: all are), or SIZE_MAX: what comparing every pair finds, by one sort, so that
+ * 100,000 items take milliseconds. keys[i] NULL: the item is not compared. malloc'd. */
+size_t *earlier_same(const char *const *keys, const bool *strong, size_t n);
+/* Whether a host as written in namespace ns names host h, as Istio reads hosts: a short name
+ * is <name>.<ns>.svc.cluster.local; "*" and "*.suffix" name every host they end. */
+bool host_covers(const char *pattern, const char *h, const char *ns);
+/* The rules of spec.http, spec.tcp and spec.tls (routes.c): reachable routes, unique names and
+ * matches, fixed routes' subsets and weights, a split route at all, deprecated fields. */
+void validate_routes(const struct node *spec, const char *name, const char *ns, struct diags *d);
 /* Checks the rules that span fields or need arithmetic: stable != canary, stages strictly
  * ascending with unique ids, activeStage names a stage, durations >= 1ms, label key parts,
  * unique hosts, the deprecated consecutiveErrors. Fields of the wrong type are skipped (the
