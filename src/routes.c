@@ -231,21 +231,24 @@ check_fixed(struct ctx *c, const struct node *route, const char *path)
 {
 	const struct node *dests = node_get(route, "route");
 	long long sum = 0;
+	bool ranged = true; /* every weight in 0..100: else the schema says so, and no more */
 	char p[160];
 
 	for (size_t i = 0; is_seq(dests) && i < dests->n; i++) {
 		const struct node *w = node_get(dests->kids[i], "weight");
 		snprintf(p, sizeof(p), "%s.route[%zu].destination", path, i);
 		check_destination(c, node_get(dests->kids[i], "destination"), p);
-		if (w && w->kind == NODE_SCALAR && w->type == SCALAR_INT)
+		if (w && w->kind == NODE_SCALAR && w->type == SCALAR_INT) {
 			sum += w->ival;
-		if (dests->n == 1 && w && w->type == SCALAR_INT && w->ival != 100)
+			ranged &= w->ival >= 0 && w->ival <= 100;
+		}
+		if (dests->n == 1 && ranged && w && w->type == SCALAR_INT && w->ival != 100)
 			node_error(c->d, w,
 			           "%s.route[0].weight: the only destination of a route takes all "
 			           "its requests; remove weight: %lld",
 			           path, w->ival);
 	}
-	if (is_seq(dests) && dests->n > 1 && sum != 100)
+	if (is_seq(dests) && dests->n > 1 && ranged && sum != 100)
 		node_error(c->d, dests,
 		           "%s.route: the weights add up to %lld; they must add up to 100", path,
 		           sum);

@@ -422,6 +422,14 @@ check_number(struct check *c, const struct node *s, const struct node *v)
 {
 	const struct node *min = node_get(s, "minimum"), *max = node_get(s, "maximum");
 
+	if (v->type == SCALAR_FLOAT) { /* a decimal: compared as one, against integer bounds */
+		double x = strtod(v->str, NULL);
+		if (min && !(x >= (double)min->ival))
+			check_error(c, v, "%s is less than the minimum %lld", v->str, min->ival);
+		else if (max && !(x <= (double)max->ival))
+			check_error(c, v, "%s is greater than the maximum %lld", v->str, max->ival);
+		return;
+	}
 	if (min && v->ival < min->ival)
 		check_error(c, v, "%s is less than the minimum %lld", v->str, min->ival);
 	if (max && v->ival > max->ival)
@@ -510,9 +518,12 @@ check_object(struct check *c, const struct node *s, const struct node *v)
 	for (size_t i = 0; req && i < req->n; i++)
 		if (!node_get(v, req->kids[i]->str) && !field_misplaced(c, &f, req->kids[i]->str))
 			check_error(c, v, "missing required field '%s'", req->kids[i]->str);
-	if (minp && v->n < (size_t)minp->ival)
+	const struct node *msg = node_get(s, "errorMessage");
+	if (((minp && v->n < (size_t)minp->ival) || (maxp && v->n > (size_t)maxp->ival)) && msg)
+		check_error(c, v, "%s", msg->str);
+	else if (minp && v->n < (size_t)minp->ival)
 		check_error(c, v, "must have at least %lld entries", minp->ival);
-	if (maxp && v->n > (size_t)maxp->ival)
+	else if (maxp && v->n > (size_t)maxp->ival)
 		check_error(c, v, "has %zu entries; the limit is %lld", v->n, maxp->ival);
 	for (size_t i = 0; i < v->n; i++) {
 		const struct node *key = v->kids[2 * i], *val = v->kids[2 * i + 1];
@@ -632,7 +643,7 @@ check_value(struct check *c, const struct node *s, const struct node *v)
 		check_array(c, s, v);
 	else if (v->type == SCALAR_STR)
 		check_string(c, s, v);
-	else if (v->type == SCALAR_INT)
+	else if (v->type == SCALAR_INT || v->type == SCALAR_FLOAT)
 		check_number(c, s, v);
 }
 
