@@ -177,6 +177,47 @@ route_current(struct node *route, struct arena *a)
 	}
 }
 
+/* A trafficPolicy's deprecated fields in their current form: outlierDetection.consecutiveErrors
+ * as consecutive5xxErrors, LEAST_CONN as LEAST_REQUEST, consistentHash.minimumRingSize as
+ * ringHash.minimumRingSize, warmupDurationSecs as warmup.duration. */
+static void
+policy_current(struct node *tp, struct arena *a)
+{
+	struct node *lb = node_get(tp, "loadBalancer"), *od = node_get(tp, "outlierDetection");
+	struct node *hash = node_get(lb, "consistentHash"), *simple = node_get(lb, "simple");
+	struct node *pls = node_get(tp, "portLevelSettings"), *v;
+	static const struct {
+		const char *old, *now, *inner; /* inner: the new field is a map {inner: value} */
+	} moves[] = {{"minimumRingSize", "ringHash", "minimumRingSize"},
+	             {"warmupDurationSecs", "warmup", "duration"}};
+
+	if ((v = node_get(od, "consecutiveErrors")))
+		map_rename(od, "consecutiveErrors", "consecutive5xxErrors", v, a);
+	if (node_is_str(simple) && !strcmp(simple->str, "LEAST_CONN"))
+		map_rename(lb, "simple", "simple", node_new_str(a, "LEAST_REQUEST"), a);
+	for (size_t i = 0; i < 2; i++) {
+		struct node *in = i ? lb : hash;
+		if (!(v = node_get(in, moves[i].old)))
+			continue;
+		struct node *m = node_new_map(a, 1);
+		node_map_add(m, node_new_str(a, moves[i].inner), v);
+		map_rename(in, moves[i].old, moves[i].now, m, a);
+	}
+	for (size_t i = 0; pls && pls->kind == NODE_SEQ && i < pls->n; i++)
+		policy_current(pls->kids[i], a);
+}
+
+/* A copy of a trafficPolicy, in its current form; NULL for none. */
+static const struct node *
+policy_from(struct arena *a, const struct node *tp)
+{
+	if (!tp)
+		return NULL;
+	struct node *copy = node_copy(a, tp, 0);
+	policy_current(copy, a);
+	return copy;
+}
+
 static struct routes
 routes_from(struct arena *a, const struct node *seq)
 {
@@ -199,11 +240,10 @@ routes_from(struct arena *a, const struct node *seq)
 static struct subset
 subset_from(struct arena *a, const struct node *v, const char *version_label)
 {
-	const struct node *policy = node_get(v, "trafficPolicy");
 	struct subset s = {
 	    .name = str_or(a, v && v->kind == NODE_MAP ? node_get(v, "name") : v, ""),
 	    .labels = kvs_from(a, node_get(v, "labels")),
-	    .policy = policy ? node_copy(a, policy, 0) : NULL,
+	    .policy = policy_from(a, node_get(v, "trafficPolicy")),
 	};
 
 	if (s.labels.n == 0) {
@@ -278,8 +318,7 @@ model_build(const struct node *doc, const char *file, struct arena *a)
 	r->retries.per_try_timeout = str_or(a, node_get(retries, "perTryTimeout"), NULL);
 	r->retries.retry_on = str_or(a, node_get(retries, "retryOn"), NULL);
 	model_circuit_breaker(r, node_get(spec, "circuitBreaker"), a);
-	const struct node *policy = node_get(spec, "trafficPolicy");
-	r->policy = policy ? node_copy(a, policy, 0) : NULL;
+	r->policy = policy_from(a, node_get(spec, "trafficPolicy"));
 	r->istio_version = str_or(a, node_get(spec, "istioAPIVersion"), "v1");
 	r->mtls = !node_is_str(mtls)                     ? MTLS_STRICT
 	          : strcmp(mtls->str, "PERMISSIVE") == 0 ? MTLS_PERMISSIVE

@@ -276,23 +276,6 @@ key_of(const struct node *map, const char *key)
 	return NULL;
 }
 
-/* A deprecated field: a warning, written in its current form (model.c), or an error beside it. */
-static void
-check_deprecated(struct ctx *c, const struct node *map, const char *old, const char *now,
-                 const char *path, const char *written)
-{
-	const struct node *key = key_of(map, old);
-
-	if (!key)
-		return;
-	if (node_get(map, now))
-		node_error(c->d, key, "%s: set only one of %s and %s (%s is deprecated)", path, old,
-		           now, old);
-	else
-		node_warning(c->d, key, "%s.%s is deprecated; it is written as %s", path, old,
-		             written);
-}
-
 static void
 check_http_route(struct ctx *c, const struct node *route, const char *path)
 {
@@ -300,14 +283,23 @@ check_http_route(struct ctx *c, const struct node *route, const char *path)
 	char p[160];
 
 	snprintf(p, sizeof(p), "%s.fault.delay", path);
-	check_deprecated(c, node_get(fault, "delay"), "percent", "percentage", p,
-	                 "fault.delay.percentage.value");
+	validate_deprecated(c->d, node_get(fault, "delay"), "percent", "percentage", p,
+	                    "fault.delay.percentage.value");
 	snprintf(p, sizeof(p), "%s.fault.abort", path);
-	check_deprecated(c, node_get(fault, "abort"), "percent", "percentage", p,
-	                 "fault.abort.percentage.value");
+	validate_deprecated(c->d, node_get(fault, "abort"), "percent", "percentage", p,
+	                    "fault.abort.percentage.value");
+	static const char *const targets[] = {"route", "redirect", "directResponse", "delegate",
+	                                      NULL};
+	static const char *const codes[] = {"httpStatus", "grpcStatus", "http2Error", NULL};
+	static const char *const ports[] = {"port", "derivePort", NULL};
+	validate_one_of(c->d, route, targets, path, false);
+	snprintf(p, sizeof(p), "%s.fault.abort", path);
+	validate_one_of(c->d, node_get(fault, "abort"), codes, p, true);
+	snprintf(p, sizeof(p), "%s.redirect", path);
+	validate_one_of(c->d, node_get(route, "redirect"), ports, p, false);
 	snprintf(p, sizeof(p), "%s.corsPolicy", path);
-	check_deprecated(c, node_get(route, "corsPolicy"), "allowOrigin", "allowOrigins", p,
-	                 "corsPolicy.allowOrigins[].exact");
+	validate_deprecated(c->d, node_get(route, "corsPolicy"), "allowOrigin", "allowOrigins", p,
+	                    "corsPolicy.allowOrigins[].exact");
 }
 
 void

@@ -322,6 +322,61 @@ check_circuit_breaker(struct diags *d, const struct node *cb)
 	check_duration(d, node_get(cb, "baseEjectionTime"), "spec.circuitBreaker.baseEjectionTime");
 }
 
+/* The key node of key in map, for a diagnostic at the field's name. */
+static const struct node *
+key_of(const struct node *map, const char *key)
+{
+	for (size_t i = 0; map && map->kind == NODE_MAP && i < map->n; i++)
+		if (!strcmp(map->kids[2 * i]->str, key))
+			return map->kids[2 * i];
+	return NULL;
+}
+
+void
+validate_deprecated(struct diags *d, const struct node *map, const char *old, const char *now,
+                    const char *path, const char *written)
+{
+	const struct node *key = key_of(map, old);
+
+	if (!key)
+		return;
+	if (node_get(map, now))
+		node_error(d, key, "%s: set only one of %s and %s (%s is deprecated)", path, old,
+		           now, old);
+	else
+		node_warning(d, key, "%s.%s is deprecated; it is written as %s", path, old,
+		             written);
+}
+
+void
+validate_one_of(struct diags *d, const struct node *map, const char *const *keys, const char *path,
+                bool required)
+{
+	const struct node *first = NULL;
+	char list[256] = "";
+
+	if (!map || map->kind != NODE_MAP)
+		return;
+	for (size_t k = 0; keys[k]; k++) {
+		size_t len = strlen(list);
+		snprintf(list + len, sizeof(list) - len, "%s%s",
+		         k ? (keys[k + 1] ? ", " : " or ") : "", keys[k]);
+	}
+	for (size_t i = 0; i < map->n; i++)
+		for (size_t k = 0; keys[k]; k++) {
+			const struct node *key = map->kids[2 * i];
+			if (strcmp(key->str, keys[k]))
+				continue;
+			if (first)
+				node_error(d, key, "%s: %s and %s both set; set only one of %s",
+				           path, first->str, key->str, list);
+			else
+				first = key;
+		}
+	if (required && !first)
+		node_error(d, map, "%s: set one of %s", path, list);
+}
+
 /* circuitBreaker's fields, and where each goes in the trafficPolicy. */
 static const struct {
 	const char *field, *in, *sub, *as;
@@ -332,7 +387,9 @@ static const struct {
     {"maxRequestsPerConnection", "connectionPool", "http", "maxRequestsPerConnection"},
     {"maxRetries", "connectionPool", "http", "maxRetries"},
     {"consecutive5xxErrors", "outlierDetection", NULL, "consecutive5xxErrors"},
+    {"consecutive5xxErrors", "outlierDetection", NULL, "consecutiveErrors"},
     {"consecutiveErrors", "outlierDetection", NULL, "consecutive5xxErrors"},
+    {"consecutiveErrors", "outlierDetection", NULL, "consecutiveErrors"},
     {"consecutiveGatewayErrors", "outlierDetection", NULL, "consecutiveGatewayErrors"},
     {"interval", "outlierDetection", NULL, "interval"},
     {"baseEjectionTime", "outlierDetection", NULL, "baseEjectionTime"},
@@ -362,6 +419,36 @@ check_cb_policy(struct diags *d, const struct node *cb, const struct node *tp)
 	}
 }
 
+/* A trafficPolicy's (or a port's) deprecated fields, and the fields that exclude each other. */
+static void
+check_policy_fields(struct diags *d, const struct node *tp, const char *path)
+{
+	static const char *const keys[] = {"httpHeaderName", "httpCookie", "useSourceIp",
+	                                   "httpQueryParameterName", NULL};
+	static const char *const rings[] = {"ringHash", "maglev", "minimumRingSize", NULL};
+	static const char *const locality[] = {"distribute", "failover", NULL};
+	const struct node *lb = node_get(tp, "loadBalancer"), *simple = node_get(lb, "simple");
+	const struct node *hash = node_get(lb, "consistentHash");
+	char p[160];
+
+	snprintf(p, sizeof(p), "%s.outlierDetection", path);
+	validate_deprecated(d, node_get(tp, "outlierDetection"), "consecutiveErrors",
+	                    "consecutive5xxErrors", p, "consecutive5xxErrors");
+	snprintf(p, sizeof(p), "%s.loadBalancer", path);
+	validate_deprecated(d, lb, "warmupDurationSecs", "warmup", p, "warmup.duration");
+	validate_one_of(d, lb, (const char *const[]){"simple", "consistentHash", NULL}, p, false);
+	if (node_is_str(simple) && !strcmp(simple->str, "LEAST_CONN"))
+		node_warning(d, simple,
+		             "%s.simple: LEAST_CONN is deprecated; it is written as LEAST_REQUEST",
+		             p);
+	snprintf(p, sizeof(p), "%s.loadBalancer.localityLbSetting", path);
+	validate_one_of(d, node_get(lb, "localityLbSetting"), locality, p, false);
+	snprintf(p, sizeof(p), "%s.loadBalancer.consistentHash", path);
+	validate_deprecated(d, hash, "minimumRingSize", "ringHash", p, "ringHash.minimumRingSize");
+	validate_one_of(d, hash, keys, p, true);
+	validate_one_of(d, hash, rings, p, false);
+}
+
 /* Istio's webhook rules of a TrafficPolicy that its schema does not say, the tunnel meshroll
  * does not write, and tls, which mtls other than UNSET writes itself. */
 static void
@@ -377,6 +464,7 @@ check_policy(struct diags *d, const struct node *tp, const char *path, const str
 
 	if (!tp || tp->kind != NODE_MAP)
 		return;
+	check_policy_fields(d, tp, path);
 	if (tp->n == 0)
 		node_error(d, tp, "%s: a trafficPolicy needs at least one field; remove it", path);
 	for (size_t i = 0; i < tp->n; i++) {
@@ -412,6 +500,7 @@ check_policy(struct diags *d, const struct node *tp, const char *path, const str
 			    "outlierDetection or tls settings, or remove it",
 			    path, i);
 		snprintf(sub, sizeof(sub), "%s.portLevelSettings[%zu]", path, i);
+		check_policy_fields(d, p, sub);
 		if (p->kind == NODE_MAP && node_get(p, "tls") &&
 		    !(node_is_str(mtls) && !strcmp(mtls->str, "UNSET")))
 			node_error(d, p,
@@ -435,6 +524,25 @@ label_value(const struct node *v, const char *version_label, const char *key, co
 	}
 	*value = node_is_str(name) ? name->str : NULL;
 	return *value && !strcmp(key, version_label);
+}
+
+/* Whether two versions select pods by the same labels. */
+static bool
+same_labels(const struct node *x, const struct node *y, const char *version_label)
+{
+	const struct node *lx = x && x->kind == NODE_MAP ? node_get(x, "labels") : NULL;
+	const struct node *ly = y && y->kind == NODE_MAP ? node_get(y, "labels") : NULL;
+	size_t n = lx && lx->kind == NODE_MAP ? lx->n : 1;
+
+	if (n != (ly && ly->kind == NODE_MAP ? ly->n : 1) || (lx && lx->kind != NODE_MAP))
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		const char *key = lx ? lx->kids[2 * i]->str : version_label, *vx, *vy;
+		if (!label_value(x, version_label, key, &vx) ||
+		    !label_value(y, version_label, key, &vy) || strcmp(vx, vy))
+			return false;
+	}
+	return true;
 }
 
 /* A version or subset whose label contradicts workloadLabels (the same key, another value)
@@ -503,6 +611,12 @@ check_versions(struct diags *d, const struct node *spec, const char *name)
 		snprintf(path + strlen(path), sizeof(path) - strlen(path), ".trafficPolicy");
 		check_policy(d, node_get(v, "trafficPolicy"), path, mtls);
 	}
+	if (names[0] && names[1] && strcmp(names[0], names[1]) &&
+	    same_labels(vs[0], vs[1], version_label))
+		node_warning(
+		    d, vs[1],
+		    "spec.canary: its labels are those of spec.stable: both subsets select "
+		    "the same pods, so the stages change nothing");
 	size_t *same = earlier_same(names, NULL, n);
 	for (size_t i = 2; i < n; i++)
 		if (same[i] != SIZE_MAX)

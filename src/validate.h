@@ -20,6 +20,13 @@ size_t *earlier_same(const char *const *keys, const bool *strong, size_t n);
 /* Whether a host as written in namespace ns names host h, as Istio reads hosts: a short name
  * is <name>.<ns>.svc.cluster.local; "*" and "*.suffix" name every host they end. */
 bool host_covers(const char *pattern, const char *h, const char *ns);
+/* A deprecated field old of map: a warning that it is written as written, or an error when
+ * map also has now, its current form. path names map. */
+void validate_deprecated(struct diags *d, const struct node *map, const char *old, const char *now,
+                         const char *path, const char *written);
+/* At most one of keys (NULL-terminated) in map; exactly one when required. path names map. */
+void validate_one_of(struct diags *d, const struct node *map, const char *const *keys,
+                     const char *path, bool required);
 /* The rules of spec.http, spec.tcp and spec.tls (routes.c): reachable routes, unique names and
  * matches, fixed routes' subsets and weights, a split route at all, deprecated fields. */
 void validate_routes(const struct node *spec, const char *name, const char *ns, struct diags *d);
