@@ -61,8 +61,10 @@ static const char starter_spec[] =
     "  stages: [0, 10, 25, 50, 100]   # the canary's weight per stage, ascending, 0..100\n"
     "  activeStage: 0             # the stage in force, by weight or stage id\n"
     "  # gateways: [mesh]         # the VirtualService's gateways\n"
-    "  # hosts: []                # more hosts for the VirtualService\n"
-    "  # timeout: 10s             # the route's timeout\n"
+    "  # hosts: [api.example.com] # the VirtualService's hosts; default the host\n"
+    "  # http:                    # your routes (Istio HTTPRoutes) in order; one without\n"
+    "  # - name: main             #   route, redirect or directResponse is split\n"
+    "  # timeout: 10s             # the split routes' timeout\n"
     "  # retries: {attempts: 3, perTryTimeout: 2s, retryOn: \"5xx,connect-failure\"}\n"
     "  circuitBreaker:            # the DestinationRule's outlier detection\n"
     "    consecutive5xxErrors: 5  # eject a pod after this many 5xx answers in a row\n"
@@ -76,7 +78,7 @@ static const char starter_spec[] =
     "    # http2MaxRequests: 100  # requests in flight to the service, at most\n"
     "    # maxRequestsPerConnection: 1   # requests over one connection before it closes\n"
     "    # maxRetries: 3          # retries in flight to the service, at most\n"
-    "  mtls: STRICT               # STRICT, PERMISSIVE or DISABLE\n";
+    "  mtls: STRICT               # STRICT, PERMISSIVE, DISABLE or UNSET\n";
 
 static void
 starter_line(struct buf *b, const char *line, const char *comment)
