@@ -79,6 +79,19 @@ take_tree(struct input *in, struct arena *a, int depth)
 	}
 }
 
+/* A map of arbitrary fields. */
+static struct node *
+take_map(struct input *in, struct arena *a)
+{
+	size_t n = take(in) % 4;
+	struct node *m = node_new_map(a, n);
+
+	for (size_t i = 0; i < n; i++)
+		node_map_add(m, node_new_str(a, arena_printf(a, "%s%zu", take_str(in, a), i)),
+		             take_tree(in, a, 1));
+	return m;
+}
+
 static int
 same(const struct node *x, const struct node *y)
 {
@@ -147,7 +160,25 @@ take_rollout(struct input *in, struct arena *a)
 		r->stages[i] = (struct stage){arena_printf(a, "s%zu", i), (int)(take(in) % 101)};
 	r->retries.attempts = -1;
 	r->cb = (struct circuit_breaker){-1, -1, NULL, NULL, -1, -1, -1, -1, -1, -1, -1};
-	r->mtls = take(in) % 3;
+	r->mtls = take(in) % 4;
+	r->hosts = (struct strs){&r->host, 1};
+	r->nsubsets = 2 + take(in) % 2;
+	r->subsets = arena_alloc(a, r->nsubsets * sizeof(*r->subsets));
+	for (size_t i = 0; i < r->nsubsets; i++) {
+		const char *name = i == 0 ? r->stable : i == 1 ? r->canary : take_str(in, a);
+		struct kv *label = arena_alloc(a, sizeof(*label));
+		*label = (struct kv){r->version_label, name};
+		r->subsets[i] =
+		    (struct subset){name, {label, 1}, take(in) & 1 ? take_map(in, a) : NULL};
+	}
+	r->policy = take(in) & 1 ? take_map(in, a) : NULL;
+	/* routes: maps of arbitrary fields, split or fixed, in each protocol */
+	for (size_t p = 0; p < NPROTOS; p++) {
+		r->routes[p].n = take(in) % 3;
+		r->routes[p].v = arena_alloc(a, (r->routes[p].n + 1) * sizeof(struct route));
+		for (size_t i = 0; i < r->routes[p].n; i++)
+			r->routes[p].v[i] = (struct route){take_map(in, a), take(in) & 1};
+	}
 	return r;
 }
 

@@ -10,7 +10,10 @@ failed=0
 for t in "$@"; do
 	corpus=build/fuzz/corpus-$t
 	mkdir -p "$corpus"
-	find testdata -name '*.yaml' -size -64k -exec cp {} "$corpus/" \;
+	# one seed per file, named after its path: most cases' files are all rollout.yaml
+	find testdata -name '*.yaml' -size -64k | while read -r f; do
+		cp "$f" "$corpus/seed-$(printf '%s' "$f" | tr '/' '_')"
+	done
 	echo "== $t: $seconds s"
 	if build/fuzz/"$t" "$corpus" -dict=fuzz/rollout.dict -max_total_time="$seconds" \
 		-timeout=10 -rss_limit_mb=2048 -artifact_prefix=build/fuzz/"$t"- \
