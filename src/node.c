@@ -325,24 +325,24 @@ node_sorted_map(struct arena *a, const struct node *map)
 	return out;
 }
 
-/* A float in one spelling: a plain decimal as written, anything else (1e2, .5) as printf's. */
+/* A float in one spelling, the one a JSON round trip (kustomize's patches) gives it: a whole
+ * number as an integer (5.0 as 5), else the shortest decimal that reads back the same. */
 static struct node *
 float_copy(struct arena *a, const struct node *n)
 {
 	struct node *c = node_new(a, NODE_SCALAR);
-	size_t digits = strspn(n->str + (n->str[0] == '-'), "0123456789");
-	const char *rest = n->str + (n->str[0] == '-') + digits;
 	char *end;
 	double v = strtod(n->str, &end);
 
 	c->type = SCALAR_FLOAT;
-	if (digits &&
-	    (!*rest || (*rest == '.' && rest[1] && !rest[1 + strspn(rest + 1, "0123456789")])))
-		c->str = arena_strdup(a, n->str);
-	else if (!*end && end != n->str)
+	if (*end || end == n->str || !(v - v == 0)) /* not a number strtod reads, or inf, nan */
+		c->str = arena_strndup(a, n->str, n->len);
+	else if (v == (double)(long long)v && v > -1e15 && v < 1e15)
+		c->str = arena_printf(a, "%lld", (long long)v);
+	else if (strtod(arena_printf(a, "%.15g", v), NULL) == v)
 		c->str = arena_printf(a, "%.15g", v);
 	else
-		c->str = arena_strdup(a, n->str);
+		c->str = arena_printf(a, "%.17g", v);
 	c->len = strlen(c->str);
 	return c;
 }
