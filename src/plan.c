@@ -1,17 +1,21 @@
 /* plan.c: the routing state of every stage, and its routes as nodes. */
 #include "plan.h"
 
+#include <stdbool.h>
 #include <string.h>
 
-/* The port a split tcp or tls route sends to: the one port all its matches name, else the
- * rollout's port (0: none). */
+/* The port a split tcp or tls route sends to: on the mesh alone, the one port all its matches
+ * name (the service's port the client asked for); else the rollout's port (0: none). On a
+ * gateway a match's port is the gateway's listener, not the service's. */
 static int
 route_port(const struct rollout *r, enum proto proto, const struct node *route)
 {
 	const struct node *match = node_get(route, "match");
+	bool mesh_only =
+	    r->gateways.n == 0 || (r->gateways.n == 1 && !strcmp(r->gateways.v[0], "mesh"));
 	long long port = -1;
 
-	if (proto == PROTO_HTTP || !match || match->kind != NODE_SEQ || match->n == 0)
+	if (proto == PROTO_HTTP || !mesh_only || !match || match->kind != NODE_SEQ || match->n == 0)
 		return r->port;
 	for (size_t i = 0; i < match->n; i++) {
 		const struct node *p = node_get(match->kids[i], "port");

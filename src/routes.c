@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "buf.h"
 #include "model.h"
@@ -64,9 +65,10 @@ entry_cmp(const void *pa, const void *pb)
 	return strcmp(a->key->str, b->key->str);
 }
 
-/* A value in one spelling whatever its key order: for comparing match blocks. */
+/* A value in one spelling whatever its key order: for comparing match blocks. top: a match
+ * block, whose name and statPrefix do not change what it matches. */
 static void
-canon(struct buf *b, const struct node *n)
+canon(struct buf *b, const struct node *n, bool top)
 {
 	if (n->kind == NODE_SCALAR) {
 		buf_addf(b, "%d:%zu:", (int)n->type, n->len);
@@ -76,7 +78,7 @@ canon(struct buf *b, const struct node *n)
 	if (n->kind == NODE_SEQ) {
 		buf_addc(b, '[');
 		for (size_t i = 0; i < n->n; i++)
-			canon(b, n->kids[i]);
+			canon(b, n->kids[i], false);
 		buf_addc(b, ']');
 		return;
 	}
@@ -88,8 +90,10 @@ canon(struct buf *b, const struct node *n)
 	qsort(v, n->n, sizeof(*v), entry_cmp);
 	buf_addc(b, '{');
 	for (size_t i = 0; i < n->n; i++) {
-		canon(b, v[i].key);
-		canon(b, v[i].value);
+		if (top && (!strcmp(v[i].key->str, "name") || !strcmp(v[i].key->str, "statPrefix")))
+			continue;
+		canon(b, v[i].key, false);
+		canon(b, v[i].value, false);
 	}
 	buf_addc(b, '}');
 	free(v);
@@ -124,7 +128,7 @@ check_reachable(struct ctx *c, const struct node *routes, const char *proto)
 		for (size_t j = 0; is_seq(match) && j < match->n; j++) {
 			struct buf b;
 			buf_init(&b);
-			canon(&b, match->kids[j]);
+			canon(&b, match->kids[j], true);
 			buf_addc(&b, '\0');
 			keys[k] = strdup(b.data);
 			buf_release(&b);
@@ -254,16 +258,9 @@ check_fixed(struct ctx *c, const struct node *route, const char *path)
 		           sum);
 	if (is_pasted_split(c, dests))
 		node_warning(c->d, dests,
-		             "%s.route: these are the stable and the canary version; remove this "
-		             "route: and meshroll splits the route in every stage",
+		             "%s.route: these are the stable and the canary version; remove its "
+		             "route: so that meshroll splits it in every stage",
 		             path);
-	snprintf(p, sizeof(p), "%s.mirror", path);
-	check_destination(c, node_get(route, "mirror"), p);
-	const struct node *mirrors = node_get(route, "mirrors");
-	for (size_t i = 0; is_seq(mirrors) && i < mirrors->n; i++) {
-		snprintf(p, sizeof(p), "%s.mirrors[%zu].destination", path, i);
-		check_destination(c, node_get(mirrors->kids[i], "destination"), p);
-	}
 }
 
 /* The key node of key in map, for a diagnostic at the field's name. */
@@ -276,11 +273,91 @@ key_of(const struct node *map, const char *key)
 	return NULL;
 }
 
+/* What a redirect or a direct response leaves no room for (Istio's webhook refuses them). */
+static void
+check_answered(struct ctx *c, const struct node *route, const char *path)
+{
+	static const char *const answers[] = {"redirect", "directResponse"};
+	static const char *const others[] = {"rewrite", "fault", "mirror", "mirrors", "retries"};
+
+	for (size_t a = 0; a < 2; a++) {
+		if (!node_get(route, answers[a]))
+			continue;
+		for (size_t o = 0; o < sizeof(others) / sizeof(others[0]); o++)
+			if (key_of(route, others[o]))
+				node_error(
+				    c->d, key_of(route, others[o]),
+				    "%s.%s: a route that answers with %s sends nothing on; remove "
+				    "%s",
+				    path, others[o], answers[a], others[o]);
+	}
+}
+
+/* CORS: maxAge in whole seconds, no empty origin. */
+static void
+check_cors(struct ctx *c, const struct node *cors, const char *path)
+{
+	const struct node *age = node_get(cors, "maxAge"),
+	                  *origins = node_get(cors, "allowOrigins");
+	long long ns;
+
+	if (node_is_str(age) && duration_parse(age->str, &ns) == 0 && ns % 1000000000LL)
+		node_error(c->d, age,
+		           "%s.corsPolicy.maxAge: '%s' is not a whole number of seconds, which "
+		           "is all CORS can say",
+		           path, age->str);
+	for (size_t i = 0; is_seq(origins) && i < origins->n; i++) {
+		const struct node *m = origins->kids[i];
+		for (size_t k = 0; m->kind == NODE_MAP && k < m->n; k++)
+			if (node_is_str(m->kids[2 * k + 1]) && !m->kids[2 * k + 1]->len)
+				node_error(
+				    c->d, m->kids[2 * k + 1],
+				    "%s.corsPolicy.allowOrigins[%zu]: an empty origin matches "
+				    "nothing; remove it",
+				    path, i);
+	}
+}
+
+/* Header operations may not remove the Host header: Istio's webhook refuses it. */
+static void
+check_headers(struct ctx *c, const struct node *headers, const char *path)
+{
+	static const char *const sides[] = {"request", "response"};
+
+	for (size_t s = 0; s < 2; s++) {
+		const struct node *remove = node_get(node_get(headers, sides[s]), "remove");
+		for (size_t i = 0; is_seq(remove) && i < remove->n; i++)
+			if (node_is_str(remove->kids[i]) &&
+			    !strcasecmp(remove->kids[i]->str, "host"))
+				node_error(c->d, remove->kids[i],
+				           "%s.%s.remove[%zu]: the Host header cannot be removed",
+				           path, sides[s], i);
+	}
+}
+
 static void
 check_http_route(struct ctx *c, const struct node *route, const char *path)
 {
 	const struct node *fault = node_get(route, "fault");
+	const struct node *mirrors = node_get(route, "mirrors"), *dests = node_get(route, "route");
+	static const char *const mirroring[] = {"mirror", "mirrors", NULL};
 	char p[160];
+
+	snprintf(p, sizeof(p), "%s.mirror", path);
+	check_destination(c, node_get(route, "mirror"), p);
+	for (size_t i = 0; is_seq(mirrors) && i < mirrors->n; i++) {
+		snprintf(p, sizeof(p), "%s.mirrors[%zu].destination", path, i);
+		check_destination(c, node_get(mirrors->kids[i], "destination"), p);
+	}
+	validate_one_of(c->d, route, mirroring, path, false);
+	check_answered(c, route, path);
+	check_cors(c, node_get(route, "corsPolicy"), path);
+	snprintf(p, sizeof(p), "%s.headers", path);
+	check_headers(c, node_get(route, "headers"), p);
+	for (size_t i = 0; is_seq(dests) && i < dests->n; i++) {
+		snprintf(p, sizeof(p), "%s.route[%zu].headers", path, i);
+		check_headers(c, node_get(dests->kids[i], "headers"), p);
+	}
 
 	snprintf(p, sizeof(p), "%s.fault.delay", path);
 	validate_deprecated(c->d, node_get(fault, "delay"), "percent", "percentage", p,
@@ -300,6 +377,34 @@ check_http_route(struct ctx *c, const struct node *route, const char *path)
 	snprintf(p, sizeof(p), "%s.corsPolicy", path);
 	validate_deprecated(c->d, node_get(route, "corsPolicy"), "allowOrigin", "allowOrigins", p,
 	                    "corsPolicy.allowOrigins[].exact");
+}
+
+/* The SNI hosts of a tls route's matches: each within the VirtualService's hosts. */
+static void
+check_sni(struct ctx *c, const struct node *spec, const struct node *route, const char *path)
+{
+	const struct node *hosts = node_get(spec, "hosts"), *match = node_get(route, "match");
+
+	for (size_t m = 0; is_seq(match) && m < match->n; m++) {
+		const struct node *sni = node_get(match->kids[m], "sniHosts");
+		for (size_t i = 0; is_seq(sni) && i < sni->n; i++) {
+			const struct node *h = sni->kids[i];
+			bool in = false;
+			if (!node_is_str(h))
+				continue;
+			if (!is_seq(hosts))
+				in = host_covers(c->host, h->str, c->ns);
+			for (size_t k = 0; is_seq(hosts) && k < hosts->n; k++)
+				in |= node_is_str(hosts->kids[k]) &&
+				      host_covers(hosts->kids[k]->str, h->str, c->ns);
+			if (!in)
+				node_error(
+				    c->d, h,
+				    "%s.match[%zu].sniHosts[%zu]: '%s' is not among spec.hosts; "
+				    "Istio takes only SNI hosts of the VirtualService's hosts",
+				    path, m, i, h->str);
+		}
+	}
 }
 
 void
@@ -355,6 +460,8 @@ validate_routes(const struct node *spec, const char *name, const char *ns, struc
 				check_fixed(&c, route, path);
 			if (p == PROTO_HTTP)
 				check_http_route(&c, route, path);
+			if (p == PROTO_TLS)
+				check_sni(&c, spec, route, path);
 		}
 	}
 	if (given && !split)

@@ -368,8 +368,8 @@ utf8_chars(const char *s, size_t len)
 	return n;
 }
 
-/* A Go duration as Istio takes one: within 64 bits of nanoseconds, to the millisecond (0
- * passes: a route's timeout: 0s turns it off; validate.c refuses it where it makes no sense). */
+/* A Go duration as Istio takes one: at least 1ms, within 64 bits of nanoseconds, to the
+ * millisecond. (A cookie's ttl, which may be 0s, is not a $defs/duration.) */
 static void
 check_duration(struct check *c, const struct node *v)
 {
@@ -379,7 +379,7 @@ check_duration(struct check *c, const struct node *v)
 	if (r == DURATION_OVERFLOW)
 		check_error(c, v, "'%s' is too long a duration (more than 64 bits of nanoseconds)",
 		            v->str);
-	else if (r == 0 && ns > 0 && ns < 1000000)
+	else if (r == 0 && ns < 1000000)
 		check_error(c, v, "'%s' is shorter than 1ms", v->str);
 	else if (r == 0 && ns % 1000000)
 		check_error(c, v,

@@ -77,18 +77,6 @@ duration_parse(const char *s, long long *ns)
 	return 0;
 }
 
-static void
-check_duration(struct diags *d, const struct node *n, const char *path)
-{
-	long long ns;
-
-	if (!node_is_str(n))
-		return;
-	/* not a duration, too long, under 1ms but not 0: the schema says so */
-	if (duration_parse(n->str, &ns) == 0 && ns == 0)
-		node_error(d, n, "%s: '%s' is shorter than 1ms", path, n->str);
-}
-
 /* Label keys: the name part at most 63 characters, the DNS prefix at most 253. */
 static void
 check_label_keys(struct diags *d, const struct node *map, const char *path)
@@ -318,8 +306,6 @@ check_circuit_breaker(struct diags *d, const struct node *cb)
 			             "spec.circuitBreaker.consecutiveErrors is deprecated; "
 			             "it is written as consecutive5xxErrors");
 	}
-	check_duration(d, node_get(cb, "interval"), "spec.circuitBreaker.interval");
-	check_duration(d, node_get(cb, "baseEjectionTime"), "spec.circuitBreaker.baseEjectionTime");
 }
 
 /* The key node of key in map, for a diagnostic at the field's name. */
@@ -419,6 +405,36 @@ check_cb_policy(struct diags *d, const struct node *cb, const struct node *tp)
 	}
 }
 
+/* Locality load balancing as Istio's webhook takes it: a failover goes somewhere else, and
+ * the weights each distribute entry gives add up to 100. */
+static void
+check_locality(struct diags *d, const struct node *lls, const char *path)
+{
+	const struct node *failover = node_get(lls, "failover");
+	const struct node *distribute = node_get(lls, "distribute");
+
+	for (size_t i = 0; failover && failover->kind == NODE_SEQ && i < failover->n; i++) {
+		const struct node *from = node_get(failover->kids[i], "from");
+		const struct node *to = node_get(failover->kids[i], "to");
+		if (node_is_str(from) && node_is_str(to) && !strcmp(from->str, to->str))
+			node_error(d, to, "%s.failover[%zu]: fails over from '%s' to itself", path,
+			           i, to->str);
+	}
+	for (size_t i = 0; distribute && distribute->kind == NODE_SEQ && i < distribute->n; i++) {
+		const struct node *to = node_get(distribute->kids[i], "to");
+		long long sum = 0;
+		for (size_t k = 0; to && to->kind == NODE_MAP && k < to->n; k++)
+			if (to->kids[2 * k + 1]->type == SCALAR_INT)
+				sum += to->kids[2 * k + 1]->ival;
+		if (to && to->kind == NODE_MAP && sum != 100)
+			node_error(
+			    d, to,
+			    "%s.distribute[%zu].to: the weights add up to %lld; they must add "
+			    "up to 100",
+			    path, i, sum);
+	}
+}
+
 /* A trafficPolicy's (or a port's) deprecated fields, and the fields that exclude each other. */
 static void
 check_policy_fields(struct diags *d, const struct node *tp, const char *path)
@@ -443,6 +459,7 @@ check_policy_fields(struct diags *d, const struct node *tp, const char *path)
 		             p);
 	snprintf(p, sizeof(p), "%s.loadBalancer.localityLbSetting", path);
 	validate_one_of(d, node_get(lb, "localityLbSetting"), locality, p, false);
+	check_locality(d, node_get(lb, "localityLbSetting"), p);
 	snprintf(p, sizeof(p), "%s.loadBalancer.consistentHash", path);
 	validate_deprecated(d, hash, "minimumRingSize", "ringHash", p, "ringHash.minimumRingSize");
 	validate_one_of(d, hash, keys, p, true);
@@ -655,9 +672,6 @@ validate_rollout(const struct node *doc, struct diags *d)
 	            node_is_str(ns) ? ns->str : "default");
 	check_label_keys(d, node_get(meta, "labels"), "metadata.labels");
 	check_label_keys(d, node_get(spec, "workloadLabels"), "spec.workloadLabels");
-	check_duration(d, node_get(spec, "timeout"), "spec.timeout");
-	check_duration(d, node_get(node_get(spec, "retries"), "perTryTimeout"),
-	               "spec.retries.perTryTimeout");
 	check_circuit_breaker(d, node_get(spec, "circuitBreaker"));
 	check_cb_policy(d, node_get(spec, "circuitBreaker"), node_get(spec, "trafficPolicy"));
 	check_policy(d, node_get(spec, "trafficPolicy"), "spec.trafficPolicy",
