@@ -44,7 +44,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		struct rollout *r = model_build(doc, src.path, &a);
 		struct render_set set = {0};
 		render_tree(r, &templates, &a, &set);
-		if (set.n != 5 + r->nstages)
+		size_t objects = 0;
+		while (render_object_file(r, objects))
+			objects++;
+		if (set.n != 2 + objects + r->nstages) /* kustomizations, base objects, stages */
 			abort();
 	}
 	arena_release(&a);

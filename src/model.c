@@ -218,6 +218,67 @@ policy_from(struct arena *a, const struct node *tp)
 	return copy;
 }
 
+/* Sets the value at path (NULL-terminated) in a map of ours, making the maps on the way; a
+ * NULL value sets nothing. Maps made here, and those node_copy() made, have room for it. */
+static void
+policy_put(struct arena *a, struct node *map, const char *const *path, struct node *value)
+{
+	if (!value)
+		return;
+	for (; path[1]; path++) {
+		struct node *next = node_get(map, path[0]);
+		if (!next) {
+			next = node_new_map(a, 8);
+			node_map_add(map, node_new_str(a, path[0]), next);
+		}
+		map = next;
+	}
+	node_map_add(map, node_new_str(a, path[0]), value);
+}
+
+/* The DestinationRule's trafficPolicy, made once per rollout: spec.trafficPolicy as written, the
+ * circuitBreaker's fields in their places (validate.c refuses a field set in both), the mTLS of
+ * the mesh. */
+static const struct node *
+dr_policy(struct arena *a, const struct rollout *r, const struct node *given)
+{
+	const struct circuit_breaker *cb = &r->cb;
+	struct node *tp = given ? node_copy(a, given, 8) : node_new_map(a, 8);
+	const struct {
+		const char *path[4];
+		struct node *value;
+	} fields[] = {
+	    {{"connectionPool", "tcp", "maxConnections"},
+	     node_new_int_or_none(a, cb->max_connections)},
+	    {{"connectionPool", "http", "http1MaxPendingRequests"},
+	     node_new_int_or_none(a, cb->http1_max_pending_requests)},
+	    {{"connectionPool", "http", "http2MaxRequests"},
+	     node_new_int_or_none(a, cb->http2_max_requests)},
+	    {{"connectionPool", "http", "maxRequestsPerConnection"},
+	     node_new_int_or_none(a, cb->max_requests_per_connection)},
+	    {{"connectionPool", "http", "maxRetries"}, node_new_int_or_none(a, cb->max_retries)},
+	    {{"outlierDetection", "consecutiveGatewayErrors"},
+	     node_new_int_or_none(a, cb->consecutive_gateway_errors)},
+	    {{"outlierDetection", "consecutive5xxErrors"},
+	     node_new_int_or_none(a, cb->consecutive_5xx_errors)},
+	    {{"outlierDetection", "interval"}, node_new_str_or_none(a, cb->interval)},
+	    {{"outlierDetection", "baseEjectionTime"},
+	     node_new_str_or_none(a, cb->base_ejection_time)},
+	    {{"outlierDetection", "maxEjectionPercent"},
+	     node_new_int_or_none(a, cb->max_ejection_percent)},
+	    {{"outlierDetection", "minHealthPercent"},
+	     node_new_int_or_none(a, cb->min_health_percent)},
+	    {{"tls", "mode"},
+	     r->mtls == MTLS_DISABLE || r->mtls == MTLS_UNSET ? NULL
+	                                                      : node_new_str(a, "ISTIO_MUTUAL")},
+	};
+
+	policy_current(tp, a);
+	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
+		policy_put(a, tp, fields[i].path, fields[i].value);
+	return tp->n ? tp : NULL;
+}
+
 static struct routes
 routes_from(struct arena *a, const struct node *seq)
 {
@@ -318,12 +379,12 @@ model_build(const struct node *doc, const char *file, struct arena *a)
 	r->retries.per_try_timeout = str_or(a, node_get(retries, "perTryTimeout"), NULL);
 	r->retries.retry_on = str_or(a, node_get(retries, "retryOn"), NULL);
 	model_circuit_breaker(r, node_get(spec, "circuitBreaker"), a);
-	r->policy = policy_from(a, node_get(spec, "trafficPolicy"));
 	r->istio_version = str_or(a, node_get(spec, "istioAPIVersion"), "v1");
 	r->mtls = !node_is_str(mtls)                     ? MTLS_STRICT
 	          : strcmp(mtls->str, "PERMISSIVE") == 0 ? MTLS_PERMISSIVE
 	          : strcmp(mtls->str, "DISABLE") == 0    ? MTLS_DISABLE
 	          : strcmp(mtls->str, "UNSET") == 0      ? MTLS_UNSET
 	                                                 : MTLS_STRICT;
+	r->policy = dr_policy(a, r, node_get(spec, "trafficPolicy"));
 	return r;
 }

@@ -91,7 +91,8 @@ struct rollout {
 	struct strs gateways, hosts; /* hosts: spec.hosts, default [host] */
 	const char *timeout;
 	struct retries retries;
-	const struct node *policy; /* spec.trafficPolicy; NULL: none */
+	const struct node *policy; /* the DestinationRule's: spec.trafficPolicy, circuitBreaker's
+	                            * fields, mtls's tls; NULL: none */
 	bool has_circuit_breaker;
 	struct circuit_breaker cb;
 	enum mtls_mode mtls;
@@ -111,10 +112,6 @@ int model_stage_index(const struct rollout *r, const char *id);
 int model_stage_lookup(const struct rollout *r, const char *text);
 /* Whether a route (a map of spec.http, tcp or tls) is a split route. */
 bool model_route_is_split(const struct node *route);
-/* A copy of a parsed value in a, without marks, with the current form of the deprecated Istio
- * fields (fault.*.percent, corsPolicy.allowOrigin) and numbers and booleans as YAML 1.2 and
- * YAML 1.1 read the same (decimal integers, true and false). */
-struct node *model_copy(struct arena *a, const struct node *n);
 /* Builds the model of a document that passed schema_validate() and validate_rollout(). */
 struct rollout *model_build(const struct node *doc, const char *file, struct arena *a);
 

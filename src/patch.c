@@ -108,6 +108,8 @@ diff_map(struct ops *o, const struct node *from, const struct node *to)
 static void
 diff(struct ops *o, const struct node *from, const struct node *to)
 {
+	if (from == to) /* one subtree (the model's routes and policy): nothing to compare */
+		return;
 	if (from->kind == to->kind && from->kind == NODE_SEQ) {
 		diff_seq(o, from, to);
 	} else if (from->kind == to->kind && from->kind == NODE_MAP) {

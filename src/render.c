@@ -61,65 +61,6 @@ val_list(struct arena *a, const struct strs *s)
 	return seq;
 }
 
-/* Sets the value at path (NULL-terminated) in a map of ours, making the maps on the way; a
- * NULL value sets nothing. Maps made here, and those node_copy() made, have room for it. */
-static void
-policy_put(struct arena *a, struct node *map, const char *const *path, struct node *value)
-{
-	if (!value)
-		return;
-	for (; path[1]; path++) {
-		struct node *next = node_get(map, path[0]);
-		if (!next) {
-			next = node_new_map(a, 8);
-			node_map_add(map, node_new_str(a, path[0]), next);
-		}
-		map = next;
-	}
-	node_map_add(map, node_new_str(a, path[0]), value);
-}
-
-/* The DestinationRule's trafficPolicy: spec.trafficPolicy as written, the circuitBreaker's fields
- * in their places (validate.c refuses a field set in both), the mTLS of the mesh. */
-static struct node *
-val_policy(struct arena *a, const struct rollout *r)
-{
-	const struct circuit_breaker *cb = &r->cb;
-	struct node *tp = r->policy ? node_copy(a, r->policy, 8) : node_new_map(a, 8);
-	const struct {
-		const char *path[4];
-		struct node *value;
-	} fields[] = {
-	    {{"connectionPool", "tcp", "maxConnections"},
-	     node_new_int_or_none(a, cb->max_connections)},
-	    {{"connectionPool", "http", "http1MaxPendingRequests"},
-	     node_new_int_or_none(a, cb->http1_max_pending_requests)},
-	    {{"connectionPool", "http", "http2MaxRequests"},
-	     node_new_int_or_none(a, cb->http2_max_requests)},
-	    {{"connectionPool", "http", "maxRequestsPerConnection"},
-	     node_new_int_or_none(a, cb->max_requests_per_connection)},
-	    {{"connectionPool", "http", "maxRetries"}, node_new_int_or_none(a, cb->max_retries)},
-	    {{"outlierDetection", "consecutiveGatewayErrors"},
-	     node_new_int_or_none(a, cb->consecutive_gateway_errors)},
-	    {{"outlierDetection", "consecutive5xxErrors"},
-	     node_new_int_or_none(a, cb->consecutive_5xx_errors)},
-	    {{"outlierDetection", "interval"}, node_new_str_or_none(a, cb->interval)},
-	    {{"outlierDetection", "baseEjectionTime"},
-	     node_new_str_or_none(a, cb->base_ejection_time)},
-	    {{"outlierDetection", "maxEjectionPercent"},
-	     node_new_int_or_none(a, cb->max_ejection_percent)},
-	    {{"outlierDetection", "minHealthPercent"},
-	     node_new_int_or_none(a, cb->min_health_percent)},
-	    {{"tls", "mode"},
-	     r->mtls == MTLS_DISABLE || r->mtls == MTLS_UNSET ? NULL
-	                                                      : node_new_str(a, "ISTIO_MUTUAL")},
-	};
-
-	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
-		policy_put(a, tp, fields[i].path, fields[i].value);
-	return tp->n ? tp : NULL;
-}
-
 /* The DestinationRule's subsets: both versions in every stage (make-before-break), then
  * spec.subsets. */
 static struct node *
@@ -192,7 +133,7 @@ vals_fill(struct tvals *tv, const struct rollout *r, size_t stage, struct arena 
 	v[TV_HTTP] = plan_route_nodes(&plan, PROTO_HTTP, a);
 	v[TV_TCP] = plan_route_nodes(&plan, PROTO_TCP, a);
 	v[TV_TLS] = plan_route_nodes(&plan, PROTO_TLS, a);
-	v[TV_TRAFFIC_POLICY] = val_policy(a, r);
+	v[TV_TRAFFIC_POLICY] = (struct node *)r->policy; /* only read, as the routes are */
 	v[TV_SUBSETS] = val_subsets(a, r);
 	v[TV_NETWORKING_API] =
 	    node_new_str_or_none(a, arena_printf(a, "networking.istio.io/%s", r->istio_version));

@@ -242,10 +242,11 @@ check_fixed(struct ctx *c, const struct node *route, const char *path)
 		const struct node *w = node_get(dests->kids[i], "weight");
 		snprintf(p, sizeof(p), "%s.route[%zu].destination", path, i);
 		check_destination(c, node_get(dests->kids[i], "destination"), p);
-		if (w && w->kind == NODE_SCALAR && w->type == SCALAR_INT) {
+		if (w && (w->kind != NODE_SCALAR || w->type != SCALAR_INT || w->ival < 0 ||
+		          w->ival > 100))
+			ranged = false;
+		else if (w)
 			sum += w->ival;
-			ranged &= w->ival >= 0 && w->ival <= 100;
-		}
 		if (dests->n == 1 && ranged && w && w->type == SCALAR_INT && w->ival != 100)
 			node_error(c->d, w,
 			           "%s.route[0].weight: the only destination of a route takes all "
@@ -372,6 +373,14 @@ check_http_route(struct ctx *c, const struct node *route, const char *path)
 	validate_one_of(c->d, route, targets, path, false);
 	snprintf(p, sizeof(p), "%s.fault.abort", path);
 	validate_one_of(c->d, node_get(fault, "abort"), codes, p, true);
+	const struct node *h2 = key_of(node_get(fault, "abort"), "http2Error");
+	if (h2)
+		node_error(c->d, h2,
+		           "%s.http2Error: Istio does not support it yet; use httpStatus or "
+		           "grpcStatus",
+		           p);
+	snprintf(p, sizeof(p), "%s.retries", path);
+	validate_retries(c->d, node_get(route, "retries"), p);
 	snprintf(p, sizeof(p), "%s.redirect", path);
 	validate_one_of(c->d, node_get(route, "redirect"), ports, p, false);
 	snprintf(p, sizeof(p), "%s.corsPolicy", path);

@@ -423,7 +423,12 @@ check_number(struct check *c, const struct node *s, const struct node *v)
 	const struct node *min = node_get(s, "minimum"), *max = node_get(s, "maximum");
 
 	if (v->type == SCALAR_FLOAT) { /* a decimal: compared as one, against integer bounds */
-		double x = strtod(v->str, NULL);
+		char *end;
+		double x = strtod(v->str, &end);
+		if (*end || end == v->str || !(x - x == 0)) { /* .inf, .nan, 1e999 */
+			check_error(c, v, "%s is not a finite number", v->str);
+			return;
+		}
 		if (min && !(x >= (double)min->ival))
 			check_error(c, v, "%s is less than the minimum %lld", v->str, min->ival);
 		else if (max && !(x <= (double)max->ival))

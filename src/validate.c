@@ -363,6 +363,19 @@ validate_one_of(struct diags *d, const struct node *map, const char *const *keys
 		node_error(d, map, "%s: set one of %s", path, list);
 }
 
+void
+validate_retries(struct diags *d, const struct node *retries, const char *path)
+{
+	const struct node *attempts = node_get(retries, "attempts");
+
+	if (!retries || retries->kind != NODE_MAP)
+		return;
+	if (attempts && attempts->type == SCALAR_INT && attempts->ival == 0 && retries->n > 1)
+		node_error(d, attempts,
+		           "%s: attempts: 0 turns retries off; remove the other fields, or retry",
+		           path);
+}
+
 /* circuitBreaker's fields, and where each goes in the trafficPolicy. */
 static const struct {
 	const char *field, *in, *sub, *as;
@@ -491,7 +504,7 @@ check_policy(struct diags *d, const struct node *tp, const char *path, const str
 			           path);
 		if (!strcmp(key->str, "tls") && !(node_is_str(mtls) && !strcmp(mtls->str, "UNSET")))
 			node_error(d, key,
-			           "%s.tls: spec.mtls (%s) writes the DestinationRule's tls; set "
+			           "%s.tls: spec.mtls (%s) decides the DestinationRule's tls; set "
 			           "spec.mtls: UNSET to write your own",
 			           path, node_is_str(mtls) ? mtls->str : "STRICT by default");
 	}
@@ -520,8 +533,8 @@ check_policy(struct diags *d, const struct node *tp, const char *path, const str
 		check_policy_fields(d, p, sub);
 		if (p->kind == NODE_MAP && node_get(p, "tls") &&
 		    !(node_is_str(mtls) && !strcmp(mtls->str, "UNSET")))
-			node_error(d, p,
-			           "%s.tls: spec.mtls writes the DestinationRule's tls; set "
+			node_error(d, key_of(p, "tls"),
+			           "%s.tls: spec.mtls decides the DestinationRule's tls; set "
 			           "spec.mtls: UNSET to write your own",
 			           sub);
 	}
@@ -543,15 +556,14 @@ label_value(const struct node *v, const char *version_label, const char *key, co
 	return *value && !strcmp(key, version_label);
 }
 
-/* Whether two versions select pods by the same labels. */
+/* Whether every label x selects pods by, y's pods carry too: then x's subset takes y's pods. */
 static bool
-same_labels(const struct node *x, const struct node *y, const char *version_label)
+labels_within(const struct node *x, const struct node *y, const char *version_label)
 {
 	const struct node *lx = x && x->kind == NODE_MAP ? node_get(x, "labels") : NULL;
-	const struct node *ly = y && y->kind == NODE_MAP ? node_get(y, "labels") : NULL;
 	size_t n = lx && lx->kind == NODE_MAP ? lx->n : 1;
 
-	if (n != (ly && ly->kind == NODE_MAP ? ly->n : 1) || (lx && lx->kind != NODE_MAP))
+	if (lx && lx->kind != NODE_MAP)
 		return false;
 	for (size_t i = 0; i < n; i++) {
 		const char *key = lx ? lx->kids[2 * i]->str : version_label, *vx, *vy;
@@ -594,6 +606,14 @@ check_selects(struct diags *d, const struct node *v, const char *path, const cha
 	}
 }
 
+static bool
+too_many_labels(const struct node *v)
+{
+	const struct node *labels = v && v->kind == NODE_MAP ? node_get(v, "labels") : NULL;
+
+	return labels && labels->kind == NODE_MAP && labels->n > 256;
+}
+
 /* Versions and subsets: each selects pods workloadLabels allows, names are unique, policies
  * follow check_policy(). */
 static void
@@ -611,6 +631,14 @@ check_versions(struct diags *d, const struct node *spec, const char *name)
 
 	if (!vs || !names)
 		abort();
+	/* past the schema's limits (reported there) comparing labels would take long */
+	if (n > 2 + 64 || (workload && workload->kind == NODE_MAP && workload->n > 256) ||
+	    too_many_labels(node_get(spec, "stable")) ||
+	    too_many_labels(node_get(spec, "canary"))) {
+		free(names);
+		free(vs);
+		return;
+	}
 	vs[0] = node_get(spec, "stable");
 	vs[1] = node_get(spec, "canary");
 	for (size_t i = 2; i < n; i++)
@@ -628,16 +656,18 @@ check_versions(struct diags *d, const struct node *spec, const char *name)
 		snprintf(path + strlen(path), sizeof(path) - strlen(path), ".trafficPolicy");
 		check_policy(d, node_get(v, "trafficPolicy"), path, mtls);
 	}
-	if (names[0] && names[1] && strcmp(names[0], names[1]) &&
-	    same_labels(vs[0], vs[1], version_label))
-		node_warning(
-		    d, vs[1],
-		    "spec.canary: its labels are those of spec.stable: both subsets select "
-		    "the same pods, so the stages change nothing");
+	bool in[2] = {labels_within(vs[0], vs[1], version_label),
+	              labels_within(vs[1], vs[0], version_label)};
+	if (names[0] && names[1] && strcmp(names[0], names[1]) && (in[0] || in[1]))
+		node_warning(d, vs[in[0] ? 0 : 1],
+		             "%s: its labels select %s's pods too%s, so the stages do not split "
+		             "traffic as written; give each version a label the other's pods lack",
+		             versions[in[0] ? 0 : 1], versions[in[0] ? 1 : 0],
+		             in[0] && in[1] ? " (they are the same labels)" : "");
 	size_t *same = earlier_same(names, NULL, n);
 	for (size_t i = 2; i < n; i++)
 		if (same[i] != SIZE_MAX)
-			node_error(d, node_get(vs[i], "name"),
+			node_error(d, node_get(vs[i], "name") ? node_get(vs[i], "name") : vs[i],
 			           "spec.subsets[%zu].name: '%s' is already the name of %s", i - 2,
 			           names[i],
 			           same[i] < 2
@@ -673,6 +703,7 @@ validate_rollout(const struct node *doc, struct diags *d)
 	check_label_keys(d, node_get(meta, "labels"), "metadata.labels");
 	check_label_keys(d, node_get(spec, "workloadLabels"), "spec.workloadLabels");
 	check_circuit_breaker(d, node_get(spec, "circuitBreaker"));
+	validate_retries(d, node_get(spec, "retries"), "spec.retries");
 	check_cb_policy(d, node_get(spec, "circuitBreaker"), node_get(spec, "trafficPolicy"));
 	check_policy(d, node_get(spec, "trafficPolicy"), "spec.trafficPolicy",
 	             node_get(spec, "mtls"));

@@ -27,6 +27,9 @@ void validate_deprecated(struct diags *d, const struct node *map, const char *ol
 /* At most one of keys (NULL-terminated) in map; exactly one when required. path names map. */
 void validate_one_of(struct diags *d, const struct node *map, const char *const *keys,
                      const char *path, bool required);
+/* A retry policy as Istio's webhook takes it: other fields only when attempts is not 0 (the
+ * schema requires attempts). path names it. */
+void validate_retries(struct diags *d, const struct node *retries, const char *path);
 /* The rules of spec.http, spec.tcp and spec.tls (routes.c): reachable routes, unique names and
  * matches, fixed routes' subsets and weights, a split route at all, deprecated fields. */
 void validate_routes(const struct node *spec, const char *name, const char *ns, struct diags *d);
