@@ -97,8 +97,10 @@ write_jobs(const char *top, int count, int *slots)
 			fprintf(stages, "in/%s %s printed/%s--%s.yaml\n", file, id, base, id);
 			fprintf(agg[k], "- ../../tree/%s/%s/stages/%s\n", ns, ro, id);
 			fprintf(fix[k], "tree/%s/%s/stages/%s %s %s\n", ns, ro, id, file, id);
-			fprintf(pairs, "%s stage %s\tagg/%d.yaml\tprinted/%s--%s.yaml\t%s/%s\n",
-			        file, id, k, base, id, ns, ro);
+			fprintf(pairs,
+			        "%s stage %s (tree/%s/%s/stages/%s)\tagg/%d.yaml\tprinted/%s--%s."
+			        "yaml\t%s/%s\n",
+			        file, id, ns, ro, id, k, base, id, ns, ro);
 			if (n < ALONE) {
 				fprintf(alone, "tree/%s/%s/stages/%s alone/%s--%s.yaml %s %s\n", ns,
 				        ro, id, base, id, file, id);
