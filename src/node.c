@@ -137,6 +137,15 @@ node_get(const struct node *map, const char *key)
 	return NULL;
 }
 
+struct node *
+node_get_key(const struct node *map, const char *key)
+{
+	for (size_t i = 0; map && map->kind == NODE_MAP && i < map->n; i++)
+		if (!strcmp(map->kids[2 * i]->str, key))
+			return map->kids[2 * i];
+	return NULL;
+}
+
 bool
 node_is_str(const struct node *n)
 {

@@ -51,6 +51,8 @@ struct node {
 void node_resolve(struct node *n);
 /* The value of key in a map, NULL when absent or when map is not a map. */
 struct node *node_get(const struct node *map, const char *key);
+/* The key node of key in a map (for a diagnostic at a field's name); NULL as node_get(). */
+struct node *node_get_key(const struct node *map, const char *key);
 bool node_is_str(const struct node *n);
 /* "string", "integer", "number", "boolean", "null", "object", "array": JSON Schema's words. */
 const char *node_type_name(const struct node *n);

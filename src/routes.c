@@ -264,16 +264,6 @@ check_fixed(struct ctx *c, const struct node *route, const char *path)
 		             path);
 }
 
-/* The key node of key in map, for a diagnostic at the field's name. */
-static const struct node *
-key_of(const struct node *map, const char *key)
-{
-	for (size_t i = 0; map && map->kind == NODE_MAP && i < map->n; i++)
-		if (!strcmp(map->kids[2 * i]->str, key))
-			return map->kids[2 * i];
-	return NULL;
-}
-
 /* What a redirect or a direct response leaves no room for (Istio's webhook refuses them). */
 static void
 check_answered(struct ctx *c, const struct node *route, const char *path)
@@ -285,9 +275,9 @@ check_answered(struct ctx *c, const struct node *route, const char *path)
 		if (!node_get(route, answers[a]))
 			continue;
 		for (size_t o = 0; o < sizeof(others) / sizeof(others[0]); o++)
-			if (key_of(route, others[o]))
+			if (node_get_key(route, others[o]))
 				node_error(
-				    c->d, key_of(route, others[o]),
+				    c->d, node_get_key(route, others[o]),
 				    "%s.%s: a route that answers with %s sends nothing on; remove "
 				    "%s",
 				    path, others[o], answers[a], others[o]);
@@ -373,7 +363,7 @@ check_http_route(struct ctx *c, const struct node *route, const char *path)
 	validate_one_of(c->d, route, targets, path, false);
 	snprintf(p, sizeof(p), "%s.fault.abort", path);
 	validate_one_of(c->d, node_get(fault, "abort"), codes, p, true);
-	const struct node *h2 = key_of(node_get(fault, "abort"), "http2Error");
+	const struct node *h2 = node_get_key(node_get(fault, "abort"), "http2Error");
 	if (h2)
 		node_error(c->d, h2,
 		           "%s.http2Error: Istio does not support it yet; use httpStatus or "
@@ -452,7 +442,7 @@ validate_routes(const struct node *spec, const char *name, const char *ns, struc
 			check_names(&c, routes);
 		for (size_t i = 0; i < routes->n; i++) {
 			const struct node *route = routes->kids[i];
-			const struct node *delegate = key_of(route, "delegate");
+			const struct node *delegate = node_get_key(route, "delegate");
 			char path[64];
 			if (route->kind != NODE_MAP)
 				continue;

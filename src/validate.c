@@ -308,21 +308,11 @@ check_circuit_breaker(struct diags *d, const struct node *cb)
 	}
 }
 
-/* The key node of key in map, for a diagnostic at the field's name. */
-static const struct node *
-key_of(const struct node *map, const char *key)
-{
-	for (size_t i = 0; map && map->kind == NODE_MAP && i < map->n; i++)
-		if (!strcmp(map->kids[2 * i]->str, key))
-			return map->kids[2 * i];
-	return NULL;
-}
-
 void
 validate_deprecated(struct diags *d, const struct node *map, const char *old, const char *now,
                     const char *path, const char *written)
 {
-	const struct node *key = key_of(map, old);
+	const struct node *key = node_get_key(map, old);
 
 	if (!key)
 		return;
@@ -533,7 +523,7 @@ check_policy(struct diags *d, const struct node *tp, const char *path, const str
 		check_policy_fields(d, p, sub);
 		if (p->kind == NODE_MAP && node_get(p, "tls") &&
 		    !(node_is_str(mtls) && !strcmp(mtls->str, "UNSET")))
-			node_error(d, key_of(p, "tls"),
+			node_error(d, node_get_key(p, "tls"),
 			           "%s.tls: spec.mtls decides the DestinationRule's tls; set "
 			           "spec.mtls: UNSET to write your own",
 			           sub);
