@@ -61,7 +61,6 @@ static const char starter_spec[] =
     "  stages: [0, 10, 25, 50, 100]   # the canary's weight per stage, ascending, 0..100\n"
     "  activeStage: 0             # the stage in force, by weight or stage id\n"
     "  # gateways: [mesh]         # the VirtualService's gateways\n"
-    "  # hosts: [api.example.com] # the VirtualService's hosts; default the host\n"
     "  # http:                    # your routes (Istio HTTPRoutes) in order; one without\n"
     "  # - name: main             #   route, redirect or directResponse is split\n"
     "  # timeout: 10s             # the split routes' timeout\n"
@@ -96,7 +95,9 @@ starter(struct buf *b, struct arena *a, const char *name, const char *ns)
 	starter_line(b, "  # labels: {team: my-team}", "# added to every generated object");
 	buf_adds(b, "spec:\n");
 	starter_line(b, arena_printf(a, "  # host: %s", name),
-	             "# the host the mesh routes; default metadata.name");
+	             "# the host the split routes send to; default metadata.name");
+	starter_line(b, arena_printf(a, "  # hosts: [%s, %s.example.com]", name, name),
+	             "# the VirtualService's hosts; default [host]");
 	starter_line(b, arena_printf(a, "  # workloadLabels: {app: %s}", name),
 	             "# selects the pods; default {app: metadata.name}");
 	buf_adds(b, starter_spec);
