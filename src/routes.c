@@ -384,6 +384,9 @@ check_sni(struct ctx *c, const struct node *spec, const struct node *route, cons
 {
 	const struct node *hosts = node_get(spec, "hosts"), *match = node_get(route, "match");
 
+	if (is_seq(hosts) && hosts->n > 64) /* past the schema's limit, which says so: this would
+	                                     * compare every SNI host with every host */
+		return;
 	for (size_t m = 0; is_seq(match) && m < match->n; m++) {
 		const struct node *sni = node_get(match->kids[m], "sniHosts");
 		for (size_t i = 0; is_seq(sni) && i < sni->n; i++) {

@@ -491,6 +491,39 @@ Test(limits, rules_across_many_items_take_little_time)
 	free(text);
 }
 
+/* Rules that compare two lists (SNI hosts with hosts, labels of versions with workloadLabels)
+ * give up past the schema's limits: comparing every pair of these took minutes. */
+Test(limits, rules_across_two_lists_take_little_time)
+{
+	char *text = malloc(sizeof(rollout_head) + 256 + 2 * 14 * 40000);
+
+	for (int kind = 0; kind < 2; kind++) {
+		char *p = text + sprintf(text, "%s  stages: [0]\n  gateways: [gw]\n  %s: [",
+		                         kind ? "apiVersion: meshroll.dev/v1alpha1\nkind: Rollout\n"
+		                                "metadata: {name: reviews}\nspec:\n"
+		                              : rollout_head,
+		                         kind ? "subsets" : "hosts");
+		for (int i = 0; i < 40000; i++)
+			p += kind ? sprintf(p, "%s{name: s%d}", i ? ", " : "", i)
+			          : sprintf(p, "%sh%d.x", i ? ", " : "", i);
+		p += sprintf(p, kind ? "]\n  workloadLabels: {"
+		                     : "]\n  tls:\n  - match:\n    - sniHosts: [");
+		for (int i = 0; i < (kind ? 30000 : 40000); i++)
+			p += kind ? sprintf(p, "%sk%d: v", i ? ", " : "", i)
+			          : sprintf(p, "%ss%d.y", i ? ", " : "", i);
+		strcpy(p, kind ? "}\n  stable: v1\n  canary: v2\n" : "]\n");
+		put("f.yaml", text);
+		char *err = NULL;
+		double cpu;
+		int status = run_in_dir(&err, &cpu, "timeout %d '%s' lint f.yaml", 30 * slowdown(),
+		                        meshroll_bin());
+		cr_expect_eq(status, 1, "status %d:\n%.2000s", status, err);
+		cr_expect_lt(cpu, 2.0 * slowdown(), "%.2f s of CPU time for %.80s...", cpu, text);
+		free(err);
+	}
+	free(text);
+}
+
 Test(limits, fn_is_linear_in_the_items)
 {
 	FILE *f;
