@@ -45,7 +45,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		struct render_set set = {0};
 		render_tree(r, &templates, &a, &set);
 		size_t objects = 0;
-		while (render_object_file(r, objects))
+		while (render_object_file(r, objects, &a))
 			objects++;
 		if (set.n != 2 + objects + r->nstages) /* kustomizations, base objects, stages */
 			abort();

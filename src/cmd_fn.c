@@ -47,10 +47,11 @@ generate(struct run *r, const struct node *config, const struct source *src)
 	const struct rollout *ro = model_build(config, src->path, &r->arena);
 	struct node *objs = render_stage_nodes(ro, ro->active, &r->templates, &r->arena);
 	for (size_t i = 0; i < objs->n; i++)
-		objs->kids[i] = annotate(objs->kids[i],
-		                         arena_printf(&r->arena, "meshroll/%s/%s/%s", ro->ns,
-		                                      ro->name, render_object_file(ro, i)),
-		                         &r->arena);
+		objs->kids[i] =
+		    annotate(objs->kids[i],
+		             arena_printf(&r->arena, "meshroll/%s/%s/%s", ro->ns, ro->name,
+		                          render_object_file(ro, i, &r->arena)),
+		             &r->arena);
 	return objs;
 }
 

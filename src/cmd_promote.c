@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "buf.h"
 #include "cmd.h"
 #include "edit.h"
 #include "load.h"
@@ -37,6 +38,67 @@ move_target(struct run *r, const struct rollout *ro, const char *to, int rollbac
 		    "to (the stages are %s)",
 		    ro->name, ro->stages[ro->active].id, list);
 	return target;
+}
+
+/* The fields a stage's match blocks test, once each: header names, ?query parameters, the
+ * other fields by name ("x-canary + ?beta + uri"). */
+static void
+match_fields(struct buf *b, const struct node *match)
+{
+	const char *seen[16];
+	size_t n = 0;
+
+	for (size_t i = 0; i < match->n; i++) {
+		const struct node *m = match->kids[i];
+		for (size_t f = 0; f < m->n; f++) {
+			const char *field = m->kids[2 * f]->str;
+			const struct node *v = m->kids[2 * f + 1];
+			bool header = !strcmp(field, "headers"),
+			     query = !strcmp(field, "queryParams");
+			if (!strcmp(field, "name") || !strcmp(field, "statPrefix"))
+				continue;
+			for (size_t k = 0; k < (header || query ? v->n : 1); k++) {
+				const char *what = header || query ? v->kids[2 * k]->str : field;
+				size_t j = 0;
+				while (j < n && strcmp(seen[j], what))
+					j++;
+				if (j < n)
+					continue;
+				if (n < sizeof(seen) / sizeof(*seen))
+					seen[n++] = what;
+				buf_addf(b, "%s%s%s", n > 1 ? " + " : "", query ? "?" : "", what);
+			}
+		}
+	}
+}
+
+/* What a stage does, for the line promote prints: "canary 10%", "A/B on x-canary, weight 0%",
+ * "mirror 20%, weight 0%". */
+static const char *
+stage_what(const struct stage *s, struct arena *a)
+{
+	struct buf b;
+
+	if (!s->match && !s->mirror)
+		return arena_printf(a, "canary %d%%", s->weight);
+	buf_init(&b);
+	if (s->match) {
+		buf_adds(&b, "A/B on ");
+		match_fields(&b, s->match);
+		buf_adds(&b, ", ");
+	}
+	if (s->mirror) {
+		buf_addf(&b, "mirror %s%%", s->mirror);
+		if (s->mirror_match) {
+			buf_adds(&b, " on ");
+			match_fields(&b, s->mirror_match);
+		}
+		buf_adds(&b, ", ");
+	}
+	buf_addf(&b, "weight %d%%", s->weight);
+	const char *what = arena_strndup(a, b.data, b.len);
+	buf_release(&b);
+	return what;
 }
 
 /* Edits the file into out and checks the result as a rollout file at the target stage.
@@ -81,14 +143,18 @@ move_locked(struct run *r, const char *path, const char *to, int rollback)
 		return EXIT_INVALID;
 	const struct stage *from = &ro->stages[ro->active], *dest = &ro->stages[target];
 	if ((size_t)target == ro->active) {
-		printf("%s: already at stage %s (canary %d%%)\n", ro->name, from->id, from->weight);
+		printf("%s: already at stage %s (%s)\n", ro->name, from->id,
+		       stage_what(from, &r->arena));
 		return EXIT_OK;
 	}
 	buf_init(&out);
 	if (move_edit(r, &src, doc, ro, target, &out) < 0) {
 		status = EXIT_INVALID;
-	} else if (printf("%s: stage %s -> %s (canary %d%% -> %d%%)\n", ro->name, from->id,
-	                  dest->id, from->weight, dest->weight) < 0 ||
+	} else if (printf("%s: stage %s -> %s (%s)\n", ro->name, from->id, dest->id,
+	                  dest->match || dest->mirror
+	                      ? stage_what(dest, &r->arena)
+	                      : arena_printf(&r->arena, "canary %d%% -> %d%%", from->weight,
+	                                     dest->weight)) < 0 ||
 	           fflush(stdout) != 0) {
 		diag_io(&r->diags, src.path, errno, "not changed: cannot write to standard output");
 		status = EXIT_IO;

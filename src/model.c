@@ -5,11 +5,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "validate.h"
+
 int
 model_stage_weight(const struct node *stage)
 {
 	const struct node *w = stage->kind == NODE_MAP ? node_get(stage, "weight") : stage;
 
+	if (!w && stage->kind == NODE_MAP)
+		return 0;
 	if (!w || w->kind != NODE_SCALAR || w->type != SCALAR_INT || w->nondecimal || w->overflow ||
 	    w->ival < 0 || w->ival > 100)
 		return -1;
@@ -36,6 +40,29 @@ model_stage_index(const struct rollout *r, const char *id)
 	return -1;
 }
 
+/* The stage a weight names: the one whose id is that weight (the stage of that weight without
+ * a name), else the only stage of that weight; -1 when none or several are. */
+static int
+stage_of_weight(const struct rollout *r, long long w)
+{
+	char id[16];
+	int found = -1;
+
+	if (w < 0 || w > 100)
+		return -1;
+	snprintf(id, sizeof(id), "%03d", (int)w);
+	int i = model_stage_index(r, id);
+	if (i >= 0 && r->stages[i].weight == w)
+		return i;
+	for (size_t s = 0; s < r->nstages; s++)
+		if (r->stages[s].weight == w) {
+			if (found >= 0)
+				return -1;
+			found = (int)s;
+		}
+	return found;
+}
+
 int
 model_stage_lookup(const struct rollout *r, const char *text)
 {
@@ -45,22 +72,37 @@ model_stage_lookup(const struct rollout *r, const char *text)
 
 	if (i >= 0 || !*text || *end)
 		return i;
-	for (size_t s = 0; s < r->nstages; s++)
-		if (r->stages[s].weight == w)
-			return (int)s;
-	return -1;
+	return stage_of_weight(r, w);
 }
 
 int
 model_find_stage(const struct rollout *r, const struct node *sel)
 {
-	if (sel->kind == NODE_SCALAR && sel->type == SCALAR_INT) {
-		for (size_t i = 0; i < r->nstages; i++)
-			if (r->stages[i].weight == sel->ival)
-				return (int)i;
-		return -1;
-	}
+	if (sel->kind == NODE_SCALAR && sel->type == SCALAR_INT)
+		return stage_of_weight(r, sel->ival);
 	return node_is_str(sel) ? model_stage_index(r, sel->str) : -1;
+}
+
+const char *
+model_percent(const struct node *n, char buf[16])
+{
+	const char *s = n && n->kind == NODE_SCALAR ? n->str : "";
+	size_t whole = strspn(s, "0123456789"), frac = 0;
+
+	if (!n || (n->type != SCALAR_INT && n->type != SCALAR_FLOAT) || n->nondecimal ||
+	    whole == 0 || whole > 3)
+		return NULL;
+	if (s[whole] == '.')
+		frac = strspn(s + whole + 1, "0123456789");
+	if (s[whole + (s[whole] == '.') + frac] != '\0')
+		return NULL; /* an exponent, a sign, .inf */
+	long long v = strtoll(s, NULL, 10);
+	while (frac > 0 && s[whole + frac] == '0')
+		frac--; /* 20.50 is 20.5; 20.0 is 20 */
+	if (frac > 3 || v > 100 || (v == 100 && frac > 0))
+		return NULL;
+	snprintf(buf, 16, "%lld%s%.*s", v, frac ? "." : "", (int)frac, s + whole + 1);
+	return buf;
 }
 
 static const char *
@@ -315,6 +357,63 @@ subset_from(struct arena *a, const struct node *v, const char *version_label)
 	return s;
 }
 
+/* A stage of spec.stages, its matches copied out of the parse tree. */
+static struct stage
+stage_from(struct arena *a, const struct node *n)
+{
+	const struct node *match = node_get(n, "match"), *mirror = node_get(n, "mirror");
+	const struct node *mirror_match = node_get(mirror, "match");
+	char buf[16];
+	struct stage s = {
+	    .id = arena_strdup(a, model_stage_id(n, buf)),
+	    .weight = model_stage_weight(n),
+	    .match = match ? node_copy(a, match, 0) : NULL,
+	    .mirror_match = mirror_match ? node_copy(a, mirror_match, 0) : NULL,
+	};
+	const char *percent = model_percent(
+	    mirror && mirror->kind == NODE_MAP ? node_get(mirror, "percent") : mirror, buf);
+	s.mirror = percent ? arena_strdup(a, percent) : NULL;
+	return s;
+}
+
+/* spec.stickySessions: the cookie (default <name>-canary) and its Max-Age (default 24h). */
+static void
+model_sticky(struct rollout *r, const struct node *sticky, struct arena *a)
+{
+	const struct node *max_age = node_get(sticky, "maxAge");
+	long long ns;
+
+	if (!sticky)
+		return;
+	r->sticky_cookie =
+	    str_or(a, node_get(sticky, "cookie"), arena_printf(a, "%s-canary", r->name));
+	r->sticky_max_age = 24 * 3600;
+	if (node_is_str(max_age) && duration_parse(max_age->str, &ns) == 0)
+		r->sticky_max_age = ns / 1000000000;
+}
+
+/* spec.split and, for split: service, the version Services' names and port. */
+static void
+model_split(struct rollout *r, const struct node *spec, struct arena *a)
+{
+	const struct node *split = node_get(spec, "split");
+	static const char *const versions[] = {"stable", "canary"};
+
+	if (!node_is_str(split) || strcmp(split->str, "service"))
+		return;
+	r->split = SPLIT_SERVICE;
+	for (size_t v = 0; v < 2; v++) {
+		const struct node *ver = node_get(spec, versions[v]);
+		r->subsets[v].service =
+		    str_or(a, ver && ver->kind == NODE_MAP ? node_get(ver, "service") : NULL,
+		           arena_printf(a, "%s-%s", r->name, r->subsets[v].name));
+	}
+	const struct node *target = node_get(spec, "targetPort");
+	r->target_port = target ? node_copy(a, target, 0) : NULL;
+	r->port_name = str_or(a, node_get(spec, "portName"), "http");
+	r->app_protocol = str_or(a, node_get(spec, "appProtocol"), NULL);
+}
+
 struct rollout *
 model_build(const struct node *doc, const char *file, struct arena *a)
 {
@@ -360,11 +459,8 @@ model_build(const struct node *doc, const char *file, struct arena *a)
 	}
 	r->nstages = stages ? stages->n : 0;
 	r->stages = arena_alloc(a, (r->nstages ? r->nstages : 1) * sizeof(*r->stages));
-	for (size_t i = 0; i < r->nstages; i++) {
-		char buf[16];
-		r->stages[i].weight = model_stage_weight(stages->kids[i]);
-		r->stages[i].id = arena_strdup(a, model_stage_id(stages->kids[i], buf));
-	}
+	for (size_t i = 0; i < r->nstages; i++)
+		r->stages[i] = stage_from(a, stages->kids[i]);
 	int at = active ? model_find_stage(r, active) : 0;
 	r->active = at > 0 ? (size_t)at : 0;
 	r->gateways = strs_from(a, node_get(spec, "gateways"));
@@ -386,5 +482,7 @@ model_build(const struct node *doc, const char *file, struct arena *a)
 	          : strcmp(mtls->str, "UNSET") == 0      ? MTLS_UNSET
 	                                                 : MTLS_STRICT;
 	r->policy = dr_policy(a, r, node_get(spec, "trafficPolicy"));
+	model_sticky(r, node_get(spec, "stickySessions"), a);
+	model_split(r, spec, a);
 	return r;
 }

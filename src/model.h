@@ -35,6 +35,7 @@ struct strs {
 /* A subset of the DestinationRule: the stable version, the canary, then spec.subsets. */
 struct subset {
 	const char *name;
+	const char *service; /* split: service, the versions only: its Service's name */
 	struct kvs labels;
 	const struct node *policy; /* its trafficPolicy; NULL: none */
 };
@@ -52,10 +53,18 @@ struct routes {
 	size_t n;
 };
 
+/* A stage: the canary's weight, and what it adds to every split http route. */
 struct stage {
-	const char *id; /* its name, else its weight in three digits: "010" */
-	int weight;     /* the canary's share, 0..100 */
+	const char *id;                  /* its name, else its weight in three digits: "010" */
+	int weight;                      /* the canary's share, 0..100 */
+	const struct node *match;        /* A/B: the requests sent to the canary; NULL: none */
+	const char *mirror;              /* the mirrored percent, in its shortest exact decimal
+	                                  * ("20", "0.5"); NULL: no mirror */
+	const struct node *mirror_match; /* mirror only the requests these match; NULL: all */
 };
+
+/* split: service writes a Service per version; subset (the default) a subset per version. */
+enum split_mode { SPLIT_SUBSET, SPLIT_SERVICE };
 
 /* Optional numbers are -1 when unset; optional strings NULL. */
 struct circuit_breaker {
@@ -96,11 +105,16 @@ struct rollout {
 	bool has_circuit_breaker;
 	struct circuit_breaker cb;
 	enum mtls_mode mtls;
+	const char *sticky_cookie; /* stickySessions: the cookie's name; NULL: no sticky sessions */
+	long long sticky_max_age;  /* its Max-Age, in seconds */
+	enum split_mode split;
+	const struct node *target_port; /* split: service: the Services' targetPort; NULL: port */
+	const char *port_name, *app_protocol; /* and their port's name and appProtocol (NULL) */
 	const char *istio_version; /* "v1" or "v1beta1": of networking and security.istio.io */
 };
 
-/* A stage's weight, from its integer or map form; -1 when it has none the schema accepts
- * (a decimal integer in 0..100). */
+/* A stage's weight, from its integer or map form (default 0); -1 when it has none the schema
+ * accepts (a decimal integer in 0..100). */
 int model_stage_weight(const struct node *stage);
 /* A stage's id: its name, else its weight in three digits (written into buf). */
 const char *model_stage_id(const struct node *stage, char buf[16]);
@@ -110,6 +124,9 @@ int model_find_stage(const struct rollout *r, const struct node *sel);
 int model_stage_index(const struct rollout *r, const char *id);
 /* The index of the stage a user named on the command line, by id or else by weight; -1. */
 int model_stage_lookup(const struct rollout *r, const char *text);
+/* A mirror percent (0..100, at most 3 decimals) in its shortest exact decimal, into buf;
+ * NULL when the scalar is not one. */
+const char *model_percent(const struct node *n, char buf[16]);
 /* Whether a route (a map of spec.http, tcp or tls) is a split route. */
 bool model_route_is_split(const struct node *route);
 /* Builds the model of a document that passed schema_validate() and validate_rollout(). */

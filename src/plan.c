@@ -2,7 +2,10 @@
 #include "plan.h"
 
 #include <stdbool.h>
+#include <stdio.h>
 #include <string.h>
+
+#include "buf.h"
 
 /* The port a split tcp or tls route sends to: on the mesh alone, the one port all its matches
  * name (the service's port the client asked for); else the rollout's port (0: none). On a
@@ -26,6 +29,187 @@ route_port(const struct rollout *r, enum proto proto, const struct node *route)
 	return (int)port;
 }
 
+/* The free-form maps of a match block: two blocks may both set them, with other keys. */
+static bool
+is_keyed(const char *field)
+{
+	return !strcmp(field, "headers") || !strcmp(field, "queryParams") ||
+	       !strcmp(field, "withoutHeaders") || !strcmp(field, "sourceLabels");
+}
+
+const char *
+plan_match_clash(const struct node *x, const struct node *y, char *buf, size_t size)
+{
+	if (!x || x->kind != NODE_MAP || !y || y->kind != NODE_MAP)
+		return NULL;
+	for (size_t i = 0; i < x->n; i++) {
+		const char *field = x->kids[2 * i]->str;
+		const struct node *mine = x->kids[2 * i + 1], *theirs = node_get(y, field);
+		if (!theirs)
+			continue;
+		if (!is_keyed(field) || mine->kind != NODE_MAP || theirs->kind != NODE_MAP) {
+			snprintf(buf, size, "%s", field);
+			return buf;
+		}
+		for (size_t k = 0; k < mine->n; k++)
+			if (node_get(theirs, mine->kids[2 * k]->str)) {
+				snprintf(buf, size, "%s.%s", field, mine->kids[2 * k]->str);
+				return buf;
+			}
+	}
+	return NULL;
+}
+
+/* x and y as one match block: x's fields in order, then y's; a keyed map of both, joined. */
+static struct node *
+merge_block(const struct node *x, const struct node *y, struct arena *a)
+{
+	struct node *m = node_new_map(a, x->n + y->n);
+
+	for (size_t i = 0; i < x->n; i++) {
+		const struct node *key = x->kids[2 * i], *value = x->kids[2 * i + 1];
+		const struct node *more = node_get(y, key->str);
+		if (!more) {
+			node_map_add(m, (struct node *)key, (struct node *)value);
+			continue;
+		}
+		struct node *both = node_new_map(a, value->n + more->n);
+		for (size_t k = 0; k < value->n; k++)
+			node_map_add(both, value->kids[2 * k], value->kids[2 * k + 1]);
+		for (size_t k = 0; k < more->n; k++)
+			node_map_add(both, more->kids[2 * k], more->kids[2 * k + 1]);
+		node_map_add(m, (struct node *)key, both);
+	}
+	for (size_t i = 0; i < y->n; i++)
+		if (!node_get(x, y->kids[2 * i]->str))
+			node_map_add(m, y->kids[2 * i], y->kids[2 * i + 1]);
+	return m;
+}
+
+struct node *
+plan_match_merge(const struct node *x, const struct node *y, struct arena *a)
+{
+	if (!x || x->kind != NODE_SEQ || x->n == 0)
+		return (struct node *)y;
+	struct node *seq = node_new_seq(a, x->n * y->n);
+	for (size_t i = 0; i < x->n; i++)
+		for (size_t k = 0; k < y->n; k++)
+			node_seq_add(seq, merge_block(x->kids[i], y->kids[k], a));
+	return seq;
+}
+
+const char *
+plan_route_name(const char *route, const char *stage_id, enum plan_kind kind, struct arena *a)
+{
+	return kind == PLAN_STICKY ? arena_printf(a, "%s-sticky", route)
+	       : kind == PLAN_AB   ? arena_printf(a, "%s-%s", route, stage_id)
+	                           : arena_printf(a, "%s-%s-mirror", route, stage_id);
+}
+
+bool
+plan_sticky(const struct rollout *r, size_t s)
+{
+	return r->sticky_cookie && r->stages[s].weight > 0 && r->stages[s].weight < 100;
+}
+
+/* Version v (0 stable, 1 canary) as a destination: its subset of the host, or its Service. */
+static struct plan_dest
+version_dest(const struct rollout *r, size_t v, int port, int weight)
+{
+	if (r->split == SPLIT_SERVICE)
+		return (struct plan_dest){r->subsets[v].service, NULL, port, weight, NULL};
+	return (struct plan_dest){r->host, r->subsets[v].name, port, weight, NULL};
+}
+
+/* text with RE2's special characters escaped. */
+static const char *
+regex_quote(const char *text, struct arena *a)
+{
+	struct buf b;
+
+	buf_init(&b);
+	for (const char *p = text; *p; p++) {
+		if (strchr("\\.+*?()|[]{}^$", *p))
+			buf_addc(&b, '\\');
+		buf_addc(&b, *p);
+	}
+	const char *s = arena_strndup(a, b.data, b.len);
+	buf_release(&b);
+	return s;
+}
+
+/* The match block of a sticky user: the cookie, a whole cookie anywhere in the header. */
+static struct node *
+sticky_match(const struct rollout *r, struct arena *a)
+{
+	const char *cookie =
+	    arena_printf(a, "^(.*?;\\s*)?(%s=%s)(;.*)?$", regex_quote(r->sticky_cookie, a),
+	                 regex_quote(r->canary, a));
+	struct node *regex = node_new_map(a, 1), *headers = node_new_map(a, 1);
+	struct node *block = node_new_map(a, 1), *seq = node_new_seq(a, 1);
+
+	node_map_add(regex, node_new_str(a, "regex"), node_new_str(a, cookie));
+	node_map_add(headers, node_new_str(a, "cookie"), regex);
+	node_map_add(block, node_new_str(a, "headers"), headers);
+	node_seq_add(seq, block);
+	return seq;
+}
+
+/* The routes stage s of r makes of the split http route spec, at out: those it puts before
+ * it, then the route itself. Returns how many. */
+static size_t
+plan_http_split(const struct rollout *r, size_t s, const struct node *spec, int port,
+                struct arena *a, struct plan_route *out)
+{
+	const struct stage *st = &r->stages[s];
+	const struct node *match = node_get(spec, "match"), *name = node_get(spec, "name");
+	const char *route_name = node_is_str(name) ? name->str : r->name, *id = st->id;
+	struct plan_dest *split = arena_alloc(a, 2 * sizeof(*split));
+	struct plan_dest *canary = arena_alloc(a, 2 * sizeof(*canary)); /* sticky, A/B */
+	struct plan_dest mirror = version_dest(r, 1, port, -1);
+	struct plan_route base = {.spec = spec,
+	                          .dests = split,
+	                          .ndests = 2,
+	                          .timeout = r->timeout,
+	                          .retries = &r->retries};
+	size_t n = 0;
+
+	split[0] = version_dest(r, 0, port, 100 - st->weight);
+	split[1] = version_dest(r, 1, port, st->weight);
+	canary[0] = canary[1] = version_dest(r, 1, port, -1);
+	if (plan_sticky(r, s))
+		split[1].set_cookie = canary->set_cookie =
+		    arena_printf(a, "%s=%s; Max-Age=%lld; Path=/", r->sticky_cookie, r->canary,
+		                 r->sticky_max_age);
+	if (st->match) {
+		out[n] = base;
+		out[n].name = plan_route_name(route_name, id, PLAN_AB, a);
+		out[n].match = plan_match_merge(match, st->match, a);
+		out[n].dests = &canary[1];
+		out[n++].ndests = 1;
+	}
+	if (plan_sticky(r, s)) {
+		out[n] = base;
+		out[n].name = plan_route_name(route_name, id, PLAN_STICKY, a);
+		out[n].match = plan_match_merge(match, sticky_match(r, a), a);
+		out[n].dests = canary;
+		out[n++].ndests = 1;
+	}
+	if (st->mirror && st->mirror_match) {
+		out[n] = base;
+		out[n].name = plan_route_name(route_name, id, PLAN_MIRROR, a);
+		out[n].match = plan_match_merge(match, st->mirror_match, a);
+		out[n].mirror = mirror;
+		out[n++].mirror_percent = st->mirror;
+	}
+	out[n] = base;
+	if (st->mirror && !st->mirror_match) {
+		out[n].mirror = mirror;
+		out[n].mirror_percent = st->mirror;
+	}
+	return n + 1;
+}
+
 void
 plan_stage(const struct rollout *r, size_t s, struct arena *a, struct plan_stage *out)
 {
@@ -33,26 +217,27 @@ plan_stage(const struct rollout *r, size_t s, struct arena *a, struct plan_stage
 
 	for (size_t p = 0; p < NPROTOS; p++) {
 		const struct routes *rs = &r->routes[p];
-		struct plan_route *routes = arena_alloc(a, (rs->n ? rs->n : 1) * sizeof(*routes));
+		/* a split http route and at most three before it */
+		size_t cap = p == PROTO_HTTP ? 4 * rs->n : rs->n, n = 0;
+		struct plan_route *routes = arena_alloc(a, (cap ? cap : 1) * sizeof(*routes));
 		for (size_t i = 0; i < rs->n; i++) {
 			const struct node *spec = rs->v[i].spec;
-			routes[i] = (struct plan_route){.spec = spec};
-			if (!rs->v[i].split)
-				continue;
-			/* the stable version takes what the canary does not */
 			int port = route_port(r, (enum proto)p, spec);
-			struct plan_dest *d = arena_alloc(a, 2 * sizeof(*d));
-			d[0] = (struct plan_dest){r->host, r->stable, port, 100 - w};
-			d[1] = (struct plan_dest){r->host, r->canary, port, w};
-			routes[i].dests = d;
-			routes[i].ndests = 2;
-			if (p == PROTO_HTTP) {
-				routes[i].timeout = r->timeout;
-				routes[i].retries = &r->retries;
+			if (!rs->v[i].split) {
+				routes[n++] = (struct plan_route){.spec = spec};
+			} else if (p == PROTO_HTTP) {
+				n += plan_http_split(r, s, spec, port, a, routes + n);
+			} else {
+				/* the stable version takes what the canary does not */
+				struct plan_dest *d = arena_alloc(a, 2 * sizeof(*d));
+				d[0] = version_dest(r, 0, port, 100 - w);
+				d[1] = version_dest(r, 1, port, w);
+				routes[n++] =
+				    (struct plan_route){.spec = spec, .dests = d, .ndests = 2};
 			}
 		}
 		out->routes[p] = routes;
-		out->n[p] = rs->n;
+		out->n[p] = n;
 	}
 }
 
@@ -75,18 +260,40 @@ done(struct map *m)
 	return m->n->n ? m->n : NULL;
 }
 
+/* headers.response.add of a destination whose responses set a cookie. */
 static struct node *
-dest_node(const struct plan_dest *d, struct arena *a)
+set_cookie_node(const char *cookie, struct arena *a)
+{
+	struct map add = {a, node_new_map(a, 1)}, response = {a, node_new_map(a, 1)};
+	struct map headers = {a, node_new_map(a, 1)};
+
+	put(&add, "Set-Cookie", node_new_str_or_none(a, cookie));
+	put(&response, "add", done(&add));
+	put(&headers, "response", done(&response));
+	return done(&headers);
+}
+
+/* A destination: host, subset, port. */
+static struct node *
+destination_node(const struct plan_dest *d, struct arena *a)
 {
 	struct map dest = {a, node_new_map(a, 3)}, port = {a, node_new_map(a, 1)};
-	struct map item = {a, node_new_map(a, 2)};
 
 	put(&dest, "host", node_new_str_or_none(a, d->host));
 	put(&dest, "subset", node_new_str_or_none(a, d->subset));
 	put(&port, "number", d->port ? node_new_int_or_none(a, d->port) : NULL);
 	put(&dest, "port", done(&port));
-	put(&item, "destination", done(&dest));
+	return done(&dest);
+}
+
+static struct node *
+dest_node(const struct plan_dest *d, struct arena *a)
+{
+	struct map item = {a, node_new_map(a, 3)};
+
+	put(&item, "destination", destination_node(d, a));
 	put(&item, "weight", node_new_int_or_none(a, d->weight));
+	put(&item, "headers", set_cookie_node(d->set_cookie, a));
 	return done(&item);
 }
 
@@ -109,34 +316,67 @@ shared(const struct node *n)
 	return (struct node *)n;
 }
 
-/* A split route: its fields in their order, the destinations after its match (else after its
- * name, else first), then the defaults it does not set. */
+/* A percent as Istio's Percent writes it: a number. */
+static struct node *
+percent_node(const char *percent, struct arena *a)
+{
+	struct map value = {a, node_new_map(a, 1)};
+	struct node *n = node_new_str(a, percent);
+
+	n->type = SCALAR_FLOAT;
+	n->plain = true;
+	put(&value, "value", n);
+	return done(&value);
+}
+
+/* A split route, or a route before it: its fields in their order with its name and match,
+ * the destinations after its match (else after its name, else first), then the defaults it
+ * does not set and the stage's mirror. */
 static struct node *
 route_node(const struct plan_route *r, struct arena *a)
 {
 	const struct node *spec = r->spec;
-	struct map route = {a, node_new_map(a, spec->n + 3)};
+	struct map route = {a, node_new_map(a, spec->n + 6)};
 	struct node *dests = node_new_seq(a, r->ndests);
-	const char *anchor = node_get(spec, "match")  ? "match"
-	                     : node_get(spec, "name") ? "name"
-	                                              : NULL;
+	struct node *name = r->name ? node_new_str(a, r->name) : shared(node_get(spec, "name"));
+	struct node *match = r->match ? shared(r->match) : shared(node_get(spec, "match"));
+	bool has_name = node_get(spec, "name"), has_match = node_get(spec, "match");
 
 	if (!r->dests)
 		return shared(spec);
 	for (size_t i = 0; i < r->ndests; i++)
 		node_seq_add(dests, dest_node(&r->dests[i], a));
-	if (!anchor)
-		put(&route, "route", dests);
-	for (size_t i = 0; i < spec->n; i++) {
-		const struct node *key = spec->kids[2 * i];
-		node_map_add(route.n, shared(key), shared(spec->kids[2 * i + 1]));
-		if (anchor && !strcmp(key->str, anchor))
+	if (!has_name) {
+		put(&route, "name", name);
+		if (!has_match) {
+			put(&route, "match", match);
 			put(&route, "route", dests);
+		}
+	}
+	for (size_t i = 0; i < spec->n; i++) {
+		const char *key = spec->kids[2 * i]->str;
+		if (!strcmp(key, "name")) {
+			put(&route, "name", name);
+			if (!has_match) {
+				put(&route, "match", match);
+				put(&route, "route", dests);
+			}
+		} else if (!strcmp(key, "match")) {
+			put(&route, "match", match);
+			put(&route, "route", dests);
+		} else {
+			node_map_add(route.n, shared(spec->kids[2 * i]),
+			             shared(spec->kids[2 * i + 1]));
+		}
 	}
 	if (!node_get(spec, "timeout"))
 		put(&route, "timeout", node_new_str_or_none(a, r->timeout));
 	if (!node_get(spec, "retries") && r->retries)
 		put(&route, "retries", retries_node(r->retries, a));
+	if (r->mirror.host) {
+		put(&route, "mirror", destination_node(&r->mirror, a));
+		put(&route, "mirrorPercentage", percent_node(r->mirror_percent, a));
+	}
 	return done(&route);
 }
 

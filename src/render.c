@@ -11,19 +11,68 @@
 /* What render makes of a rollout: one object per entry, in this order in base/ (each in its
  * file), in the base kustomization's resources, in render -o - and in fn's output. */
 static bool
-has_peer_authentication(const struct rollout *r)
+has_peer_authentication(const struct rollout *r, size_t v)
 {
+	(void)v;
 	return r->mtls != MTLS_UNSET;
 }
 
+static bool
+splits_subsets(const struct rollout *r, size_t v)
+{
+	(void)v;
+	return r->split == SPLIT_SUBSET;
+}
+
+static bool
+splits_services(const struct rollout *r, size_t v)
+{
+	(void)v;
+	return r->split == SPLIT_SERVICE;
+}
+
+/* The traffic policy of version v's Service, as Istio applies a subset's: the rollout's, each
+ * field the version sets replaced by the version's; NULL: none. */
+static const struct node *
+version_policy(const struct rollout *r, size_t v, struct arena *a)
+{
+	const struct node *mine = r->subsets[v].policy, *all = r->policy;
+
+	if (!mine || !all)
+		return mine ? mine : all;
+	struct node *p = node_new_map(a, all->n + mine->n);
+	for (size_t i = 0; i < all->n; i++) {
+		const struct node *over = node_get(mine, all->kids[2 * i]->str);
+		node_map_add(p, all->kids[2 * i],
+		             (struct node *)(over ? over : all->kids[2 * i + 1]));
+	}
+	for (size_t i = 0; i < mine->n; i++)
+		if (!node_get(all, mine->kids[2 * i]->str))
+			node_map_add(p, mine->kids[2 * i], mine->kids[2 * i + 1]);
+	return p;
+}
+
+static bool
+has_version_policy(const struct rollout *r, size_t v)
+{
+	return r->split == SPLIT_SERVICE && (r->subsets[v].policy || r->policy);
+}
+
+enum { NO_VERSION = 2 };
+
 static const struct output {
-	const char *file;
+	const char *file; /* without .yaml; for a version, -<version> follows */
 	enum tmpl_id tmpl;
-	bool (*wanted)(const struct rollout *r); /* NULL: always */
+	bool (*wanted)(const struct rollout *r, size_t version); /* NULL: always */
+	size_t version; /* 0 stable, 1 canary; NO_VERSION */
 } outputs[] = {
-    {"destinationrule.yaml", TMPL_DESTINATIONRULE, NULL},
-    {"virtualservice.yaml", TMPL_VIRTUALSERVICE, NULL},
-    {"peerauthentication.yaml", TMPL_PEERAUTHENTICATION, has_peer_authentication},
+    {"destinationrule", TMPL_DESTINATIONRULE, splits_subsets, NO_VERSION},
+    {"destinationrule", TMPL_DESTINATIONRULE_VERSION, has_version_policy, 0},
+    {"destinationrule", TMPL_DESTINATIONRULE_VERSION, has_version_policy, 1},
+    {"service", TMPL_SERVICE, splits_services, 0},
+    {"service", TMPL_SERVICE, splits_services, 1},
+    {"virtualservice", TMPL_VIRTUALSERVICE, NULL, NO_VERSION},
+    {"peerauthentication", TMPL_PEERAUTHENTICATION, has_peer_authentication, NO_VERSION},
 };
 enum { NOUTPUTS = sizeof(outputs) / sizeof(outputs[0]) };
 
@@ -34,9 +83,18 @@ wanted_outputs(const struct rollout *r, const struct output *out[NOUTPUTS])
 	size_t n = 0;
 
 	for (size_t i = 0; i < NOUTPUTS; i++)
-		if (!outputs[i].wanted || outputs[i].wanted(r))
+		if (!outputs[i].wanted || outputs[i].wanted(r, outputs[i].version))
 			out[n++] = &outputs[i];
 	return n;
+}
+
+/* The file of an output of r. */
+static const char *
+output_file(const struct rollout *r, const struct output *o, struct arena *a)
+{
+	if (o->version == NO_VERSION)
+		return arena_printf(a, "%s.yaml", o->file);
+	return arena_printf(a, "%s-%s.yaml", o->file, r->subsets[o->version].name);
 }
 
 static struct node *
@@ -143,7 +201,39 @@ vals_fill(struct tvals *tv, const struct rollout *r, size_t stage, struct arena 
 	size_t nouts = wanted_outputs(r, outs);
 	v[TV_RESOURCES] = node_new_seq(a, nouts);
 	for (size_t i = 0; i < nouts; i++)
-		node_seq_add(v[TV_RESOURCES], node_new_str(a, outs[i]->file));
+		node_seq_add(v[TV_RESOURCES], node_new_str(a, output_file(r, outs[i], a)));
+}
+
+/* workloadLabels with the labels of version v over them. */
+static struct node *
+val_selector(struct arena *a, const struct rollout *r, size_t v)
+{
+	const struct kvs *w = &r->workload_labels, *l = &r->subsets[v].labels;
+	struct node *map = node_new_map(a, w->n + l->n);
+	size_t i = 0, k = 0;
+
+	while (i < w->n || k < l->n) { /* both sorted: merge them */
+		int c = i == w->n ? 1 : k == l->n ? -1 : strcmp(w->v[i].key, l->v[k].key);
+		const struct kv *kv = c < 0 ? &w->v[i] : &l->v[k];
+		node_map_add(map, node_new_str(a, kv->key), node_new_str(a, kv->value));
+		i += c <= 0;
+		k += c >= 0;
+	}
+	return map;
+}
+
+/* The variables of the version an object is for. */
+static void
+vals_version(struct tvals *tv, const struct rollout *r, size_t v, struct arena *a)
+{
+	if (v == NO_VERSION || r->split != SPLIT_SERVICE)
+		return;
+	tv->v[TV_SERVICE] = node_new_str(a, r->subsets[v].service);
+	tv->v[TV_SELECTOR] = val_selector(a, r, v);
+	tv->v[TV_PORT_NAME] = node_new_str_or_none(a, r->port_name);
+	tv->v[TV_TARGET_PORT] = (struct node *)r->target_port;
+	tv->v[TV_APP_PROTOCOL] = node_new_str_or_none(a, r->app_protocol);
+	tv->v[TV_VERSION_TRAFFIC_POLICY] = (struct node *)version_policy(r, v, a);
 }
 
 static void
@@ -261,7 +351,8 @@ render_tree(const struct rollout *r, const struct templates *t, struct arena *a,
 	render_file(set, a, r, arena_printf(a, "%s/base/kustomization.yaml", dir), t,
 	            TMPL_KUSTOMIZATION_BASE, &vals);
 	for (size_t i = 0; i < base->n; i++)
-		render_doc(set, a, r, arena_printf(a, "%s/base/%s", dir, render_object_file(r, i)),
+		render_doc(set, a, r,
+		           arena_printf(a, "%s/base/%s", dir, render_object_file(r, i, a)),
 		           base->kids[i]);
 	for (size_t s = 0; s < r->nstages; s++) {
 		vals_fill(&vals, r, s, a);
@@ -284,18 +375,20 @@ render_stage_nodes(const struct rollout *r, size_t stage, const struct templates
 	struct tvals vals;
 
 	vals_fill(&vals, r, stage, a);
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++) {
+		vals_version(&vals, r, outs[i]->version, a);
 		node_seq_add(seq, template_expand(t, outs[i]->tmpl, &vals, a));
+	}
 	return seq;
 }
 
 const char *
-render_object_file(const struct rollout *r, size_t i)
+render_object_file(const struct rollout *r, size_t i, struct arena *a)
 {
 	const struct output *outs[NOUTPUTS];
 	size_t n = wanted_outputs(r, outs);
 
-	return i < n ? outs[i]->file : NULL;
+	return i < n ? output_file(r, outs[i], a) : NULL;
 }
 
 void

@@ -39,8 +39,9 @@ void render_tree(const struct rollout *r, const struct templates *t, struct aren
 /* The stage's objects as trees, in the order of render_stage_objects(). */
 struct node *render_stage_nodes(const struct rollout *r, size_t stage, const struct templates *t,
                                 struct arena *a);
-/* The base file name of r's i-th object: "destinationrule.yaml"; NULL past the last. */
-const char *render_object_file(const struct rollout *r, size_t i);
+/* The base file name of r's i-th object: "destinationrule.yaml", "service-v2.yaml"; NULL
+ * past the last. */
+const char *render_object_file(const struct rollout *r, size_t i, struct arena *a);
 /* Appends the stage's objects (DestinationRule, VirtualService, PeerAuthentication) as YAML
  * documents, each preceded by "---\n" unless it is the first of the stream (*first). */
 void render_stage_objects(const struct rollout *r, size_t stage, const struct templates *t,

@@ -15,6 +15,7 @@ static const char *const protos[NPROTOS] = {"http", "tcp", "tls"};
 struct ctx {
 	struct diags *d;
 	const char *host, *ns;    /* the host the split routes send to, in its namespace */
+	bool services;            /* split: service: the host has no subsets */
 	const char *subsets[258]; /* stable, canary, then spec.subsets */
 	size_t nsubsets;
 };
@@ -97,6 +98,12 @@ canon(struct buf *b, const struct node *n, bool top)
 	}
 	buf_addc(b, '}');
 	free(v);
+}
+
+void
+validate_canon(struct buf *b, const struct node *n)
+{
+	canon(b, n, false);
 }
 
 /* Routes after one that takes every request are never reached; a match block that an earlier
@@ -197,6 +204,13 @@ check_destination(struct ctx *c, const struct node *dest, const char *path)
 
 	if (!to_our_host(c, dest) || !node_is_str(subset))
 		return;
+	if (c->services) {
+		node_error(c->d, subset,
+		           "%s.subset: under split: service, %s has no subsets; send to a "
+		           "version's Service, or leave out subset",
+		           path, c->host);
+		return;
+	}
 	for (size_t i = 0; i < c->nsubsets; i++) {
 		if (!strcmp(c->subsets[i], subset->str))
 			return;
@@ -415,9 +429,13 @@ validate_routes(const struct node *spec, const char *name, const char *ns, struc
 	const struct node *host = node_get(spec, "host"), *subsets = node_get(spec, "subsets");
 	const struct node *given = NULL;
 	const char *given_proto = NULL;
-	struct ctx c = {.d = d, .host = node_is_str(host) ? host->str : name, .ns = ns};
+	const struct node *split = node_get(spec, "split");
+	struct ctx c = {.d = d,
+	                .host = node_is_str(host) ? host->str : name,
+	                .ns = ns,
+	                .services = node_is_str(split) && !strcmp(split->str, "service")};
 	static const char *const versions[] = {"stable", "canary"};
-	size_t split = 0;
+	size_t nsplit = 0;
 
 	if (!c.host)
 		return;
@@ -457,7 +475,7 @@ validate_routes(const struct node *spec, const char *name, const char *ns, struc
 				    "put the delegate's routes in spec.http",
 				    path);
 			if (model_route_is_split(route))
-				split++;
+				nsplit++;
 			else
 				check_fixed(&c, route, path);
 			if (p == PROTO_HTTP)
@@ -466,7 +484,7 @@ validate_routes(const struct node *spec, const char *name, const char *ns, struc
 				check_sni(&c, spec, route, path);
 		}
 	}
-	if (given && !split)
+	if (given && !nsplit)
 		node_error(
 		    d, given,
 		    "spec.%s: no split route: every route of spec.http, spec.tcp and spec.tls has "

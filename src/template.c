@@ -15,6 +15,8 @@ static const char *const tmpl_names[TMPL_COUNT] = {
     [TMPL_DESTINATIONRULE] = "destinationrule.yaml",
     [TMPL_VIRTUALSERVICE] = "virtualservice.yaml",
     [TMPL_PEERAUTHENTICATION] = "peerauthentication.yaml",
+    [TMPL_SERVICE] = "service.yaml",
+    [TMPL_DESTINATIONRULE_VERSION] = "destinationrule-version.yaml",
     [TMPL_KUSTOMIZATION] = "kustomization.yaml",
     [TMPL_KUSTOMIZATION_BASE] = "kustomization-base.yaml",
     [TMPL_KUSTOMIZATION_STAGE] = "kustomization-stage.yaml",
@@ -68,6 +70,12 @@ static const struct {
     [TV_SECURITY_API] = {"security_api", TVAR_STR},
     [TV_RESOURCES] = {"resources", TVAR_LIST},
     [TV_PATCHES] = {"patches", TVAR_LIST},
+    [TV_SERVICE] = {"service", TVAR_STR},
+    [TV_SELECTOR] = {"selector", TVAR_MAP},
+    [TV_PORT_NAME] = {"port_name", TVAR_STR},
+    [TV_TARGET_PORT] = {"target_port", TVAR_STR}, /* a port name, or a number as written */
+    [TV_APP_PROTOCOL] = {"app_protocol", TVAR_STR},
+    [TV_VERSION_TRAFFIC_POLICY] = {"version_traffic_policy", TVAR_MAP},
 };
 
 static const char *const tag_names[] = {

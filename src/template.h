@@ -16,6 +16,8 @@ enum tmpl_id {
 	TMPL_DESTINATIONRULE,
 	TMPL_VIRTUALSERVICE,
 	TMPL_PEERAUTHENTICATION,
+	TMPL_SERVICE,                 /* a version's Service, under split: service */
+	TMPL_DESTINATIONRULE_VERSION, /* a version Service's DestinationRule */
 	TMPL_KUSTOMIZATION,
 	TMPL_KUSTOMIZATION_BASE,
 	TMPL_KUSTOMIZATION_STAGE,
@@ -70,6 +72,13 @@ enum tvar {
 	TV_SECURITY_API,   /* "security.istio.io/<istioAPIVersion>" */
 	TV_RESOURCES,      /* the base's object files, from render's table of outputs */
 	TV_PATCHES,        /* a stage's patches: the difference of its objects from the base's */
+	/* Of the version an object is for (split: service's Services and DestinationRules): */
+	TV_SERVICE,                /* its Service's name */
+	TV_SELECTOR,               /* workloadLabels with the version's labels over them */
+	TV_PORT_NAME,              /* the Service port's name */
+	TV_TARGET_PORT,            /* its targetPort: a number or a port name */
+	TV_APP_PROTOCOL,           /* its appProtocol */
+	TV_VERSION_TRAFFIC_POLICY, /* the version's traffic policy, else the rollout's */
 	TV_COUNT
 };
 

@@ -144,52 +144,11 @@ earlier_same(const char *const *keys, const bool *strong, size_t n)
 	return same;
 }
 
-/* Stages: strictly ascending weights, unique ids (among those with a name: the id of one
- * without is its weight, which the first rule covers). */
-static void
-check_stages(struct diags *d, const struct node *stages)
-{
-	size_t n = stages && stages->kind == NODE_SEQ ? stages->n : 0;
-	const char **ids = calloc(n ? n : 1, sizeof(*ids));
-	bool *named = calloc(n ? n : 1, sizeof(*named));
-	char(*bufs)[16] = malloc((n ? n : 1) * sizeof(*bufs));
-	int prev = -1;
-
-	if (!ids || !named || !bufs)
-		abort();
-	for (size_t i = 0; i < n; i++)
-		if (model_stage_weight(stages->kids[i]) >= 0) {
-			ids[i] = model_stage_id(stages->kids[i], bufs[i]);
-			named[i] = node_get(stages->kids[i], "name") != NULL;
-		}
-	size_t *same = earlier_same(ids, named, n);
-	for (size_t i = 0; i < n; i++) {
-		const struct node *s = stages->kids[i];
-		int w = model_stage_weight(s);
-		if (w < 0)
-			continue;
-		if (w <= prev)
-			node_error(d, s,
-			           "spec.stages[%zu]: weight %d is not greater than %d, the weight "
-			           "before it; stages must be strictly ascending",
-			           i, w, prev);
-		prev = w > prev ? w : prev;
-		if (same[i] != SIZE_MAX)
-			node_error(d, s,
-			           "spec.stages[%zu]: stage id '%s' is already the id of "
-			           "spec.stages[%zu]",
-			           i, ids[i], same[i]);
-	}
-	free(same);
-	free(bufs);
-	free(named);
-	free(ids);
-}
-
 static void
 check_active_stage(struct diags *d, const struct node *stages, const struct node *active)
 {
-	char list[256] = "", buf[16];
+	char list[256] = "", same[256] = "", buf[16], id[16];
+	size_t found = 0;
 
 	if (!active || !stages || stages->kind != NODE_SEQ || active->kind != NODE_SCALAR)
 		return;
@@ -201,17 +160,30 @@ check_active_stage(struct diags *d, const struct node *stages, const struct node
 	for (size_t i = 0; i < stages->n; i++)
 		if (model_stage_weight(stages->kids[i]) < 0)
 			return;
+	snprintf(id, sizeof(id), "%03lld", active->type == SCALAR_INT ? active->ival : 0);
 	for (size_t i = 0; i < stages->n; i++) {
 		const struct node *s = stages->kids[i];
-		const char *id = model_stage_id(s, buf);
-		if (active->type == SCALAR_INT ? model_stage_weight(s) == active->ival
-		                               : strcmp(id, active->str) == 0)
+		const char *sid = model_stage_id(s, buf);
+		if (active->type == SCALAR_STR ? strcmp(sid, active->str) == 0 : !strcmp(sid, id))
 			return;
+		if (active->type == SCALAR_INT && model_stage_weight(s) == active->ival) {
+			size_t len = strlen(same);
+			snprintf(same + len, sizeof(same) - len, "%s%s", len ? ", " : "", sid);
+			found++;
+		}
 		size_t len = strlen(list);
-		snprintf(list + len, sizeof(list) - len, "%s%s", len ? ", " : "", id);
+		snprintf(list + len, sizeof(list) - len, "%s%s", len ? ", " : "", sid);
 	}
-	node_error(d, active, "spec.activeStage: '%s' is not a stage; the stages are %s",
-	           active->str, list);
+	if (found == 1)
+		return;
+	if (found > 1)
+		node_error(
+		    d, active,
+		    "spec.activeStage: %s is the weight of the stages %s; name one by its id",
+		    active->str, same);
+	else
+		node_error(d, active, "spec.activeStage: '%s' is not a stage; the stages are %s",
+		           active->str, list);
 }
 
 bool
@@ -668,6 +640,69 @@ check_versions(struct diags *d, const struct node *spec, const char *name)
 	free(vs);
 }
 
+/* split: service: a port for the Services, names of their own; their fields only there. */
+static void
+check_split(struct diags *d, const struct node *spec, const char *name, const char *host)
+{
+	const struct node *split = node_get(spec, "split");
+	static const char *const fields[] = {"targetPort", "portName", "appProtocol", "subsets"};
+	static const char *const versions[] = {"stable", "canary"};
+	bool services = node_is_str(split) && !strcmp(split->str, "service");
+	const char *svc[2] = {NULL, NULL};
+
+	for (size_t f = 0; f < sizeof(fields) / sizeof(*fields); f++) {
+		const struct node *key = node_get_key(spec, fields[f]);
+		if (key && f < 3 && !services)
+			node_error(d, key,
+			           "spec.%s: only split: service writes Services; set split: "
+			           "service, or remove it",
+			           fields[f]);
+		else if (key && f == 3 && services)
+			node_error(d, key,
+			           "spec.subsets: under split: service the versions are Services, "
+			           "with no DestinationRule subsets; route to other Services by "
+			           "their host");
+	}
+	for (size_t v = 0; v < 2; v++) {
+		const struct node *ver = node_get(spec, versions[v]);
+		const struct node *vname =
+		    ver && ver->kind == NODE_MAP ? node_get(ver, "name") : ver;
+		const struct node *service =
+		    ver && ver->kind == NODE_MAP ? node_get(ver, "service") : NULL;
+		if (service && !services)
+			node_error(
+			    d, node_get_key(ver, "service"),
+			    "spec.%s.service: only split: service writes Services; set split: "
+			    "service, or remove it",
+			    versions[v]);
+		if (!services || !name || !node_is_str(vname))
+			continue;
+		svc[v] = node_is_str(service) ? service->str
+		                              : arena_printf(d->arena, "%s-%s", name, vname->str);
+		if (strlen(svc[v]) > 63)
+			node_error(d, ver,
+			           "spec.%s: its Service would be named '%s', longer than 63 "
+			           "characters; give it a shorter name with service:",
+			           versions[v], svc[v]);
+		else if (host && (!strcmp(svc[v], host) || host_covers(host, svc[v], "")))
+			node_error(
+			    d, service ? service : ver,
+			    "spec.%s: its Service '%s' is spec.host, which stays yours; give "
+			    "the version another service: name",
+			    versions[v], svc[v]);
+		else if (v == 1 && svc[0] && !strcmp(svc[0], svc[1]))
+			node_error(
+			    d, service ? service : ver,
+			    "spec.canary: its Service '%s' is the stable version's too; give "
+			    "one of them another service: name",
+			    svc[1]);
+	}
+	if (services && !node_get(spec, "port"))
+		node_error(d, split,
+		           "spec.split: service writes a Service per version, which needs "
+		           "spec.port: the port of the service");
+}
+
 int
 validate_rollout(const struct node *doc, struct diags *d)
 {
@@ -685,7 +720,7 @@ validate_rollout(const struct node *doc, struct diags *d)
 		           "spec.canary: '%s' is also spec.stable; the canary must be "
 		           "another version",
 		           cname->str);
-	check_stages(d, node_get(spec, "stages"));
+	validate_stages(spec, node_is_str(name) ? name->str : NULL, d);
 	check_active_stage(d, node_get(spec, "stages"), node_get(spec, "activeStage"));
 	const struct node *ns = node_get(meta, "namespace");
 	check_hosts(d, spec, node_is_str(name) ? name->str : NULL,
@@ -698,6 +733,11 @@ validate_rollout(const struct node *doc, struct diags *d)
 	check_policy(d, node_get(spec, "trafficPolicy"), "spec.trafficPolicy",
 	             node_get(spec, "mtls"));
 	check_versions(d, spec, node_is_str(name) ? name->str : NULL);
+	const struct node *host = node_get(spec, "host");
+	check_split(d, spec, node_is_str(name) ? name->str : NULL,
+	            node_is_str(host)   ? host->str
+	            : node_is_str(name) ? name->str
+	                                : NULL);
 	validate_routes(spec, node_is_str(name) ? name->str : NULL,
 	                node_is_str(ns) ? ns->str : "default", d);
 	return d->errors > errors ? -1 : 0;

@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "buf.h"
 #include "diag.h"
 #include "node.h"
 
@@ -33,6 +34,12 @@ void validate_retries(struct diags *d, const struct node *retries, const char *p
 /* The rules of spec.http, spec.tcp and spec.tls (routes.c): reachable routes, unique names and
  * matches, fixed routes' subsets and weights, a split route at all, deprecated fields. */
 void validate_routes(const struct node *spec, const char *name, const char *ns, struct diags *d);
+/* The rules of spec.stages and spec.stickySessions (stages.c): weights that never decrease,
+ * unique ids, stages that change something, and the routes stages put before the split
+ * routes: matches that merge, names of their own. name: the rollout's. */
+void validate_stages(const struct node *spec, const char *name, struct diags *d);
+/* A value in one spelling whatever its key order, appended to b: for comparing values. */
+void validate_canon(struct buf *b, const struct node *n);
 /* Checks the rules that span fields or need arithmetic: stable != canary, stages strictly
  * ascending with unique ids, activeStage names a stage, durations >= 1ms, label key parts,
  * unique hosts, the deprecated consecutiveErrors. Fields of the wrong type are skipped (the
