@@ -3,6 +3,7 @@
 # command of the README is run here as written, and each step is checked. meshroll must be
 # on PATH. Usage: examples/gitops/walkthrough.sh
 set -eu
+example=$(cd "$(dirname "$0")" && pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cd "$work"
@@ -56,5 +57,39 @@ step "5. or revert the promotion commit instead"
 git revert --no-edit HEAD >/dev/null
 meshroll check -o deploy rollouts
 [ "$(active)" = "- stages/100" ] || fail "revert did not restore 100: $(active)"
+
+step "6. testers, shadow traffic and sticky users"
+cp "$example/rollouts/productpage.yaml" rollouts/
+meshroll render -o deploy rollouts
+git add -A && git commit -qm "productpage: render at stage 000"
+# the routes of a stage, as kustomize would build them: name, weight and what they match
+routes() {
+	meshroll render -o - --stage "$1" rollouts/productpage.yaml |
+		sed -n '/^kind: VirtualService/,/^---/p'
+}
+[ "$(meshroll promote rollouts/productpage.yaml)" = \
+	"productpage: stage 000 -> testers (A/B on x-canary, weight 0%)" ] ||
+	fail "promote did not describe the A/B stage"
+meshroll render -o deploy rollouts
+routes testers | grep -q '^  - name: productpage-testers$' || fail "no testers route"
+routes testers | grep -q 'x-canary:' || fail "the testers route does not match x-canary"
+[ "$(routes testers | grep -c -- '-testers$')" -eq 2 ] ||
+	fail "each split route gets its testers route"
+git commit -qam "productpage: testers"
+[ "$(meshroll promote rollouts/productpage.yaml)" = \
+	"productpage: stage testers -> shadow (mirror 20%, weight 0%)" ] ||
+	fail "promote did not describe the mirror stage"
+meshroll render -o deploy rollouts
+[ "$(routes shadow | grep -c '^      value: 20$')" -eq 2 ] || fail "not 20% mirrored"
+routes shadow | grep -q -- '-testers$' && fail "the testers routes stayed"
+git commit -qam "productpage: shadow"
+meshroll promote rollouts/productpage.yaml
+meshroll render -o deploy rollouts
+[ "$(routes 010 | grep -c 'Set-Cookie: "productpage-canary=v2; Max-Age=43200; Path=/"')" -eq 4 ] ||
+	fail "the canary does not set the sticky cookie"
+routes 010 | grep -q '^  - name: productpage-sticky$' || fail "no sticky route"
+routes 010 | grep -q 'mirror' && fail "the mirror stayed"
+routes 100 | grep -q 'sticky' && fail "a sticky route at 100%"
+git commit -qam "productpage: 10%, sticky"
 
 echo "walkthrough: ok"
