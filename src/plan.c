@@ -37,15 +37,28 @@ is_keyed(const char *field)
 	       !strcmp(field, "withoutHeaders") || !strcmp(field, "sourceLabels");
 }
 
+/* Labels of a match block, not conditions: the split route's stay. */
+static bool
+is_label(const char *field)
+{
+	return !strcmp(field, "name") || !strcmp(field, "statPrefix");
+}
+
 const char *
 plan_match_clash(const struct node *x, const struct node *y, char *buf, size_t size)
 {
 	if (!x || x->kind != NODE_MAP || !y || y->kind != NODE_MAP)
 		return NULL;
+	/* ignoreUriCase in one block would change how the other's uri matches */
+	if ((node_get(x, "uri") && node_get(y, "ignoreUriCase")) ||
+	    (node_get(x, "ignoreUriCase") && node_get(y, "uri"))) {
+		snprintf(buf, size, "uri (ignoreUriCase in one would change the other's)");
+		return buf;
+	}
 	for (size_t i = 0; i < x->n; i++) {
 		const char *field = x->kids[2 * i]->str;
 		const struct node *mine = x->kids[2 * i + 1], *theirs = node_get(y, field);
-		if (!theirs)
+		if (!theirs || is_label(field))
 			continue;
 		if (!is_keyed(field) || mine->kind != NODE_MAP || theirs->kind != NODE_MAP) {
 			snprintf(buf, size, "%s", field);
@@ -69,7 +82,7 @@ merge_block(const struct node *x, const struct node *y, struct arena *a)
 	for (size_t i = 0; i < x->n; i++) {
 		const struct node *key = x->kids[2 * i], *value = x->kids[2 * i + 1];
 		const struct node *more = node_get(y, key->str);
-		if (!more) {
+		if (!more || is_label(key->str)) {
 			node_map_add(m, (struct node *)key, (struct node *)value);
 			continue;
 		}

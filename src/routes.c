@@ -28,8 +28,8 @@ is_seq(const struct node *n)
 
 /* Whether a match block takes every request: it has no condition (a name, a stat prefix or
  * ignoreUriCase alone do not narrow it). */
-static bool
-match_is_empty(const struct node *m)
+bool
+validate_match_is_empty(const struct node *m)
 {
 	for (size_t i = 0; m && m->kind == NODE_MAP && i < m->n; i++) {
 		const char *k = m->kids[2 * i]->str;
@@ -49,7 +49,7 @@ route_takes_all(const struct node *route)
 	if (!is_seq(match) || match->n == 0)
 		return true;
 	for (size_t i = 0; i < match->n; i++)
-		if (match_is_empty(match->kids[i]))
+		if (validate_match_is_empty(match->kids[i]))
 			return true;
 	return false;
 }

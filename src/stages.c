@@ -29,6 +29,7 @@ struct ctx {
 	struct diags *d;
 	const char *name; /* the rollout's */
 	const struct node *http;
+	bool implicit; /* http is the one split route meshroll writes when none is given */
 	size_t *split; /* indexes into http */
 	size_t nsplit;
 	struct stage_info *st;
@@ -141,6 +142,22 @@ check_mirror_percent(struct ctx *c, size_t i)
 		           i, p->str);
 }
 
+/* A stage's match block that takes every request would take the split route's too. */
+static void
+check_empty_blocks(struct ctx *c, size_t i, const struct node *match, const char *path)
+{
+	for (size_t k = 0; match && k < match->n; k++)
+		if (validate_match_is_empty(match->kids[k]))
+			node_error(
+			    c->d, match->kids[k],
+			    "spec.stages[%zu].%s[%zu]: a match block without a condition "
+			    "takes every request; %s",
+			    i, path, k,
+			    !strcmp(path, "match")
+			        ? "to send every request to the canary, give the stage a weight"
+			        : "to mirror every request, write mirror: PERCENT");
+}
+
 /* The split route's match blocks and a stage's, merged: no field in both. */
 static void
 check_clash(struct ctx *c, size_t i, const struct node *stage_match, const char *path, size_t route)
@@ -156,9 +173,8 @@ check_clash(struct ctx *c, size_t i, const struct node *stage_match, const char 
 				node_error(
 				    c->d, stage_match->kids[k],
 				    "spec.stages[%zu].%s[%zu]: it and spec.http[%zu].match[%zu] "
-				    "both match %s; a request matches both only when one "
-				    "field holds both: merge them into one match, or match "
-				    "another field",
+				    "both set %s, so they do not merge into one match block; "
+				    "match on another field, or split the route in two",
 				    i, path, k, route, m, f);
 		}
 }
@@ -236,6 +252,17 @@ check_names(struct ctx *c, size_t i)
 		if (same[j] == SIZE_MAX)
 			continue;
 		found = true;
+		if (same[j] >= n && owner[same[j]] == owner[j]) {
+			node_error(c->d, s->node,
+			           "spec.stages[%zu]: two routes it puts before %s are named '%s'; "
+			           "rename the stage",
+			           i,
+			           c->implicit
+			               ? "the split route"
+			               : arena_printf(c->d->arena, "spec.http[%zu]", owner[j]),
+			           names[j]);
+			continue;
+		}
 		node_error(c->d, s->node,
 		           "spec.stages[%zu]: the route it puts before spec.http[%zu] is named "
 		           "'%s', as %s is; rename one of them",
@@ -348,7 +375,14 @@ validate_stages(const struct node *spec, const char *name, struct diags *d)
 		if (c.http->kids[i]->kind == NODE_MAP && model_route_is_split(c.http->kids[i]))
 			c.split[c.nsplit++] = i;
 	/* no routes at all: the one split http route meshroll writes, named after the rollout */
-	bool none = !c.http && !is_seq(node_get(spec, "tcp")) && !is_seq(node_get(spec, "tls"));
+	if (!c.http && !is_seq(node_get(spec, "tcp")) && !is_seq(node_get(spec, "tls"))) {
+		struct node *route = node_new_map(d->arena, 1), *seq = node_new_seq(d->arena, 1);
+		node_map_add(route, node_new_str(d->arena, "name"), node_new_str(d->arena, c.name));
+		node_seq_add(seq, route);
+		c.http = seq;
+		c.implicit = true;
+		c.split[c.nsplit++] = 0;
+	}
 	for (size_t i = 0; i < c.n; i++) {
 		struct stage_info *s = &c.st[i];
 		const struct node *match = node_get(stages->kids[i], "match");
@@ -362,11 +396,18 @@ validate_stages(const struct node *spec, const char *name, struct diags *d)
 		s->mirror = mirror != NULL;
 		s->sticky = sticky && s->weight > 0 && s->weight < 100;
 		check_mirror_percent(&c, i);
+		check_empty_blocks(&c, i, s->match, "match");
+		check_empty_blocks(&c, i, s->mirror_match, "mirror.match");
+		if (s->mirror && s->weight == 100)
+			node_warning(
+			    d, mirror,
+			    "spec.stages[%zu].mirror: at weight 100 every request reaches the "
+			    "canary, which this mirrors to the canary again",
+			    i);
 	}
 	check_order(&c);
 	check_max_age(d, sticky);
-	if (!none)
-		check_inserted(&c, sticky);
+	check_inserted(&c, sticky);
 	free(c.split);
 	free(c.st);
 }

@@ -38,6 +38,9 @@ void validate_routes(const struct node *spec, const char *name, const char *ns, 
  * unique ids, stages that change something, and the routes stages put before the split
  * routes: matches that merge, names of their own. name: the rollout's. */
 void validate_stages(const struct node *spec, const char *name, struct diags *d);
+/* Whether a match block takes every request: it has no condition (a name, a stat prefix or
+ * ignoreUriCase alone do not narrow it). */
+bool validate_match_is_empty(const struct node *m);
 /* A value in one spelling whatever its key order, appended to b: for comparing values. */
 void validate_canon(struct buf *b, const struct node *n);
 /* Checks the rules that span fields or need arithmetic: stable != canary, stages strictly
