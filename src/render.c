@@ -354,14 +354,20 @@ render_tree(const struct rollout *r, const struct templates *t, struct arena *a,
 		render_doc(set, a, r,
 		           arena_printf(a, "%s/base/%s", dir, render_object_file(r, i, a)),
 		           base->kids[i]);
+	/* a stage's objects and patches in a scratch arena: only its file's text is kept */
+	struct arena scratch;
+	arena_init(&scratch);
 	for (size_t s = 0; s < r->nstages; s++) {
-		vals_fill(&vals, r, s, a);
-		vals.v[TV_PATCHES] = stage_patches(base, render_stage_nodes(r, s, t, a), a);
+		vals_fill(&vals, r, s, &scratch);
+		vals.v[TV_PATCHES] =
+		    stage_patches(base, render_stage_nodes(r, s, t, &scratch), &scratch);
 		render_file(
 		    set, a, r,
 		    arena_printf(a, "%s/stages/%s/kustomization.yaml", dir, r->stages[s].id), t,
 		    TMPL_KUSTOMIZATION_STAGE, &vals);
+		arena_reset(&scratch);
 	}
+	arena_release(&scratch);
 	qsort(set->v + first, set->n - first, sizeof(*set->v), rendered_cmp);
 }
 

@@ -576,3 +576,52 @@ Test(limits, durations_at_the_edge_of_64_bits)
 	for (size_t i = 0; i < sizeof(past) / sizeof(past[0]); i++)
 		cr_expect_eq(duration_parse(past[i], &ns), DURATION_OVERFLOW, "'%s'", past[i]);
 }
+
+/* A rollout of stage kinds at the schema's limits: 256 split http routes, 16 A/B stages, 20
+ * mirror stages and 65 weighted ones render in bounded CPU time and memory (each stage's
+ * objects are dropped once its overlay is written: they took 400 MB when they were kept);
+ * with more match blocks to merge than the bound, lint stops with one error, fast. */
+Test(limits, stage_kinds_at_the_schema_limits)
+{
+	char *text = malloc(sizeof(rollout_head) + 1024 * 1024), *p = text, *err = NULL;
+	double cpu;
+
+	for (int over = 0; over < 2; over++) {
+		p = text + sprintf(text, "%s  http:\n", rollout_head);
+		for (int i = 0; i < 255; i++) {
+			p += sprintf(p, "  - name: r%d\n    match:\n", i);
+			for (int m = 0; m < (over ? 64 : 1); m++)
+				p += sprintf(p, "    - uri: {prefix: /p%d/%d/}\n", i, m);
+		}
+		p += sprintf(p, "  - name: last\n  stages:\n  - 0\n");
+		for (int s = 0; s < 16; s++) {
+			p += sprintf(p, "  - name: ab%d\n    match:\n", s);
+			for (int m = 0; m < (over ? 16 : 1); m++)
+				p +=
+				    sprintf(p, "    - headers: {x-t%d-%d: {exact: \"1\"}}\n", s, m);
+		}
+		for (int s = 0; s < 20; s++)
+			p += sprintf(p, "  - {name: m%d, mirror: %d.5}\n", s, s);
+		for (int w = 1; w <= 64; w++)
+			p += sprintf(p, "  - %d\n", w);
+		put("f.yaml", text);
+		/* 256 MB of address space, where the sanitizers and valgrind do not need more */
+		int status =
+		    run_in_dir(&err, &cpu, "%s timeout %d '%s' %s f.yaml",
+		               slowdown() > 1 ? "" : "ulimit -v 262144 &&", 60 * slowdown(),
+		               meshroll_bin(), over ? "lint" : "render -o out");
+		cr_expect_eq(status, over ? 1 : 0, "status %d:\n%.2000s", status, err);
+		cr_expect_lt(cpu, 5.0 * slowdown(), "%.2f s of CPU time", cpu);
+		if (over)
+			cr_expect(strstr(err, "at most 4096: match on fewer"), "%.2000s", err);
+		else
+			cr_expect_eq(run_in_dir(NULL, NULL,
+			                        "test $(ls out/default/reviews/stages | "
+			                        "wc -l) -eq 101"),
+			             0);
+		fprintf(stderr, "limits: %s of stage kinds at the limits: %.3f s CPU\n",
+		        over ? "lint" : "render", cpu);
+		free(err);
+	}
+	free(text);
+}

@@ -253,8 +253,8 @@ Test(tools, istio_conformance)
 	/* it has no schema of core kinds: the version Services of split: service are the only
 	 * documents it may skip */
 	for (char *l = strtok(out, "\n"); l; l = strtok(NULL, "\n"))
-		cr_expect(!strstr(l, ": skipped:") || (strstr(l, " Service/") &&
-		                                           strstr(l, "no CRD loaded for v1 Service")),
+		cr_expect(!strstr(l, ": skipped:") ||
+		              (strstr(l, " Service/") && strstr(l, "no CRD loaded for v1 Service")),
 		          "validate.py skipped a document: %s", l);
 	run_cmd(NULL, "rm -rf %s", semantic_files);
 	free(out);
