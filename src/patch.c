@@ -1,6 +1,8 @@
 /* patch.c: the JSON 6902 difference between two objects. */
 #include "patch.h"
 
+#include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "buf.h"
@@ -61,11 +63,96 @@ path_index(struct buf *p, size_t i)
 
 static void diff(struct ops *o, const struct node *from, const struct node *to);
 
+/* The name of a list item: its "name" when it is a map that has a string one; else NULL. */
+static const char *
+item_name(const struct node *n)
+{
+	const struct node *name = n->kind == NODE_MAP ? node_get(n, "name") : NULL;
+
+	return name && name->kind == NODE_SCALAR && name->type == SCALAR_STR ? name->str : NULL;
+}
+
+struct named {
+	const char *name;
+	size_t i;
+};
+
+static int
+named_cmp(const void *pa, const void *pb)
+{
+	const struct named *x = pa, *y = pb;
+
+	return strcmp(x->name, y->name);
+}
+
+/* For each item of to, the index of the item of from with its name, or SIZE_MAX; NULL
+ * unless every item of both is named, each name once in its list, and the names both have
+ * come in the same order. malloc'd. */
+static size_t *
+align_by_name(const struct node *from, const struct node *to)
+{
+	struct named *v = malloc((from->n + to->n + 1) * sizeof(*v)), *w = v + from->n;
+	size_t *pos = malloc((to->n + 1) * sizeof(*pos)), last = 0;
+	bool ok = v && pos;
+
+	for (size_t i = 0; ok && i < from->n; i++)
+		ok = (v[i] = (struct named){item_name(from->kids[i]), i}).name != NULL;
+	for (size_t i = 0; ok && i < to->n; i++)
+		ok = (w[i] = (struct named){item_name(to->kids[i]), i}).name != NULL;
+	if (ok) {
+		qsort(v, from->n, sizeof(*v), named_cmp);
+		qsort(w, to->n, sizeof(*w), named_cmp);
+	}
+	for (size_t i = 1; ok && i < from->n; i++)
+		ok = strcmp(v[i - 1].name, v[i].name) != 0;
+	for (size_t i = 1; ok && i < to->n; i++)
+		ok = strcmp(w[i - 1].name, w[i].name) != 0;
+	for (size_t i = 0; ok && i < to->n; i++) {
+		const struct named *at = bsearch(&(struct named){item_name(to->kids[i]), 0}, v,
+		                                 from->n, sizeof(*v), named_cmp);
+		pos[i] = at ? at->i : SIZE_MAX;
+		ok = !at || at->i >= last;
+		last = at ? at->i + 1 : last;
+	}
+	free(v);
+	if (!ok) {
+		free(pos);
+		return NULL;
+	}
+	return pos;
+}
+
+/* Lists of named items (routes) by name: an item a stage puts before another is added where
+ * it goes, rather than every item after it changed into the one before it. Other lists by
+ * index. */
 static void
 diff_seq(struct ops *o, const struct node *from, const struct node *to)
 {
 	size_t len = o->path.len, common = from->n < to->n ? from->n : to->n;
+	size_t *pos = align_by_name(from, to), at = 0, b = 0;
 
+	if (pos) {
+		for (size_t j = 0; j < to->n; j++, at++, o->path.len = len) {
+			for (; pos[j] != SIZE_MAX && b < pos[j]; b++, o->path.len = len) {
+				path_index(&o->path, at);
+				op_add(o, "test", from->kids[b]);
+				op_add(o, "remove", NULL);
+			}
+			path_index(&o->path, at);
+			if (pos[j] == SIZE_MAX) {
+				op_add(o, "add", to->kids[j]);
+			} else {
+				diff(o, from->kids[b++], to->kids[j]);
+			}
+		}
+		for (; b < from->n; b++, o->path.len = len) {
+			path_index(&o->path, at);
+			op_add(o, "test", from->kids[b]);
+			op_add(o, "remove", NULL);
+		}
+		free(pos);
+		return;
+	}
 	for (size_t i = 0; i < common; i++, o->path.len = len) {
 		path_index(&o->path, i);
 		diff(o, from->kids[i], to->kids[i]);

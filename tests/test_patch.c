@@ -30,6 +30,19 @@ scalar(struct arena *a)
 	return rnd(2) ? node_new_int(a, rnd(4)) : node_new_str(a, strs[rnd(5)]);
 }
 
+static struct node *tree(struct arena *a, int depth);
+
+/* A map with a name, most often one of its own among a list's: "r<n>". */
+static struct node *
+named_item(struct arena *a, int depth)
+{
+	struct node *n = node_new_map(a, 2);
+
+	node_map_add(n, node_new_str(a, "name"), node_new_str(a, arena_printf(a, "r%u", rnd(40))));
+	node_map_add(n, node_new_str(a, "a"), depth > 2 ? scalar(a) : tree(a, depth + 1));
+	return n;
+}
+
 static struct node *
 tree(struct arena *a, int depth)
 {
@@ -38,9 +51,12 @@ tree(struct arena *a, int depth)
 	if (kind == 0)
 		return scalar(a);
 	struct node *n = kind == 1 ? node_new_seq(a, 4) : node_new_map(a, NKEYS);
+	bool named = kind == 1 && rnd(2); /* a list of named maps: routes */
 	for (unsigned i = 0, len = rnd(4); i < len; i++) {
 		const char *k = keys[i + rnd(2)];
-		if (kind == 1)
+		if (named)
+			node_seq_add(n, named_item(a, depth + 1));
+		else if (kind == 1)
 			node_seq_add(n, tree(a, depth + 1));
 		else if (!node_get(n, k))
 			node_map_add(n, node_new_str(a, k), tree(a, depth + 1));
@@ -48,7 +64,7 @@ tree(struct arena *a, int depth)
 	return n;
 }
 
-/* A changed copy of t: scalars replaced, keys dropped and added, items appended and dropped,
+/* A changed copy of t: scalars replaced, keys dropped and added, items put in and dropped,
  * a kind changed now and then. */
 static struct node *
 mutate(struct arena *a, const struct node *t, int depth)
@@ -66,8 +82,16 @@ mutate(struct arena *a, const struct node *t, int depth)
 		else
 			node_map_add(n, t->kids[2 * i], mutate(a, t->kids[2 * i + 1], depth + 1));
 	}
-	if (t->kind == NODE_SEQ && rnd(3) == 0)
-		node_seq_add(n, tree(a, depth + 1));
+	if (t->kind == NODE_SEQ && rnd(3) == 0) { /* an item put in anywhere, as stages do */
+		bool named =
+		    t->n > 0 && t->kids[0]->kind == NODE_MAP && node_get(t->kids[0], "name");
+		node_seq_add(n, named ? named_item(a, depth + 1) : tree(a, depth + 1));
+		for (size_t i = n->n - 1, at = rnd((unsigned)n->n); i > at; i--) {
+			struct node *x = n->kids[i];
+			n->kids[i] = n->kids[i - 1];
+			n->kids[i - 1] = x;
+		}
+	}
 	const char *k = keys[rnd(NKEYS)];
 	if (t->kind == NODE_MAP && rnd(3) == 0 && !node_get(n, k))
 		node_map_add(n, node_new_str(a, k), tree(a, depth + 1));
