@@ -28,9 +28,8 @@ move_target(struct run *r, const struct rollout *ro, const char *to, int rollbac
 		snprintf(list + len, sizeof(list) - len, "%s%s", i ? ", " : "", ro->stages[i].id);
 	}
 	if (to && target < 0)
-		return diag_loc(&r->diags, DIAG_ERROR, ro->file, 0, 0,
-		                "no stage '%s' in rollout '%s'; the stages are %s", to, ro->name,
-		                list);
+		return diag_loc(&r->diags, DIAG_ERROR, ro->file, 0, 0, "%s",
+		                model_stage_missing(ro, to, &r->arena));
 	if ((size_t)target >= ro->nstages)
 		return diag_loc(
 		    &r->diags, DIAG_ERROR, ro->file, 0, 0,
@@ -40,8 +39,8 @@ move_target(struct run *r, const struct rollout *ro, const char *to, int rollbac
 	return target;
 }
 
-/* The fields a stage's match blocks test, once each: header names, ?query parameters, the
- * other fields by name ("x-canary + ?beta + uri"). */
+/* The fields a stage's match blocks test, once each: header names, ?query parameters, "no "
+ * and the headers they must not have, the other fields by name ("x-canary + ?beta + uri"). */
 static void
 match_fields(struct buf *b, const struct node *match)
 {
@@ -53,12 +52,13 @@ match_fields(struct buf *b, const struct node *match)
 		for (size_t f = 0; f < m->n; f++) {
 			const char *field = m->kids[2 * f]->str;
 			const struct node *v = m->kids[2 * f + 1];
-			bool header = !strcmp(field, "headers"),
-			     query = !strcmp(field, "queryParams");
+			bool query = !strcmp(field, "queryParams"),
+			     without = !strcmp(field, "withoutHeaders");
+			bool keyed = query || without || !strcmp(field, "headers");
 			if (!strcmp(field, "name") || !strcmp(field, "statPrefix"))
 				continue;
-			for (size_t k = 0; k < (header || query ? v->n : 1); k++) {
-				const char *what = header || query ? v->kids[2 * k]->str : field;
+			for (size_t k = 0; k < (keyed ? v->n : 1); k++) {
+				const char *what = keyed ? v->kids[2 * k]->str : field;
 				size_t j = 0;
 				while (j < n && strcmp(seen[j], what))
 					j++;
@@ -66,7 +66,11 @@ match_fields(struct buf *b, const struct node *match)
 					continue;
 				if (n < sizeof(seen) / sizeof(*seen))
 					seen[n++] = what;
-				buf_addf(b, "%s%s%s", n > 1 ? " + " : "", query ? "?" : "", what);
+				buf_addf(b, "%s%s%s", n > 1 ? " + " : "",
+				         query     ? "?"
+				         : without ? "no "
+				                   : "",
+				         what);
 			}
 		}
 	}

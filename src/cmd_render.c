@@ -130,8 +130,8 @@ render_stream(struct run *r, const char *stage)
 		const struct rollout *ro = r->rollouts[i];
 		int s = stage ? model_stage_lookup(ro, stage) : (int)ro->active;
 		if (s < 0) {
-			diag_loc(&r->diags, DIAG_ERROR, ro->file, 0, 0,
-			         "no stage '%s' in rollout '%s'", stage, ro->name);
+			diag_loc(&r->diags, DIAG_ERROR, ro->file, 0, 0, "%s",
+			         model_stage_missing(ro, stage, &r->arena));
 			buf_release(&out);
 			return EXIT_USAGE;
 		}

@@ -75,6 +75,28 @@ model_stage_lookup(const struct rollout *r, const char *text)
 	return stage_of_weight(r, w);
 }
 
+const char *
+model_stage_missing(const struct rollout *r, const char *text, struct arena *a)
+{
+	char *end;
+	long w = strtol(text, &end, 10);
+	const char *all = "", *same = "";
+
+	for (size_t s = 0; s < r->nstages; s++) {
+		all = arena_printf(a, "%s%s%s", all, s ? ", " : "", r->stages[s].id);
+		if (*text && !*end && r->stages[s].weight == w)
+			same = arena_printf(a, "%s%s%s", same, *same ? ", " : "", r->stages[s].id);
+	}
+	if (*same)
+		return arena_printf(
+		    a,
+		    "%s is the weight of the stages %s of rollout '%s'; name one by "
+		    "its id",
+		    text, same, r->name);
+	return arena_printf(a, "no stage '%s' in rollout '%s'; the stages are %s", text, r->name,
+	                    all);
+}
+
 int
 model_find_stage(const struct rollout *r, const struct node *sel)
 {

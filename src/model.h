@@ -124,6 +124,9 @@ int model_find_stage(const struct rollout *r, const struct node *sel);
 int model_stage_index(const struct rollout *r, const char *id);
 /* The index of the stage a user named on the command line, by id or else by weight; -1. */
 int model_stage_lookup(const struct rollout *r, const char *text);
+/* Why model_stage_lookup found no stage: text names none (the stages are listed), or is the
+ * weight of several (their ids are listed). */
+const char *model_stage_missing(const struct rollout *r, const char *text, struct arena *a);
 /* A mirror percent (0..100, at most 3 decimals) in its shortest exact decimal, into buf;
  * NULL when the scalar is not one. */
 const char *model_percent(const struct node *n, char buf[16]);

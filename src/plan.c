@@ -3,6 +3,7 @@
 
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "buf.h"
@@ -334,10 +335,13 @@ static struct node *
 percent_node(const char *percent, struct arena *a)
 {
 	struct map value = {a, node_new_map(a, 1)};
-	struct node *n = node_new_str(a, percent);
+	struct node *n = strchr(percent, '.') ? node_new_str(a, percent)
+	                                      : node_new_int(a, strtoll(percent, NULL, 10));
 
-	n->type = SCALAR_FLOAT;
-	n->plain = true;
+	if (n->type == SCALAR_STR) { /* 12.5: a float, written as it is */
+		n->type = SCALAR_FLOAT;
+		n->plain = true;
+	}
 	put(&value, "value", n);
 	return done(&value);
 }

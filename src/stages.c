@@ -42,6 +42,27 @@ is_seq(const struct node *n)
 	return n && n->kind == NODE_SEQ;
 }
 
+/* Whether a stage is all the schema and the rules take: only then is it compared. */
+static bool
+well_formed(const struct stage_info *s)
+{
+	static const char *const keys[] = {"weight", "name", "match", "mirror"};
+	const struct node *mirror = node_get(s->node, "mirror");
+	char pct[16];
+
+	if (s->weight < 0)
+		return false;
+	for (size_t i = 0; s->node->kind == NODE_MAP && i < s->node->n; i++) {
+		size_t k = 0;
+		while (k < 4 && strcmp(s->node->kids[2 * i]->str, keys[k]))
+			k++;
+		if (k == 4)
+			return false;
+	}
+	return !mirror ||
+	       model_percent(mirror->kind == NODE_MAP ? node_get(mirror, "percent") : mirror, pct);
+}
+
 /* A stage in one spelling, for telling whether it changes anything. */
 static void
 stage_key(struct buf *b, const struct stage_info *s)
@@ -106,12 +127,12 @@ check_order(struct ctx *c)
 			                              s->weight, s->weight));
 		now.len = 0;
 		stage_key(&now, s);
-		if (i > 0 && c->st[i - 1].weight >= 0 && same[i] == SIZE_MAX &&
+		if (i > 0 && well_formed(s) && well_formed(&c->st[i - 1]) && same[i] == SIZE_MAX &&
 		    now.len == prev.len && !memcmp(now.data, prev.data, now.len))
 			node_warning(c->d, s->node,
 			             "spec.stages[%zu]: this stage changes nothing from "
-			             "spec.stages[%zu]; remove it, or give it a weight, a match or "
-			             "a mirror",
+			             "spec.stages[%zu]; remove it, or change its weight, match or "
+			             "mirror",
 			             i, i - 1);
 		struct buf t = prev;
 		prev = now;
@@ -137,9 +158,12 @@ check_mirror_percent(struct ctx *c, size_t i)
 		return;
 	if (!model_percent(p, buf) && strtod(p->str, NULL) >= 0 && strtod(p->str, NULL) <= 100)
 		node_error(c->d, p,
-		           "spec.stages[%zu].mirror: %s is not a percent with at most 3 decimals; "
-		           "write it as 12.5 or 0.125",
-		           i, p->str);
+		           "spec.stages[%zu].mirror: %s is not a percent written as a decimal with "
+		           "at most 3 decimals, as Istio's mirrorPercentage takes it; write it as "
+		           "%.3f, say",
+		           i, p->str, strtod(p->str, NULL));
+	else if (model_percent(p, buf) && !strcmp(buf, "0"))
+		node_warning(c->d, p, "spec.stages[%zu].mirror: 0%% mirrors nothing; remove it", i);
 }
 
 /* A stage's match block that takes every request would take the split route's too. */
@@ -165,17 +189,19 @@ check_clash(struct ctx *c, size_t i, const struct node *stage_match, const char 
 	const struct node *match = node_get(c->http->kids[route], "match");
 	char field[300];
 
-	for (size_t m = 0; is_seq(match) && m < match->n; m++)
-		for (size_t k = 0; k < stage_match->n; k++) {
+	for (size_t k = 0; k < stage_match->n; k++) /* once per stage block and route */
+		for (size_t m = 0; is_seq(match) && m < match->n; m++) {
 			const char *f = plan_match_clash(match->kids[m], stage_match->kids[k],
 			                                 field, sizeof(field));
-			if (f)
-				node_error(
-				    c->d, stage_match->kids[k],
-				    "spec.stages[%zu].%s[%zu]: it and spec.http[%zu].match[%zu] "
-				    "both set %s, so they do not merge into one match block; "
-				    "match on another field, or split the route in two",
-				    i, path, k, route, m, f);
+			if (!f)
+				continue;
+			node_error(
+			    c->d, stage_match->kids[k],
+			    "spec.stages[%zu].%s[%zu]: it and spec.http[%zu].match[%zu] both "
+			    "set %s, so they do not merge into one match block; match on "
+			    "another field, or split the route in two",
+			    i, path, k, route, m, f);
+			break;
 		}
 }
 
@@ -261,6 +287,15 @@ check_names(struct ctx *c, size_t i)
 			               ? "the split route"
 			               : arena_printf(c->d->arena, "spec.http[%zu]", owner[j]),
 			           names[j]);
+			continue;
+		}
+		if (same[j] >= n && !names[owner[j]] && !names[owner[same[j]]]) {
+			node_error(
+			    c->d, s->node,
+			    "spec.stages[%zu]: spec.http[%zu] and spec.http[%zu] have no name, "
+			    "so the routes it puts before them would both be named '%s' (after "
+			    "the rollout); give the split routes names",
+			    i, owner[same[j]], owner[j], names[j]);
 			continue;
 		}
 		node_error(c->d, s->node,
@@ -389,7 +424,9 @@ validate_stages(const struct node *spec, const char *name, struct diags *d)
 		const struct node *mirror = node_get(stages->kids[i], "mirror");
 		const struct node *mirror_match = node_get(mirror, "match");
 		s->node = stages->kids[i];
-		s->weight = model_stage_weight(s->node);
+		/* {} is no stage (the schema says so), not one of weight 0 */
+		s->weight =
+		    s->node->kind == NODE_MAP && s->node->n == 0 ? -1 : model_stage_weight(s->node);
 		s->id = model_stage_id(s->node, s->buf);
 		s->match = is_seq(match) && match->n ? match : NULL;
 		s->mirror_match = is_seq(mirror_match) && mirror_match->n ? mirror_match : NULL;
