@@ -156,8 +156,22 @@ take_rollout(struct input *in, struct arena *a)
 	kv[2] = (struct kv){take_str(in, a), take_str(in, a)};
 	r->nstages = 1 + take(in) % 4;
 	r->stages = arena_alloc(a, r->nstages * sizeof(*r->stages));
-	for (size_t i = 0; i < r->nstages; i++)
-		r->stages[i] = (struct stage){arena_printf(a, "s%zu", i), (int)(take(in) % 101)};
+	for (size_t i = 0; i < r->nstages; i++) {
+		struct stage *st = &r->stages[i];
+		*st = (struct stage){.id = arena_printf(a, "s%zu", i),
+		                     .weight = (int)(take(in) % 101)};
+		if (take(in) & 1) { /* A/B: match blocks of arbitrary fields */
+			struct node *match = node_new_seq(a, 2);
+			node_seq_add(match, take_map(in, a));
+			st->match = match;
+		}
+		if (take(in) & 1) {
+			st->mirror = take(in) & 1 ? "12.5" : "100";
+			st->mirror_match = take(in) & 1 ? st->match : NULL;
+		}
+	}
+	r->sticky_cookie = take(in) & 1 ? take_str(in, a) : NULL;
+	r->sticky_max_age = (long long)take(in);
 	r->retries.attempts = -1;
 	r->cb = (struct circuit_breaker){-1, -1, NULL, NULL, -1, -1, -1, -1, -1, -1, -1};
 	r->mtls = take(in) % 4;
@@ -168,9 +182,13 @@ take_rollout(struct input *in, struct arena *a)
 		const char *name = i == 0 ? r->stable : i == 1 ? r->canary : take_str(in, a);
 		struct kv *label = arena_alloc(a, sizeof(*label));
 		*label = (struct kv){r->version_label, name};
-		r->subsets[i] =
-		    (struct subset){name, {label, 1}, take(in) & 1 ? take_map(in, a) : NULL};
+		r->subsets[i] = (struct subset){.name = name,
+		                                .service = take_str(in, a),
+		                                .labels = {label, 1},
+		                                .policy = take(in) & 1 ? take_map(in, a) : NULL};
 	}
+	r->split = take(in) & 1 ? SPLIT_SERVICE : SPLIT_SUBSET;
+	r->port_name = take_str(in, a);
 	r->policy = take(in) & 1 ? take_map(in, a) : NULL;
 	/* routes: maps of arbitrary fields, split or fixed, in each protocol */
 	for (size_t p = 0; p < NPROTOS; p++) {

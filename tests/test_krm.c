@@ -631,9 +631,32 @@ Test(krm, kpt_fails_on_a_bad_config_and_names_the_field)
 }
 
 /* make install-kustomize-plugin, then kubectl kustomize --enable-alpha-plugins. */
+/* The cases whose active stage kustomize's plugin and kpt build: the full one, and each of
+ * the stage kinds and of split: service; NULL-terminated, malloc'd. */
+static char **
+plugin_cases(void)
+{
+	char **kinds = golden_cases("ok-stage-"), **services = golden_cases("ok-split-service");
+	size_t n = 0, k = 0;
+
+	while (kinds[n])
+		n++;
+	while (services[k])
+		k++;
+	char **all = calloc(n + k + 2, sizeof(*all));
+	all[0] = strdup("ok-full");
+	memcpy(all + 1, kinds, n * sizeof(*all));
+	memcpy(all + 1 + n, services, k * sizeof(*all));
+	free(kinds);
+	free(services);
+	return all;
+}
+
+/* kubectl kustomize with meshroll as a generator gives the objects render -o - prints. */
 Test(krm, kustomize_exec_plugin)
 {
-	char *got = NULL, *want = NULL, *out = NULL;
+	char *out = NULL, **cases = plugin_cases();
+	size_t built = 0;
 
 	if (!have_cmd("kubectl"))
 		test_skip("kubectl is not installed; the kustomize plugin test did not run");
@@ -643,23 +666,33 @@ Test(krm, kustomize_exec_plugin)
 	            dir, meshroll_bin()),
 	    0, "%s", out);
 	free(out);
-	cr_assert_eq(
-	    run_cmd(NULL,
-	            "mkdir %s/k && cp testdata/ok-full/rollout.yaml %s/k/ && "
-	            "printf 'apiVersion: kustomize.config.k8s.io/v1beta1\\nkind: Kustomization\\n"
-	            "generators:\\n- rollout.yaml\\n' > %s/k/kustomization.yaml",
-	            dir, dir, dir),
-	    0);
-	cr_assert_eq(run_cmd(&got,
-	                     "XDG_CONFIG_HOME=%s/xdg kubectl kustomize --enable-alpha-plugins %s/k",
-	                     dir, dir),
-	             0);
-	run_cmd(&want, "'%s' render -o - %s/k/rollout.yaml", meshroll_bin(), dir);
-	char *a = canon_libfyaml(got, strlen(got)), *b = canon_libfyaml(want, strlen(want));
-	cr_assert(a && b);
-	cr_expect_str_eq(a, b);
-	free(a);
-	free(b);
-	free(got);
-	free(want);
+	for (size_t i = 0; cases[i]; i++) {
+		char *got = NULL, *want = NULL;
+		cr_assert_eq(
+		    run_cmd(
+		        NULL,
+		        "rm -rf %s/k && mkdir %s/k && cp testdata/%s/rollout.yaml %s/k/ && "
+		        "printf 'apiVersion: kustomize.config.k8s.io/v1beta1\\nkind: "
+		        "Kustomization\\ngenerators:\\n- rollout.yaml\\n' > %s/k/kustomization.yaml",
+		        dir, dir, cases[i], dir, dir),
+		    0);
+		cr_assert_eq(
+		    run_cmd(&got,
+		            "XDG_CONFIG_HOME=%s/xdg kubectl kustomize --enable-alpha-plugins %s/k",
+		            dir, dir),
+		    0, "%s: %s", cases[i], got);
+		run_cmd(&want, "'%s' render -o - %s/k/rollout.yaml 2>/dev/null", meshroll_bin(),
+		        dir);
+		char *a = canon_libfyaml(got, strlen(got)), *b = canon_libfyaml(want, strlen(want));
+		cr_assert(a && b);
+		cr_expect_str_eq(a, b, "%s: kustomize's plugin and render -o - differ", cases[i]);
+		built++;
+		free(a);
+		free(b);
+		free(got);
+		free(want);
+		free(cases[i]);
+	}
+	free(cases);
+	cr_expect_geq(built, 8, "the stage kinds' cases are missing");
 }
