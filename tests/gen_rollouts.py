@@ -10,10 +10,19 @@ meshroll lint passes it without a diagnostic, and all N render together (no two 
 namespace and name, nor a host, so none routes another's host through a gateway).
 index.tsv has a line a rollout: file, namespace, name and its stage ids, space-separated.
 
+Besides weights, a rollout with a split http route (in spec.http, or the one meshroll writes when
+there is no http, tcp nor tls) may have A/B stages (match on x-stage-<k> headers and stage<k>
+query parameters, which no route matches on), mirror stages (a percent, or {percent, match}),
+two stages of one weight (the second named) and stickySessions; any rollout may be split:
+service (spec.port, no spec.subsets, no fixed route to a subset of host). The generator checks
+the rules of src/stages.c that it must keep (Gen.check_stages) and fails rather than write a
+rollout that breaks one.
+
 compare LIST: LIST has a line a pair, "LABEL<TAB>A<TAB>B[<TAB>NS/NAME]": A and B are YAML
 streams (kubectl kustomize's output and render -o -'s for one stage) whose documents must be
-the same data in any order; with NS/NAME, only A's documents of that namespace and name count
-(A built the stages of many rollouts at once), and every document of such an A must be some
+the same data in any order; with NS/NAME, only A's documents of that namespace and name, or of
+a namespace and name of B's documents (a version's Service and DestinationRule), count (A built
+the stages of many rollouts at once), and every document of such an A must be exactly one
 pair's. Prints "LABEL: why" for each pair that differs, then "compared N pairs, M differ";
 exit 1 when any differs."""
 import difflib
@@ -28,11 +37,34 @@ import yaml
 WORDS = ["reviews", "ratings", "details", "cart", "checkout", "search", "auth", "billing",
          "catalog", "orders", "pay", "users", "web", "api", "shipping", "inventory"]
 NAMESPACES = [None, "default", "bookinfo", "shop", "team-a", "payments"]
-STAGE_NAMES = ["dark", "smoke", "canary", "bake", "half", "most", "full", "done", "pilot"]
+STAGE_NAMES = ["dark", "smoke", "canary", "bake", "half", "most", "full", "done", "pilot",
+               "testers", "shadow", "beta", "peek", "early", "staff", "tap", "soak"]
 VERSION_PAIRS = [("v1", "v2"), ("blue", "green"), ("stable", "canary"), ("v1-2-0", "v1-3-0"),
                  ("prod", "next"), ("a", "b")]
 EXTRA_SUBSETS = ["legacy", "beta", "v0", "experimental", "debug"]
 DURATIONS = ["1s", "2s", "250ms", "1.5s", "10s", "1m", "1m30s", "30s", "500ms"]
+# mirror percents: Istio's Percent, at most 3 decimals
+MIRRORS = [1, 5, 10, 20, 50, 100, 12.5, 0.125, 0.5, 33.333, 99.999, 0.001, 2.25]
+# cookie names (RFC 6265 tokens) with regex metacharacters, which the sticky route escapes
+COOKIES = ["canary", "beta.users", "x+y", "sess.v2+canary", "a.b", "c++", "u^2", "$sess",
+           "a|b", "x*", "t~1", "__canary-user"]
+MAX_AGES = ["90s", "12h", "1h30m", "3600s", "1s", "7m", "1.5h", "48h", "2h0m5s"]
+PORT_NAMES = ["http", "web", "http-api", "grpc", "h2c", "tcp-main", "p8080"]
+APP_PROTOCOLS = ["http", "http2", "grpc", "kubernetes.io/h2c", "kubernetes.io/ws"]
+
+
+KEYED = ("headers", "queryParams", "withoutHeaders", "sourceLabels")
+
+
+def match_clash(x, y):
+    """The field two match blocks both set (plan_match_clash of src/plan.c), else None."""
+    if ("uri" in x and "ignoreUriCase" in y) or ("ignoreUriCase" in x and "uri" in y):
+        return "uri"
+    for f in x:
+        if f in y and f not in ("name", "statPrefix"):
+            if f not in KEYED or set(x[f]) & set(y[f]):
+                return f
+    return None
 
 
 class Gen:
@@ -74,28 +106,215 @@ class Gen:
         return meta
 
     def stages(self, spec):
+        """spec.stages, after the routes: the A/B and mirror stages and stickySessions need a
+        split http route, and their matches and route names must fit the routes'."""
         n = self.rng.randint(1, 6)
         weights = set(self.rng.sample(range(101), n))
         if self.chance(0.4):  # from 0, or to 100, as most rollouts go
             weights = set(sorted(weights)[1:]) | {0}
         if self.chance(0.4):
             weights = set(sorted(weights)[:-1]) | {100}
-        weights = sorted(weights)
-        n = len(weights)
         named = self.chance(0.3)
-        names = self.rng.sample(STAGE_NAMES, n)
-        stages, self.stage_ids = [], []
-        for w, name in zip(weights, names):
-            if named and self.chance(0.6):
-                stages.append({"weight": w, "name": name})
-                self.stage_ids.append(name)
-            else:
-                stages.append(w)
-                self.stage_ids.append("%03d" % w)
-        spec["stages"] = stages
+        entries = [{"weight": w, "named": named and self.chance(0.6)} for w in sorted(weights)]
+        self.split_http = self.http_split_routes(spec)
+        self.spec_http = spec.get("http", [])
+        if self.split_http and self.chance(0.45):
+            self.stage_kinds(entries)
+        self.settle(entries)
+        sticky = None
+        if self.split_http and any(0 < e["weight"] < 100 for e in entries) and self.chance(0.25):
+            sticky = {}
+            if self.chance(0.6):
+                sticky["cookie"] = self.pick(COOKIES)
+            if self.chance(0.5):
+                sticky["maxAge"] = self.pick(MAX_AGES)
+            if self.chance(0.3):
+                sticky = dict(reversed(list(sticky.items())))
+        self.name_routes(entries, sticky is not None)
+        names = iter(self.rng.sample(STAGE_NAMES, len(entries)))
+        self.stage_ids = []
+        for e in entries:
+            if e["named"]:
+                e["name"] = next(names)
+            self.stage_ids.append(e.get("name") or "%03d" % e["weight"])
+        assert len(set(self.stage_ids)) == len(entries), self.stage_ids
+        self.check_stages(entries, sticky is not None)
+        spec["stages"] = [self.stage_doc(e) for e in entries]
         if self.chance(0.4):
-            j = self.rng.randrange(n)
-            spec["activeStage"] = (weights[j] if self.chance(0.5) else self.stage_ids[j])
+            j = self.rng.randrange(len(entries))
+            w = entries[j]["weight"]
+            same = [e for e in entries if e["weight"] == w]
+            # a weight names the stage of that weight without a name, else the only one
+            by_weight = len(same) == 1 or any(not e["named"] for e in same)
+            spec["activeStage"] = w if by_weight and self.chance(0.5) else self.stage_ids[j]
+        if sticky is not None:
+            spec["stickySessions"] = sticky
+        if not any("mirror" in e for e in entries) and self.chance(0.1):
+            # a split route that mirrors elsewhere itself: no stage may mirror then
+            own = [r for r in spec.get("http", []) if r in self.split_http]
+            if own:
+                route = self.pick(own)
+                route["mirror"] = {"host": "shadow-%d.default.svc.cluster.local" % self.i}
+                if self.chance(0.6):
+                    route["mirrorPercentage"] = {"value": self.pick([5, 0.5, 100])}
+
+    @staticmethod
+    def http_split_routes(spec):
+        """The split http routes: spec.http's; with no http, tcp nor tls, the one meshroll
+        writes (a route of no name nor match); none when only tcp or tls routes split."""
+        if "http" in spec:
+            return [r for r in spec["http"]
+                    if not {"route", "redirect", "directResponse"} & set(r)]
+        return [] if "tcp" in spec or "tls" in spec else [{}]
+
+    def stage_match(self, several=True):
+        """A stage's match blocks: headers and query parameters no route of the rollout
+        matches on (x-stage-<k>), never uri or ignoreUriCase, so that each merges with each of
+        the split routes' blocks; sometimes a method or scheme when no split route has one."""
+        blocks = []
+        taken = {f for r in self.split_http for m in r.get("match", []) for f in m}
+        for _ in range(self.pick([1, 1, 1, 2, 3]) if several else 1):
+            k = self.nextk()
+            b = {}
+            kind = self.rng.randrange(6)
+            if kind in (0, 1, 4, 5):
+                b["headers"] = {"x-stage-%d" % k: self.pick([
+                    {"exact": "yes"}, {"exact": "k%d" % k}, {"prefix": "beta-"},
+                    {"regex": "^(a|b)[0-9]+$"}, {}])}
+            if kind in (2, 4):
+                b["queryParams"] = {"stage%d" % k: self.pick([{"exact": "1"},
+                                                              {"regex": "^[0-9]+$"}])}
+            if kind == 3 or (kind == 5 and self.chance(0.5)):
+                b["withoutHeaders"] = {"x-stage-%d-off" % k: {}}
+            if kind == 2 and self.chance(0.3) and "method" not in taken:
+                b["method"] = {"exact": self.pick(["PUT", "DELETE"])}
+            if kind == 1 and self.chance(0.2) and "scheme" not in taken:
+                b["scheme"] = {"exact": "https"}
+            if self.chance(0.15):
+                b["name"] = "stage-%d" % k
+            if self.chance(0.3):
+                b = dict(reversed(list(b.items())))
+            blocks.append(b)
+        return blocks
+
+    def stage_mirror(self):
+        p = self.pick(MIRRORS)
+        if self.chance(0.35):
+            return {"percent": p, "match": self.stage_match()}
+        return p
+
+    def stage_kinds(self, entries):
+        """A/B and mirror stages among the weights, and a stage of the same weight as another."""
+        for e in entries:
+            if e["weight"] < 100 and self.chance(0.25):
+                e["match"] = self.stage_match()
+            if e["weight"] < 100 and self.chance(0.2):
+                e["mirror"] = self.stage_mirror()
+        below = [j for j, e in enumerate(entries) if e["weight"] < 100]
+        if below and self.chance(0.4):
+            # a second stage of one weight: its id is its name
+            j = self.pick(below)
+            new = {"weight": entries[j]["weight"], "named": True}
+            if self.chance(0.6):
+                new["match"] = self.stage_match()
+            else:
+                new["mirror"] = self.stage_mirror()
+            if self.chance(0.2):
+                entries[j]["named"] = True
+            entries.insert(j + (1 if self.chance(0.7) else 0), new)
+        if entries[0]["weight"] > 0 and self.chance(0.25):
+            # testers first, before any weight
+            entries.insert(0, {"weight": 0, "named": self.chance(0.7),
+                               "match": self.stage_match()})
+
+    @staticmethod
+    def stage_key(e):
+        mirror = e.get("mirror")
+        percent = mirror.get("percent") if isinstance(mirror, dict) else mirror
+        return json.dumps([e["weight"], e.get("match"), None if percent is None else
+                           float(percent), (mirror or {}).get("match")
+                           if isinstance(mirror, dict) else None], sort_keys=True)
+
+    def settle(self, entries):
+        """Ids unique, and no stage that changes nothing from the one before (a warning)."""
+        for j in range(1, len(entries)):
+            e = entries[j]
+            if e["weight"] == entries[j - 1]["weight"] and not (e["named"] or
+                                                                  entries[j - 1]["named"]):
+                e["named"] = True
+            if self.stage_key(e) == self.stage_key(entries[j - 1]):
+                e["match"] = self.stage_match(False)
+
+    def name_routes(self, entries, sticky):
+        """Two split routes without a name would give the routes a stage puts before them one
+        name (the rollout's): name them when a stage puts routes before them."""
+        inserts = sticky or any("match" in e or isinstance(e.get("mirror"), dict)
+                                for e in entries)
+        unnamed = [r for r in self.split_http if "name" not in r]
+        if not inserts or len(unnamed) < 2:
+            return
+        keep = self.rng.randrange(len(unnamed) + 1)  # one may stay unnamed, or none
+        taken = {r.get("name") for r in self.spec_http}
+        for j, r in enumerate(unnamed):
+            if j == keep:
+                continue
+            name = "split-%d" % self.nextk()
+            while name in taken:  # a last route's name may be split-<k+1> already
+                name = "split-%d" % self.nextk()
+            if self.chance(0.5):
+                items = [("name", name)] + list(r.items())
+                r.clear()
+                r.update(items)
+            else:
+                r["name"] = name
+
+    def check_stages(self, entries, sticky):
+        """What src/stages.c refuses, which this generator must never write."""
+        routes = [r.get("name") for r in self.spec_http]
+        split_names = [r.get("name", self.name) for r in self.split_http]
+        merged = 0
+        for e, sid in zip(entries, self.stage_ids):
+            mirror = e.get("mirror")
+            mm = mirror.get("match") if isinstance(mirror, dict) else None
+            st = sticky and 0 < e["weight"] < 100
+            assert not ((e.get("match") or mirror is not None or st) and not self.split_http)
+            assert not (mirror is not None and e["weight"] == 100)
+            names = [x for x in routes if x]
+            for r in split_names:
+                if e.get("match"):
+                    names.append("%s-%s" % (r, sid))
+                if st:
+                    names.append("%s-sticky" % r)
+                if mm:
+                    names.append("%s-%s-mirror" % (r, sid))
+            assert len(set(names)) == len(names), names
+            for r in self.split_http:
+                blocks = r.get("match") or [{}]
+                merged += len(blocks) * (len(e.get("match") or []) + st + len(mm or []))
+                for x in blocks:
+                    for y in (e.get("match") or []) + (mm or []):
+                        assert y and set(y) - {"name", "statPrefix"}, y
+                        assert not match_clash(x, y), (x, y)
+        assert merged <= 4096
+
+    def stage_doc(self, e):
+        """A stage as a rollout file writes it: a weight, or a map."""
+        w = e["weight"]
+        if not e.get("name") and "match" not in e and "mirror" not in e:
+            return {"weight": w} if self.chance(0.1) else w
+        d = {}
+        if "name" in e:
+            d["name"] = e["name"]
+        if w or self.chance(0.5):
+            d["weight"] = w
+        for k in ("match", "mirror"):
+            if k in e:
+                d[k] = e[k]
+        if self.chance(0.3):
+            keys = list(d)
+            self.rng.shuffle(keys)
+            d = {k: d[k] for k in keys}
+        return d
 
     def versions(self, spec):
         workload = {"app": self.name}
@@ -124,7 +343,9 @@ class Gen:
             else:
                 spec[key] = name
         self.subsets = []
-        if self.chance(0.25):
+        if self.services:
+            self.split_service(spec, stable, canary)
+        elif self.chance(0.25):
             subsets = []
             for name in self.rng.sample(EXTRA_SUBSETS, self.rng.randint(1, 2)):
                 s = {"name": name, "labels": {"version": name}}
@@ -135,6 +356,27 @@ class Gen:
             spec["subsets"] = subsets
         self.all_subsets = [stable, canary] + self.subsets
 
+    def split_service(self, spec, stable, canary):
+        """split: service: a Service per version, <name>-<version> or the version's service:;
+        no spec.subsets (routing() sets the port it needs)."""
+        spec["split"] = "service"
+        self.version_services = []
+        for key, name in (("stable", stable), ("canary", canary)):
+            service = "%s-%s" % (self.name, name)
+            if self.chance(0.25):
+                service = "svc-%d-%s" % (self.i, name)
+                v = spec[key] if isinstance(spec[key], dict) else {"name": name}
+                v["service"] = service
+                spec[key] = v
+            self.version_services.append(service)
+        if self.chance(0.4):
+            spec["targetPort"] = (self.rng.randint(1, 65535) if self.chance(0.5)
+                                  else self.pick(PORT_NAMES))
+        if self.chance(0.4):
+            spec["portName"] = self.pick(PORT_NAMES)
+        if self.chance(0.3):
+            spec["appProtocol"] = self.pick(APP_PROTOCOLS)
+
     def routing(self, spec):
         if self.chance(0.3):
             self.host = self.name
@@ -144,7 +386,7 @@ class Gen:
             spec["host"] = self.host
         else:
             self.host = self.name
-        if self.chance(0.3):
+        if self.services or self.chance(0.3):
             spec["port"] = self.pick([80, 8080, 9080, self.rng.randint(1, 65535)])
         g = self.rng.random()
         if g < 0.45:
@@ -269,6 +511,14 @@ class Gen:
                 route["route"].append({"destination": {"host": "other-%db" % self.k},
                                        "weight": 100 - w})
             self.decorate(route, uri)
+        elif self.services:
+            # the host's own Service (no subsets under split: service), or a version's
+            host = self.our_host() if self.chance(0.5) else self.pick(self.version_services)
+            dest = {"destination": {"host": host}}
+            if self.chance(0.5):
+                dest["weight"] = 100
+            route["route"] = [dest]
+            self.decorate(route, uri)
         else:
             # one subset of the rollout's host: the canary alone, say, or a declared subset
             subset = self.pick(self.subsets) if kind == 4 else self.pick(self.all_subsets[:2])
@@ -362,12 +612,19 @@ class Gen:
     def rollout(self):
         meta = self.metadata()
         spec = {}
+        self.services = self.chance(0.15)
         self.versions(spec)
-        self.stages(spec)
+        spec["stages"] = None  # its place among the keys; stages() fills it after the routes
         self.routing(spec)
         self.http(spec)
         self.l4(spec)
         self.policy(spec)
+        self.stages(spec)
+        # activeStage and stickySessions after stages, as people write them
+        order = [k for k in spec if k not in ("activeStage", "stickySessions")]
+        at = order.index("stages") + 1
+        order[at:at] = [k for k in ("activeStage", "stickySessions") if k in spec]
+        spec = {k: spec[k] for k in order}
         # the fields in an order of their own, as people write them
         keys = list(spec)
         if self.chance(0.5):
@@ -438,12 +695,20 @@ def compare(listfile):
         try:
             if a not in cache:
                 cache[a] = docs(a)
-            da = cache[a]
+            da, db = cache[a], docs(b)
             if only:
-                picked = [i for i, d in enumerate(da) if ns_name(d) == only[0]]
-                used.setdefault(a, set()).update(picked)
+                # the rollout's objects: those named after it, and those of the names B's
+                # have (split: service writes a Service and a DestinationRule per version)
+                names = {ns_name(d) for d in db} | {only[0]}
+                picked = [i for i, d in enumerate(da) if ns_name(d) in names]
+                for i in picked:
+                    if i in used.setdefault(a, {}):
+                        print("%s: document %d of %s (%s %s) is also %s's" % (
+                            label, i, a, da[i].get("kind"), ns_name(da[i]), used[a][i]))
+                        bad += 1
+                    used[a][i] = label
                 da = [da[i] for i in picked]
-            da, db = sorted(da, key=key), sorted(docs(b), key=key)
+            da, db = sorted(da, key=key), sorted(db, key=key)
         except (OSError, yaml.YAMLError) as e:
             print("%s: %s" % (label, e))
             bad += 1

@@ -13,7 +13,7 @@
 
 /* The seed when $MESHROLL_PROPERTY_SEED does not name one. */
 #define SEED 20250601ULL
-/* Stage indexes: gen_rollouts.py writes at most 6 stages, the schema allows 101. */
+/* Stage indexes: gen_rollouts.py writes at most 8 stages, the schema allows 101. */
 #define SLOTS 101
 /* How many stages kustomize also builds one at a time: the first ones of the first rollouts. */
 #define ALONE 8
@@ -224,12 +224,18 @@ Test(property, random_rollouts_build_as_rendered, .timeout = 900)
 	          "%s: kubectl kustomize and render --stage differ:\n%s", why, out);
 	free(out);
 
+	/* the checker has no schema for a v1 Service (split: service writes one a version): it
+	 * skips those, and must skip nothing else */
+	char *services = NULL, clean[96];
+	run_cmd(&services, "cat %s/printed/*.yaml | grep -c '^kind: Service$'", top);
+	int nservices = atoi(services);
+	free(services);
+	snprintf(clean, sizeof(clean), " 0 invalid, %d skipped; 0 errors, 0 warnings", nservices);
 	status = run_cmd(&out, "python3 " CONFORMANCE " --semantic %s/printed 2>&1", top);
-	cr_assert(
-	    status == 0 && strstr(out, " 0 errors, 0 warnings") &&
-	        strstr(out, " 0 invalid, 0 skipped"),
-	    "%s: validate.py finds problems in the stages (printed/<file>--<stage>.yaml):\n%s", why,
-	    out);
+	cr_assert(status == 0 && strstr(out, clean),
+	          "%s: validate.py finds problems in the stages (printed/<file>--<stage>.yaml), "
+	          "or skips more than their %d Services:\n%s",
+	          why, nservices, out);
 	free(out);
 	run_cmd(NULL, "rm -rf %s", top);
 }
