@@ -1,14 +1,24 @@
 #!/usr/bin/env python3
-"""route_eval.py MESHROLL CASE.yaml...: which version each request reaches, by meshroll's output.
+"""route_eval.py MESHROLL CASE.yaml... | --docs CASE.yaml...: which version each request reaches.
 
 A case holds `rollout:` (a Rollout) and `expect:` (for every stage id, requests `{name, uri,
 method?, headers?, port?}` and what each gets: `want:` {version: weight} | none | {redirect:
 true} | {directResponse: status}; `mirror:` {version: percent} and `setCookie:` {version: value},
-none when absent; `route:` the name, optional). Each stage is rendered (`render -o - --stage`)
-and its VirtualService's spec.http walked as Envoy does under Istio: the first route with no
-match, or a match block all of whose conditions hold, decides. A version is a destination's
-subset, else its host; zero weights are dropped, the rest must sum to 100. Set-Cookie: the
-route's or destination's headers.response add/set. No route matching: `none` (a 404).
+none when absent; optional, `route:` the VirtualService route's name and `rule:` the HTTPRoute
+rule's, its `name` else `rules[i]`). `providers:` (default [istio]) lists the renderings every
+request must hold for: `istio` renders the rollout as it is, `gateway-api` with `spec.provider:
+gateway-api` added; a case naming both is the proof that the VirtualService and the HTTPRoute
+send each request to the same versions with the same weights and mirror it alike. Messages name
+the provider when the case sets other than [istio]. `services:` {Service name: version} names
+the versions Services stand for (below). Each stage is rendered (`render -o - --stage`) and
+evaluated. With --docs there is no meshroll: a case holds `documents:` {stage id: [YAML
+documents]} in place of `rollout:`, and its stage ids are those.
+
+Istio: the stage's one VirtualService's spec.http is walked as Envoy does under Istio: the first
+route with no match, or a match block all of whose conditions hold, decides. A version is a
+destination's subset, else its host (through `services:`); zero weights are dropped, the rest
+must sum to 100. Set-Cookie: the route's or destination's headers.response add/set. No route
+matching: `none` (a 404).
 
 Modelled: uri (the path as given, without the query), method, authority (the host header),
 scheme ("http"), headers (names case-insensitive, {} = present), withoutHeaders, queryParams
@@ -18,6 +28,30 @@ backreferences refused). Refused, never guessed: sourceLabels, sourceNamespace, 
 unknown match fields, delegate, `mirrors`, a port match when the request has no port, and
 withoutHeaders with a value on an absent header (Envoy's inverted matcher does not match it).
 Not modelled: rewrites, retries, timeouts, faults, CORS, repeated headers, path normalization.
+
+Gateway API: the stage's one HTTPRoute (gateway.networking.k8s.io/v1) is evaluated by the spec's
+match precedence, not first match: of all (rule, match) pairs that hold, the most specific wins
+(Exact path, then the longest PathPrefix, then RegularExpression; then a method; then more
+headers; then more query params), ties to the first rule in list order (see `precedence`). A
+rule without matches has the one match PathPrefix `/`; a match without a path, PathPrefix `/`.
+
+Modelled: path Exact (case-sensitive), PathPrefix (whole segments, a trailing `/` of the value
+ignored: `/api` takes `/api`, `/api/` and `/api/x`, not `/apix`) and RegularExpression (full
+match, RE2 as for Istio); headers (names case-insensitive) and queryParams (names exact, the
+first of a repeated name), Exact and RegularExpression, only the first entry of each name
+counted, as the spec says; method. backendRefs: weight default 1, relative (3:1 is 75/25: an int
+when whole), zero weights dropped; a version is a backendRef's Service name through `services:`,
+else without the prefix `<HTTPRoute name>-` (reviews-v2 is v2), else the name. A rule's
+RequestMirror filters: percent, or fraction (denominator default 100; 1/8 is 12.5), default 100.
+RequestRedirect: {redirect: true}. Set-Cookie: a ResponseHeaderModifier's set/add, on the rule
+(every backend) or on the backendRef. No match: `none` (404). Not modelled, as for Istio:
+hostnames and parentRefs (a request is taken to reach the route through its parent, as a
+VirtualService's hosts are not checked), RequestHeaderModifier, URLRewrite, CORS, timeouts.
+Refused, never guessed: ExtensionRef and unknown filters, RequestMirror or RequestRedirect on a
+backendRef, a redirect beside a mirror, backends other than core Services, all weights 0
+(Gateway API answers 500), a rule with neither backendRefs nor a redirect, unknown rule or match
+fields, a request with a port (an HTTPRoute has no port match), other apiVersions, and more than
+one HTTPRoute (ties between Routes go by creation time, which offline documents lack).
 """
 import json
 import os
@@ -25,19 +59,41 @@ import re
 import subprocess
 import sys
 import tempfile
+from fractions import Fraction
 from urllib.parse import urlsplit
 
 import yaml
 
 NOT_RE2 = re.compile(r"\(\?(<?[=!]|>)|\\[1-9]")  # lookaround, atomic group, backreference
-REQUEST_KEYS = {"name", "uri", "method", "headers", "port", "want", "mirror", "setCookie", "route"}
+REQUEST_KEYS = {"name", "uri", "method", "headers", "port", "want", "mirror", "setCookie", "route",
+                "rule"}
 MATCH_KEYS = {"uri", "method", "authority", "scheme", "headers", "withoutHeaders", "queryParams",
               "port", "ignoreUriCase", "name", "statPrefix"}
+PROVIDERS = {"istio": "route", "gateway-api": "rule"}  # provider: the key naming what decided
+HTTPROUTE_API = "gateway.networking.k8s.io/v1"
+RULE_KEYS = {"name", "matches", "filters", "backendRefs", "timeouts"}
+GW_MATCH_KEYS = {"path", "headers", "queryParams", "method"}
+BACKEND_FILTERS = {"RequestHeaderModifier", "URLRewrite", "CORS", "ResponseHeaderModifier"}
+RULE_FILTERS = BACKEND_FILTERS | {"RequestMirror", "RequestRedirect"}
 
 
 class Unsupported(Exception):
     """Something this evaluator does not model: it fails rather than guess."""
 
+
+def full_match(pattern, value):
+    if NOT_RE2.search(pattern):
+        raise Unsupported(f"regex {pattern!r} is not RE2")
+    return re.fullmatch(pattern, value) is not None
+
+
+def percent(part, whole):
+    """part/whole in percent: an int when whole, else a float (1/8 -> 12.5)."""
+    share = Fraction(100 * part, whole)
+    return int(share) if share.denominator == 1 else float(share)
+
+
+# Istio: a VirtualService's http routes, first match wins.
 
 def string_match(sm, value, ignore_case=False):
     """An Istio StringMatch against value (None: absent); {} only asks for presence."""
@@ -47,9 +103,7 @@ def string_match(sm, value, ignore_case=False):
         return value is not None
     ((kind, want),) = sm.items()
     if kind == "regex":
-        if NOT_RE2.search(want):
-            raise Unsupported(f"regex {want!r} is not RE2")
-        return re.fullmatch(want, value) is not None
+        return full_match(want, value)
     if ignore_case:
         want, value = want.lower(), value.lower()
     return value == want if kind == "exact" else value.startswith(want)
@@ -78,8 +132,8 @@ def block_matches(block, req):
     return all(ok)
 
 
-def version(dest):
-    return dest.get("subset") or dest["host"]
+def version(dest, services):
+    return dest.get("subset") or services.get(dest["host"], dest["host"])
 
 
 def set_cookie(route, dest):
@@ -92,7 +146,7 @@ def set_cookie(route, dest):
     return found[0] if len(found) == 1 else (found or None)
 
 
-def outcome(route):
+def outcome(route, services):
     if "delegate" in route or "mirrors" in route:
         raise Unsupported("route field delegate or mirrors")
     got = {"route": route.get("name"), "mirror": None, "setCookie": {}}
@@ -105,7 +159,7 @@ def outcome(route):
         raise Unsupported(f"route {got['route']}: no destinations, or one without a weight")
     want = {}
     for d in dests:
-        v = version(d["destination"])
+        v = version(d["destination"], services)
         want[v] = want.get(v, 0) + d.get("weight", 100)
         cookie = set_cookie(route, d)
         if cookie is not None:
@@ -114,17 +168,176 @@ def outcome(route):
         raise Unsupported(f"route {got['route']}: weights sum to {sum(want.values())}")
     if "mirror" in route:
         pct = (route.get("mirrorPercentage") or {}).get("value", 100)
-        got["mirror"] = {version(route["mirror"]): pct}
+        got["mirror"] = {version(route["mirror"], services): pct}
     return {**got, "want": {v: w for v, w in want.items() if w}}
 
 
-def evaluate(http, req):
+def evaluate(http, req, services):
     """The outcome of the first route that takes req; every block of a route is checked."""
     for route in http:
         if any([block_matches(b, req) for b in route.get("match") or [{}]]):
-            return outcome(route)
+            return outcome(route, services)
     return {"route": None, "want": "none", "mirror": None, "setCookie": {}}
 
+
+# Gateway API: an HTTPRoute's rules, the most specific match wins.
+
+def path_rank(path, req_path):
+    """(rank, length) of an HTTPPathMatch that holds for req_path, None when it does not."""
+    kind, value = path.get("type", "PathPrefix"), path.get("value", "/")
+    if kind == "Exact":
+        return (3, len(value)) if req_path == value else None
+    if kind == "PathPrefix":
+        value = value if value == "/" else value.removesuffix("/")  # "a trailing `/` is ignored"
+        whole = value == "/" or req_path == value or req_path.startswith(value + "/")
+        return (2, len(value)) if whole else None
+    if kind == "RegularExpression":
+        return (1, len(value)) if full_match(value, req_path) else None
+    raise Unsupported(f"path match type {kind!r}")
+
+
+def first_of_each_name(entries, fold):
+    """Header or query param matches, only the first of each name (as the spec says)."""
+    seen, kept = set(), []
+    for e in entries or []:
+        key = e["name"].lower() if fold else e["name"]
+        if key not in seen:
+            seen.add(key)
+            kept.append(e)
+    return kept
+
+
+def value_match(m, value):
+    if value is None:
+        return False
+    kind = m.get("type", "Exact")
+    if kind == "Exact":
+        return value == m["value"]
+    if kind == "RegularExpression":
+        return full_match(m["value"], value)
+    raise Unsupported(f"{m['name']}: match type {kind!r}")
+
+
+def precedence(match, req):
+    """The precedence of an HTTPRouteMatch that holds for req (higher wins), else None.
+
+    HTTPRouteRule's `matches` (the v1.6.1 CRD's description): "Proxy or Load Balancer routing
+    configuration generated from HTTPRoutes MUST prioritize matches based on the following
+    criteria, continuing on ties. Across all rules specified on applicable Routes, precedence
+    must be given to the match having:
+      * "Exact" path match.
+      * "Prefix" path match with largest number of characters.
+      * Method match.
+      * Largest number of header matches.
+      * Largest number of query param matches.
+    Note: The precedence of RegularExpression path matches are implementation-specific."
+    Here, as Istio sorts them: below every PathPrefix (so a catch-all takes the request first),
+    longer patterns first. A PathPrefix counts its characters without its trailing `/`, as
+    Istio does. Ties between rules go to list order (`evaluate_httproute`)."""
+    unknown = set(match) - GW_MATCH_KEYS
+    if unknown:
+        raise Unsupported(f"match field(s) {sorted(unknown)}")
+    path = path_rank(match.get("path") or {}, req["path"])
+    headers = first_of_each_name(match.get("headers"), fold=True)
+    params = first_of_each_name(match.get("queryParams"), fold=False)
+    ok = path is not None and match.get("method", req["method"]) == req["method"]
+    ok = ok and all(value_match(h, req["headers"].get(h["name"].lower())) for h in headers)
+    ok = ok and all(value_match(q, req["query"].get(q["name"])) for q in params)
+    return (*path, "method" in match, len(headers), len(params)) if ok else None
+
+
+def filters_of(level, where, allowed):
+    """The filters of a rule or a backendRef, refusing those not allowed there."""
+    filters = level.get("filters") or []
+    for f in filters:
+        if f.get("type") not in allowed:
+            raise Unsupported(f"{where}: filter {f.get('type')!r}")
+    return filters
+
+
+def cookies(filters):
+    """The Set-Cookie values that ResponseHeaderModifier filters set or add."""
+    found = []
+    for f in filters:
+        if f["type"] == "ResponseHeaderModifier":
+            mod = f["responseHeaderModifier"]
+            headers = (mod.get("set") or []) + (mod.get("add") or [])
+            found += [h["value"] for h in headers if h["name"].lower() == "set-cookie"]
+    return found
+
+
+def service_version(ref, where, route):
+    """The version a backendRef's core Service stands for (`services:`, else the name)."""
+    if ref.get("group", "") != "" or ref.get("kind", "Service") != "Service":
+        raise Unsupported(f"{where}: backend {ref.get('group')}/{ref.get('kind')}, not a Service")
+    name, prefix = ref["name"], route["name"] + "-"
+    if name in route["services"]:
+        return route["services"][name]
+    return name[len(prefix):] if name.startswith(prefix) and name != prefix else name
+
+
+def mirrors(filters, where, route):
+    """{version: percent} of the rule's RequestMirror filters, None without."""
+    got = {}
+    for f in filters:
+        if f["type"] != "RequestMirror":
+            continue
+        m = f["requestMirror"]
+        v = service_version(m["backendRef"], where, route)
+        if v in got:
+            raise Unsupported(f"{where}: two mirrors to {v}")
+        frac = m.get("fraction")
+        got[v] = (m.get("percent", 100) if frac is None
+                  else percent(frac["numerator"], frac.get("denominator", 100)))
+    return got or None
+
+
+def rule_outcome(rule, label, route):
+    unknown = set(rule) - RULE_KEYS
+    if unknown:
+        raise Unsupported(f"rule {label}: field(s) {sorted(unknown)}")
+    filters = filters_of(rule, f"rule {label}", RULE_FILTERS)
+    got = {"rule": label, "mirror": mirrors(filters, f"rule {label}", route), "setCookie": {}}
+    if any(f["type"] == "RequestRedirect" for f in filters):
+        if got["mirror"]:
+            raise Unsupported(f"rule {label}: a RequestRedirect and a RequestMirror")
+        return {**got, "want": {"redirect": True}}
+    refs, weights = rule.get("backendRefs") or [], {}
+    if not refs:
+        raise Unsupported(f"rule {label}: neither backendRefs nor a RequestRedirect")
+    for ref in refs:
+        v = service_version(ref, f"rule {label}", route)
+        weights[v] = weights.get(v, 0) + ref.get("weight", 1)
+        at = f"rule {label} backendRef {ref['name']}"
+        found = cookies(filters) + cookies(filters_of(ref, at, BACKEND_FILTERS))
+        if found:
+            got["setCookie"][v] = found[0] if len(found) == 1 else found
+    total = sum(weights.values())
+    if not total:
+        raise Unsupported(f"rule {label}: every weight is 0 (Gateway API answers 500)")
+    return {**got, "want": {v: percent(w, total) for v, w in weights.items() if w}}
+
+
+def evaluate_httproute(route, req):
+    """The outcome of the rule holding the most specific match that takes req (`precedence`).
+    "If ties still exist within an HTTPRoute, matching precedence MUST be granted to the FIRST
+    matching rule (in list order) with a match meeting the above criteria." (Ties between
+    Routes go by creation time and name: one HTTPRoute only, see `routes_of`.)"""
+    if req["port"] is not None:
+        raise Unsupported("the request names a port, and an HTTPRoute has no port match")
+    best, best_rank = None, None
+    for i, rule in enumerate(route["rules"]):
+        for match in rule.get("matches") or [{}]:
+            rank = precedence(match, req)
+            if rank is not None and (best_rank is None or rank > best_rank):
+                best, best_rank = i, rank
+    if best is None:
+        return {"rule": None, "want": "none", "mirror": None, "setCookie": {}}
+    rule = route["rules"][best]
+    return rule_outcome(rule, rule.get("name") or f"rules[{best}]", route)
+
+
+# The harness: cases, renderings, requests.
 
 def request(r):
     unknown = set(r) - REQUEST_KEYS
@@ -147,75 +360,141 @@ def stage_ids(rollout):
 
 
 def render(binary, stage, path):
-    """The http routes of the stage's one VirtualService, whose route names are unique."""
     p = subprocess.run([binary, "render", "-o", "-", "--stage", stage, path],
                        capture_output=True, text=True)
     if p.returncode != 0:
         raise RuntimeError(f"meshroll exited {p.returncode}: {p.stderr.strip()}")
-    vs = [d for d in yaml.safe_load_all(p.stdout) if d and d.get("kind") == "VirtualService"]
-    if len(vs) != 1:
-        raise RuntimeError(f"{len(vs)} VirtualServices in the output")
-    names = [r.get("name") for r in vs[0]["spec"].get("http") or [] if r.get("name")]
-    if len(set(names)) != len(names):
-        raise RuntimeError(f"route names used twice, so `route:` cannot tell them apart: {names}")
-    return vs[0]["spec"].get("http") or []
+    return list(yaml.safe_load_all(p.stdout))
+
+
+def the_one(docs, kind, where):
+    found = [d for d in docs if isinstance(d, dict) and d.get("kind") == kind]
+    if len(found) != 1:
+        raise RuntimeError(f"{len(found)} {kind}s in the {where}")
+    return found[0]
+
+
+def routes_of(provider, docs, where, services):
+    """The function from a request to its outcome, by the provider's one routing document."""
+    if provider == "istio":
+        http = the_one(docs, "VirtualService", where)["spec"].get("http") or []
+        names = [r.get("name") for r in http if r.get("name")]
+        if len(set(names)) != len(names):
+            raise RuntimeError(f"route names used twice, so `route:` cannot tell them apart: "
+                               f"{names}")
+        return lambda req: evaluate(http, req, services)
+    doc = the_one(docs, "HTTPRoute", where)
+    if doc.get("apiVersion") != HTTPROUTE_API:
+        raise RuntimeError(f"HTTPRoute of {doc.get('apiVersion')}, not {HTTPROUTE_API}")
+    route = {"name": doc["metadata"]["name"], "services": services,
+             "rules": doc["spec"].get("rules") or [{}]}
+    return lambda req: evaluate_httproute(route, req)
+
+
+def case_problems(doc, source, ids, providers):
+    """What is wrong with a case as written, before anything is evaluated."""
+    expect = doc.get("expect") or {}
+    problems = [f"unknown key {k!r}" for k in doc
+                if k not in (source, "providers", "services", "expect")]
+    if not isinstance(providers, list):
+        return problems + [f"providers: {providers!r} is not a list"]
+    problems += [f"unknown provider {p!r}" for p in providers if p not in PROVIDERS]
+    problems += [f"stage id {i!r}: not a string (quote it)" for i in ids if not isinstance(i, str)]
+    problems += [f"stage {k!r} is not a stage of the {source}" for k in expect if k not in ids]
+    problems += [f"stage {i}: no requests (a test gap)" for i in ids if not expect.get(i)]
+    for key, provider in (("route", "istio"), ("rule", "gateway-api")):
+        problems += [f"stage {i}: request {r.get('name')}: `{key}:` is for {provider}, "
+                     f"which the case does not evaluate"
+                     for i in ids for r in expect.get(i) or []
+                     if isinstance(r, dict) and key in r and provider not in providers]
+    return problems
 
 
 def run_case(binary, case, counts):
-    """Checks one case file; counts = [checked, failed, errors]."""
+    """Checks one case file (binary None: --docs); counts = [checked, failed, errors]."""
     name = os.path.basename(case)
     with open(case) as f:
         doc = yaml.safe_load(f)
-    expect = doc.get("expect") or {}
-    ids = stage_ids(doc["rollout"])
-    problems = [f"unknown key {k!r}" for k in doc if k not in ("rollout", "expect")]
-    problems += [f"stage {k!r} is not a stage of the rollout" for k in expect if k not in ids]
-    problems += [f"stage {i}: no requests (a test gap)" for i in ids if not expect.get(i)]
+    source = "documents" if binary is None else "rollout"
+    if source not in doc:
+        print(f"{name}: needs `{source}:`")
+        counts[2] += 1
+        return
+    expect, services = doc.get("expect") or {}, doc.get("services") or {}
+    providers = doc.get("providers") or ["istio"]
+    ids = list(doc["documents"]) if binary is None else stage_ids(doc["rollout"])
+    problems = case_problems(doc, source, ids, providers)
     for p in problems:
         print(f"{name}: {p}")
     counts[2] += len(problems)
+    tag, origin = providers != ["istio"], "documents" if binary is None else "output"
     with tempfile.TemporaryDirectory(prefix="route_eval-") as tmp:
-        path = os.path.join(tmp, "rollout.yaml")
-        with open(path, "w") as f:
-            yaml.safe_dump(doc["rollout"], f, sort_keys=False)
         for sid in ids:
-            check_stage(binary, f"{name}: stage {sid}", sid, path, expect.get(sid) or [], counts)
+            for provider in [p for p in providers if p in PROVIDERS]:
+                where = f"{name}: stage {sid}" + (f" ({provider})" if tag else "")
+                try:
+                    docs = (stage_documents(doc["documents"], sid) if binary is None
+                            else render(binary, sid, rollout_file(tmp, doc["rollout"], provider)))
+                    routes = routes_of(provider, docs, origin, services)
+                except (RuntimeError, KeyError, TypeError, AttributeError) as e:
+                    routes = e
+                check_stage(where, routes, PROVIDERS[provider], expect.get(sid) or [], counts)
 
 
-def check_stage(binary, where, sid, path, reqs, counts):
+def stage_documents(documents, sid):
+    docs = documents[sid]
+    if not isinstance(docs, list):
+        raise RuntimeError("a stage's documents are a list of YAML documents")
+    return docs
+
+
+def rollout_file(tmp, rollout, provider):
+    """The rollout as the provider renders it, written once into tmp."""
+    path = os.path.join(tmp, "rollout.yaml" if provider == "istio" else f"rollout-{provider}.yaml")
+    if not os.path.exists(path):
+        if provider != "istio":
+            rollout = {**rollout, "spec": {**rollout["spec"], "provider": provider}}
+        with open(path, "w") as f:
+            yaml.safe_dump(rollout, f, sort_keys=False)
+    return path
+
+
+def check_stage(where, routes, key, reqs, counts):
+    """Each request's outcome by routes (the exception when there is none) against its
+    expectation; key is what names the route or rule that decided (`route` or `rule`)."""
     counts[0] += len(reqs)
-    try:
-        http = render(binary, sid, path)
-    except RuntimeError as e:
-        print(f"{where}: could not evaluate: {e}")
+    if isinstance(routes, Exception):
+        why = routes if isinstance(routes, RuntimeError) else f"{type(routes).__name__}: {routes}"
+        print(f"{where}: could not evaluate: {why}")
         counts[1] += len(reqs)
         return
     for r in reqs:
         at = f"{where}: request {r.get('name')}"
         try:
-            got = evaluate(http, request(r))
-        except (Unsupported, ValueError, KeyError, TypeError, re.error) as e:
+            got = routes(request(r))
+        except (Unsupported, ValueError, KeyError, TypeError, AttributeError, re.error) as e:
             print(f"{at}: could not evaluate: {type(e).__name__}: {e}")
             counts[1] += 1
             continue
         want = {"want": r["want"], "mirror": r.get("mirror"), "setCookie": r.get("setCookie") or {}}
-        if "route" in r:
-            want["route"] = r["route"]
+        if key in r:
+            want[key] = r[key]
         diff = [k for k in want if want[k] != got[k]]
         if diff:
             counts[1] += 1
             print(f"{at}: expected {json.dumps({k: want[k] for k in diff})}, "
-                  f"got {json.dumps({k: got[k] for k in diff})} (route {got['route']})")
+                  f"got {json.dumps({k: got[k] for k in diff})} ({key} {got[key]})")
 
 
 def main(argv):
     if len(argv) < 3:
-        print("usage: route_eval.py MESHROLL CASE.yaml...", file=sys.stderr)
+        print("usage: route_eval.py MESHROLL CASE.yaml... | --docs CASE.yaml...", file=sys.stderr)
         return 2
+    binary = None if argv[1] == "--docs" else argv[1]
     counts = [0, 0, 0]
     for case in argv[2:]:
         try:
-            run_case(argv[1], case, counts)
+            run_case(binary, case, counts)
         except (OSError, yaml.YAMLError, KeyError, TypeError, AttributeError) as e:
             print(f"{os.path.basename(case)}: could not evaluate: {type(e).__name__}: {e}")
             counts[2] += 1
