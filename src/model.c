@@ -414,6 +414,16 @@ model_sticky(struct rollout *r, const struct node *sticky, struct arena *a)
 		r->sticky_max_age = ns / 1000000000;
 }
 
+/* Whether r has a split route of proto. */
+static bool
+model_splits(const struct rollout *r, enum proto proto)
+{
+	for (size_t i = 0; i < r->routes[proto].n; i++)
+		if (r->routes[proto].v[i].split)
+			return true;
+	return false;
+}
+
 /* spec.split and, for split: service, the version Services' names and port. */
 static void
 model_split(struct rollout *r, const struct node *spec, struct arena *a)
@@ -432,7 +442,11 @@ model_split(struct rollout *r, const struct node *spec, struct arena *a)
 	}
 	const struct node *target = node_get(spec, "targetPort");
 	r->target_port = target ? node_copy(a, target, 0) : NULL;
-	r->port_name = str_or(a, node_get(spec, "portName"), "http");
+	/* Istio reads the protocol from the port's name: that of the routes it splits */
+	const char *proto = "http";
+	if (!model_splits(r, PROTO_HTTP))
+		proto = model_splits(r, PROTO_TCP) ? "tcp" : "tls";
+	r->port_name = str_or(a, node_get(spec, "portName"), proto);
 	r->app_protocol = str_or(a, node_get(spec, "appProtocol"), NULL);
 }
 

@@ -19,7 +19,8 @@ route_port(const struct rollout *r, enum proto proto, const struct node *route)
 	    r->gateways.n == 0 || (r->gateways.n == 1 && !strcmp(r->gateways.v[0], "mesh"));
 	long long port = -1;
 
-	if (proto == PROTO_HTTP || !mesh_only || !match || match->kind != NODE_SEQ || match->n == 0)
+	if (proto == PROTO_HTTP || !mesh_only || !match || match->kind != NODE_SEQ ||
+	    match->n == 0 || r->split == SPLIT_SERVICE) /* the version Services have the one port */
 		return r->port;
 	for (size_t i = 0; i < match->n; i++) {
 		const struct node *p = node_get(match->kids[i], "port");
@@ -353,7 +354,8 @@ static struct node *
 route_node(const struct plan_route *r, struct arena *a)
 {
 	const struct node *spec = r->spec;
-	struct map route = {a, node_new_map(a, spec->n + 6)};
+	/* at most name, match, route, timeout, retries, mirror, mirrorPercentage more */
+	struct map route = {a, node_new_map(a, spec->n + 7)};
 	struct node *dests = node_new_seq(a, r->ndests);
 	struct node *name = r->name ? node_new_str(a, r->name) : shared(node_get(spec, "name"));
 	struct node *match = r->match ? shared(r->match) : shared(node_get(spec, "match"));

@@ -697,7 +697,33 @@ check_split(struct diags *d, const struct node *spec, const char *name, const ch
 			    "one of them another service: name",
 			    svc[1]);
 	}
-	if (services && !node_get(spec, "port"))
+	const struct node *port = node_get(spec, "port"), *gateways = node_get(spec, "gateways");
+	bool mesh_only = !gateways || (gateways->kind == NODE_SEQ && gateways->n == 1 &&
+	                               node_is_str(gateways->kids[0]) &&
+	                               !strcmp(gateways->kids[0]->str, "mesh"));
+	for (size_t p = 0; services && mesh_only && port && port->type == SCALAR_INT && p < 2;
+	     p++) {
+		const char *proto = p ? "tls" : "tcp";
+		const struct node *routes = node_get(spec, proto);
+		for (size_t i = 0; routes && routes->kind == NODE_SEQ && i < routes->n; i++) {
+			const struct node *match = node_get(routes->kids[i], "match");
+			if (routes->kids[i]->kind != NODE_MAP ||
+			    !model_route_is_split(routes->kids[i]))
+				continue;
+			for (size_t m = 0; match && match->kind == NODE_SEQ && m < match->n; m++) {
+				const struct node *mp = node_get(match->kids[m], "port");
+				if (mp && mp->type == SCALAR_INT && mp->ival != port->ival)
+					node_error(
+					    d, mp,
+					    "spec.%s[%zu].match[%zu].port: the version Services of "
+					    "split: service have one port, spec.port (%lld); a split "
+					    "route for port %lld has nowhere to go: split it with "
+					    "another rollout, or make it a fixed route",
+					    proto, i, m, port->ival, mp->ival);
+			}
+		}
+	}
+	if (services && !port)
 		node_error(d, split,
 		           "spec.split: service writes a Service per version, which needs "
 		           "spec.port: the port of the service");

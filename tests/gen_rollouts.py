@@ -557,7 +557,11 @@ class Gen:
                                "route": [{"destination": {"host": "db-%d" % self.i}}]})
             split = {}
             if self.chance(0.5):
-                split["match"] = [{"port": self.pick([3306, 5432, 6379])}]
+                # split: service's version Services have one port, spec.port: on the mesh a
+                # split route for another port would have nowhere to go (an error)
+                mesh = spec.get("gateways") in (None, ["mesh"])
+                split["match"] = [{"port": spec["port"] if self.services and mesh
+                                   else self.pick([3306, 5432, 6379])}]
             routes.append(split)
             spec["tcp"] = routes
         if self.sni and self.chance(0.3):
