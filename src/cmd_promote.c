@@ -120,9 +120,10 @@ move_edit(struct run *r, const struct source *src, const struct node *doc, const
 	struct source edited = {.path = src->path, .data = out->data, .len = out->len};
 	struct node *check = load_bytes(&edited, &r->schema, &r->scratch, &r->diags);
 	const struct rollout *now = check ? model_build(check, src->path, &r->arena) : NULL;
+	diags_rewind(&r->diags, mark); /* they name lines of the edited copy, not of the file: its
+	                                * warnings are the file's, told already */
 	if (now && now->active == (size_t)target)
 		return 0;
-	diags_rewind(&r->diags, mark); /* they name lines of the edited copy, not of the file */
 	return node_error(&r->diags, old ? old : node_get(spec, "stages"),
 	                  "promote cannot edit spec.activeStage in this layout (please report "
 	                  "it); set it by hand");

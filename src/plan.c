@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "buf.h"
 
@@ -39,6 +40,16 @@ is_keyed(const char *field)
 	       !strcmp(field, "withoutHeaders") || !strcmp(field, "sourceLabels");
 }
 
+/* Whether map has key; header and query names compare as HTTP compares header names. */
+static bool
+has_key(const struct node *map, const char *key, bool nocase)
+{
+	for (size_t i = 0; i < map->n; i++)
+		if (!(nocase ? strcasecmp : strcmp)(map->kids[2 * i]->str, key))
+			return true;
+	return false;
+}
+
 /* Labels of a match block, not conditions: the split route's stay. */
 static bool
 is_label(const char *field)
@@ -67,7 +78,8 @@ plan_match_clash(const struct node *x, const struct node *y, char *buf, size_t s
 			return buf;
 		}
 		for (size_t k = 0; k < mine->n; k++)
-			if (node_get(theirs, mine->kids[2 * k]->str)) {
+			if (has_key(theirs, mine->kids[2 * k]->str,
+			            strcmp(field, "sourceLabels"))) {
 				snprintf(buf, size, "%s.%s", field, mine->kids[2 * k]->str);
 				return buf;
 			}

@@ -204,6 +204,26 @@ shared_host(struct arena *a, const struct rollout *x, const struct rollout *y)
 	return NULL;
 }
 
+/* An object both rollouts write, in one namespace, as "Service 'x'"; NULL for none: the
+ * version Services and their DestinationRules of split: service, against the other's, and
+ * against the DestinationRule named after the other of split: subset. */
+static const char *
+shared_object(struct arena *a, const struct rollout *x, const struct rollout *y)
+{
+	for (size_t k = 0; k < 2; k++) {
+		const struct rollout *p = k ? y : x, *q = k ? x : y;
+		for (size_t v = 0; p->split == SPLIT_SERVICE && v < 2; v++) {
+			const char *s = p->subsets[v].service;
+			if (q->split == SPLIT_SUBSET && !strcmp(s, q->name))
+				return arena_printf(a, "DestinationRule '%s'", s);
+			for (size_t w = 0; q->split == SPLIT_SERVICE && w < 2; w++)
+				if (!strcmp(s, q->subsets[w].service))
+					return arena_printf(a, "Service '%s'", s);
+		}
+	}
+	return NULL;
+}
+
 /* Two rollouts may not make the same objects, nor route one host through one gateway
  * (istioctl's IST0109: Istio would merge or drop one of the VirtualServices); hosts compare
  * as Istio resolves them, a short name in its rollout's namespace. */
@@ -218,6 +238,18 @@ run_check_conflicts(struct run *r)
 				diag_loc(&r->diags, DIAG_ERROR, b->file, b->line, b->col,
 				         "rollout '%s/%s' is also defined in %s:%d:%d", b->ns,
 				         b->name, a->file, a->line, a->col);
+				break;
+			}
+			const char *object =
+			    strcmp(a->ns, b->ns) ? NULL : shared_object(&r->scratch, b, a);
+			if (object) {
+				diag_loc(
+				    &r->diags, DIAG_ERROR, b->file, b->line, b->col,
+				    "rollout '%s/%s' writes %s, as rollout '%s/%s' of %s:%d:%d does; "
+				    "give a version another service: name",
+				    b->ns, b->name, object, a->ns, a->name, a->file, a->line,
+				    a->col);
+				arena_reset(&r->scratch);
 				break;
 			}
 			const char *host = shared_host(&r->scratch, b, a);

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "buf.h"
 #include "model.h"
@@ -156,7 +157,7 @@ check_mirror_percent(struct ctx *c, size_t i)
 
 	if (!p || p->kind != NODE_SCALAR || (p->type != SCALAR_INT && p->type != SCALAR_FLOAT))
 		return;
-	if (!model_percent(p, buf) && strtod(p->str, NULL) >= 0 && strtod(p->str, NULL) <= 100)
+	if (!model_percent(p, buf) && p->str[0] != '-' && strtod(p->str, NULL) <= 100)
 		node_error(c->d, p,
 		           "spec.stages[%zu].mirror: %s is not a percent written as a decimal with "
 		           "at most 3 decimals, as Istio's mirrorPercentage takes it; write it as "
@@ -212,8 +213,11 @@ check_sticky_cookie(struct ctx *c, const struct node *sticky, size_t route)
 	const struct node *match = node_get(c->http->kids[route], "match");
 
 	for (size_t m = 0; is_seq(match) && m < match->n; m++) {
-		const struct node *cookie =
-		    node_get_key(node_get(match->kids[m], "headers"), "cookie");
+		const struct node *headers = node_get(match->kids[m], "headers"), *cookie = NULL;
+		for (size_t h = 0; headers && headers->kind == NODE_MAP && h < headers->n; h++)
+			if (!strcasecmp(headers->kids[2 * h]->str, "cookie"))
+				cookie =
+				    headers->kids[2 * h]; /* header names are case-insensitive */
 		if (cookie)
 			node_error(c->d, cookie,
 			           "spec.http[%zu].match[%zu].headers.cookie: spec.stickySessions "
@@ -384,8 +388,8 @@ check_max_age(struct diags *d, const struct node *sticky)
 	const struct node *max_age = node_get(sticky, "maxAge");
 	long long ns;
 
-	if (node_is_str(max_age) && duration_parse(max_age->str, &ns) == 0 &&
-	    (ns < 1000000000 || ns % 1000000000))
+	if (node_is_str(max_age) && duration_parse(max_age->str, &ns) == 0 && ns >= 1000000 &&
+	    (ns < 1000000000 || ns % 1000000000)) /* under 1ms: the schema's error */
 		node_error(d, max_age,
 		           "spec.stickySessions.maxAge: '%s' is not a whole number of seconds, "
 		           "which the cookie's Max-Age is; write it as 90s or 1h30m",

@@ -641,8 +641,68 @@ check_versions(struct diags *d, const struct node *spec, const char *name)
 }
 
 /* split: service: a port for the Services, names of their own; their fields only there. */
+/* A destination to one of the version Services naming a subset: they have none. */
 static void
-check_split(struct diags *d, const struct node *spec, const char *name, const char *host)
+check_version_subset(struct diags *d, const struct node *dest, const char *const svc[2],
+                     const char *ns, const char *path)
+{
+	const struct node *host = node_get(dest, "host"), *subset = node_get_key(dest, "subset");
+
+	for (size_t v = 0; subset && node_is_str(host) && v < 2; v++)
+		if (svc[v] && host->str[0] != '*' && host_covers(host->str, svc[v], ns)) {
+			node_error(
+			    d, subset,
+			    "%s.subset: the version Service '%s' has no subsets (split: "
+			    "service writes its DestinationRule without any); leave out subset",
+			    path, svc[v]);
+			return;
+		}
+}
+
+/* The destinations of every route and mirror, checked against the version Services. */
+static void
+check_version_subsets(struct diags *d, const struct node *spec, const char *const svc[2],
+                      const char *ns)
+{
+	static const char *const protos[] = {"http", "tcp", "tls"};
+
+	for (size_t p = 0; p < 3; p++) {
+		const struct node *routes = node_get(spec, protos[p]);
+		for (size_t i = 0; routes && routes->kind == NODE_SEQ && i < routes->n; i++) {
+			const struct node *r = routes->kids[i], *dests = node_get(r, "route");
+			const struct node *mirrors = node_get(r, "mirrors");
+			const char *at = arena_printf(d->arena, "spec.%s[%zu]", protos[p], i);
+			for (size_t k = 0; dests && dests->kind == NODE_SEQ && k < dests->n; k++)
+				check_version_subset(
+				    d, node_get(dests->kids[k], "destination"), svc, ns,
+				    arena_printf(d->arena, "%s.route[%zu].destination", at, k));
+			check_version_subset(d, node_get(r, "mirror"), svc, ns,
+			                     arena_printf(d->arena, "%s.mirror", at));
+			for (size_t k = 0; mirrors && mirrors->kind == NODE_SEQ && k < mirrors->n;
+			     k++)
+				check_version_subset(
+				    d, node_get(mirrors->kids[k], "destination"), svc, ns,
+				    arena_printf(d->arena, "%s.mirrors[%zu].destination", at, k));
+		}
+	}
+}
+
+/* A named targetPort is an IANA service name: a letter at least, no "--". */
+static void
+check_target_port(struct diags *d, const struct node *tp)
+{
+	if (!node_is_str(tp))
+		return;
+	if (!strpbrk(tp->str, "abcdefghijklmnopqrstuvwxyz") || strstr(tp->str, "--"))
+		node_error(d, tp,
+		           "spec.targetPort: '%s' is not a port name (a letter at least, no "
+		           "'--'); write a number unquoted, or a name such as http-web",
+		           tp->str);
+}
+
+static void
+check_split(struct diags *d, const struct node *spec, const char *name, const char *host,
+            const char *ns)
 {
 	const struct node *split = node_get(spec, "split");
 	static const char *const fields[] = {"targetPort", "portName", "appProtocol", "subsets"};
@@ -684,7 +744,13 @@ check_split(struct diags *d, const struct node *spec, const char *name, const ch
 			           "spec.%s: its Service would be named '%s', longer than 63 "
 			           "characters; give it a shorter name with service:",
 			           versions[v], svc[v]);
-		else if (host && (!strcmp(svc[v], host) || host_covers(host, svc[v], "")))
+		else if (svc[v][0] < 'a' || svc[v][0] > 'z')
+			node_error(
+			    d, service ? service : ver,
+			    "spec.%s: its Service would be named '%s'; a Service's name starts "
+			    "with a letter: give it another name with service:",
+			    versions[v], svc[v]);
+		else if (host && (!strcmp(svc[v], host) || host_covers(host, svc[v], ns)))
 			node_error(
 			    d, service ? service : ver,
 			    "spec.%s: its Service '%s' is spec.host, which stays yours; give "
@@ -696,6 +762,25 @@ check_split(struct diags *d, const struct node *spec, const char *name, const ch
 			    "spec.canary: its Service '%s' is the stable version's too; give "
 			    "one of them another service: name",
 			    svc[1]);
+	}
+	if (services) {
+		const struct node *tp = node_get(spec, "trafficPolicy");
+		check_target_port(d, node_get(spec, "targetPort"));
+		check_version_subsets(d, spec, svc, ns);
+		for (size_t v = 0; node_get(tp, "portLevelSettings") && v < 2; v++) {
+			const struct node *ver = node_get(spec, versions[v]);
+			const struct node *own = ver && ver->kind == NODE_MAP
+			                             ? node_get_key(ver, "trafficPolicy")
+			                             : NULL;
+			if (own)
+				node_error(
+				    d, own,
+				    "spec.%s.trafficPolicy: beside spec.trafficPolicy.portLevelSettings, "
+				    "a version's DestinationRule cannot keep Istio's meaning of a subset's "
+				    "policy (its fields would lose to the port's); put the version's "
+				    "fields in its own portLevelSettings, or drop those of spec",
+				    versions[v]);
+		}
 	}
 	const struct node *port = node_get(spec, "port"), *gateways = node_get(spec, "gateways");
 	bool mesh_only = !gateways || (gateways->kind == NODE_SEQ && gateways->n == 1 &&
@@ -763,7 +848,8 @@ validate_rollout(const struct node *doc, struct diags *d)
 	check_split(d, spec, node_is_str(name) ? name->str : NULL,
 	            node_is_str(host)   ? host->str
 	            : node_is_str(name) ? name->str
-	                                : NULL);
+	                                : NULL,
+	            node_is_str(ns) ? ns->str : "default");
 	validate_routes(spec, node_is_str(name) ? name->str : NULL,
 	                node_is_str(ns) ? ns->str : "default", d);
 	return d->errors > errors ? -1 : 0;
