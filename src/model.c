@@ -428,10 +428,13 @@ model_splits(const struct rollout *r, enum proto proto)
 static void
 model_split(struct rollout *r, const struct node *spec, struct arena *a)
 {
-	const struct node *split = node_get(spec, "split");
+	const struct node *split = node_get(spec, "split"), *provider = node_get(spec, "provider");
 	static const char *const versions[] = {"stable", "canary"};
 
-	if (!node_is_str(split) || strcmp(split->str, "service"))
+	if (node_is_str(provider) && !strcmp(provider->str, "gateway-api"))
+		r->provider = PROVIDER_GATEWAY_API;
+	if (r->provider != PROVIDER_GATEWAY_API &&
+	    (!node_is_str(split) || strcmp(split->str, "service")))
 		return;
 	r->split = SPLIT_SERVICE;
 	for (size_t v = 0; v < 2; v++) {

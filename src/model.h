@@ -66,6 +66,10 @@ struct stage {
 /* split: service writes a Service per version; subset (the default) a subset per version. */
 enum split_mode { SPLIT_SUBSET, SPLIT_SERVICE };
 
+/* What routes the traffic: Istio's VirtualService, or Gateway API's HTTPRoute (which implies
+ * split: service). */
+enum provider { PROVIDER_ISTIO, PROVIDER_GATEWAY_API };
+
 /* Optional numbers are -1 when unset; optional strings NULL. */
 struct circuit_breaker {
 	long long consecutive_5xx_errors, consecutive_gateway_errors;
@@ -108,6 +112,7 @@ struct rollout {
 	const char *sticky_cookie; /* stickySessions: the cookie's name; NULL: no sticky sessions */
 	long long sticky_max_age;  /* its Max-Age, in seconds */
 	enum split_mode split;
+	enum provider provider;
 	const struct node *target_port; /* split: service: the Services' targetPort; NULL: port */
 	const char *port_name, *app_protocol; /* and their port's name and appProtocol (NULL) */
 	const char *istio_version; /* "v1" or "v1beta1": of networking and security.istio.io */

@@ -148,9 +148,8 @@ version_dest(const struct rollout *r, size_t v, int port, int weight)
 	return (struct plan_dest){r->host, r->subsets[v].name, port, weight, NULL};
 }
 
-/* text with RE2's special characters escaped. */
-static const char *
-regex_quote(const char *text, struct arena *a)
+const char *
+plan_regex_quote(const char *text, struct arena *a)
 {
 	struct buf b;
 
@@ -170,8 +169,8 @@ static struct node *
 sticky_match(const struct rollout *r, struct arena *a)
 {
 	const char *cookie =
-	    arena_printf(a, "^(.*?;\\s*)?(%s=%s)(;.*)?$", regex_quote(r->sticky_cookie, a),
-	                 regex_quote(r->canary, a));
+	    arena_printf(a, "^(.*?;\\s*)?(%s=%s)(;.*)?$", plan_regex_quote(r->sticky_cookie, a),
+	                 plan_regex_quote(r->canary, a));
 	struct node *regex = node_new_map(a, 1), *headers = node_new_map(a, 1);
 	struct node *block = node_new_map(a, 1), *seq = node_new_seq(a, 1);
 

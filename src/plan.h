@@ -53,6 +53,8 @@ struct node *plan_match_merge(const struct node *x, const struct node *y, struct
 enum plan_kind { PLAN_AB, PLAN_STICKY, PLAN_MIRROR };
 const char *plan_route_name(const char *route, const char *stage_id, enum plan_kind kind,
                             struct arena *a);
+/* text with RE2's special characters escaped, in a. */
+const char *plan_regex_quote(const char *text, struct arena *a);
 /* Whether stage s of r sends sticky users to the canary: stickySessions, 0 < weight < 100. */
 bool plan_sticky(const struct rollout *r, size_t s);
 /* The plan of stage s of r, in a. */

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "emit.h"
+#include "gateway.h"
 #include "patch.h"
 #include "plan.h"
 
@@ -58,6 +59,20 @@ has_version_policy(const struct rollout *r, size_t v)
 	return r->split == SPLIT_SERVICE && (r->subsets[v].policy || r->policy);
 }
 
+static bool
+routes_istio(const struct rollout *r, size_t v)
+{
+	(void)v;
+	return r->provider == PROVIDER_ISTIO;
+}
+
+static bool
+routes_gateway_api(const struct rollout *r, size_t v)
+{
+	(void)v;
+	return r->provider == PROVIDER_GATEWAY_API;
+}
+
 enum { NO_VERSION = 2 };
 
 static const struct output {
@@ -71,7 +86,8 @@ static const struct output {
     {"destinationrule", TMPL_DESTINATIONRULE_VERSION, has_version_policy, 1},
     {"service", TMPL_SERVICE, splits_services, 0},
     {"service", TMPL_SERVICE, splits_services, 1},
-    {"virtualservice", TMPL_VIRTUALSERVICE, NULL, NO_VERSION},
+    {"virtualservice", TMPL_VIRTUALSERVICE, routes_istio, NO_VERSION},
+    {"httproute", TMPL_HTTPROUTE, routes_gateway_api, NO_VERSION},
     {"peerauthentication", TMPL_PEERAUTHENTICATION, has_peer_authentication, NO_VERSION},
 };
 enum { NOUTPUTS = sizeof(outputs) / sizeof(outputs[0]) };
@@ -188,9 +204,15 @@ vals_fill(struct tvals *tv, const struct rollout *r, size_t stage, struct arena 
 	v[TV_MTLS_MODE] = node_new_str_or_none(a, mtls_modes[r->mtls]);
 	struct plan_stage plan;
 	plan_stage(r, stage, a, &plan);
-	v[TV_HTTP] = plan_route_nodes(&plan, PROTO_HTTP, a);
-	v[TV_TCP] = plan_route_nodes(&plan, PROTO_TCP, a);
-	v[TV_TLS] = plan_route_nodes(&plan, PROTO_TLS, a);
+	if (r->provider == PROVIDER_GATEWAY_API) {
+		v[TV_PARENT_REFS] = gateway_parent_refs(r, a);
+		v[TV_HOSTNAMES] = gateway_hostnames(r, a);
+		v[TV_RULES] = gateway_rules(r, &plan, a);
+	} else {
+		v[TV_HTTP] = plan_route_nodes(&plan, PROTO_HTTP, a);
+		v[TV_TCP] = plan_route_nodes(&plan, PROTO_TCP, a);
+		v[TV_TLS] = plan_route_nodes(&plan, PROTO_TLS, a);
+	}
 	v[TV_TRAFFIC_POLICY] = (struct node *)r->policy; /* only read, as the routes are */
 	v[TV_SUBSETS] = val_subsets(a, r);
 	v[TV_NETWORKING_API] =

@@ -17,6 +17,7 @@ static const char *const tmpl_names[TMPL_COUNT] = {
     [TMPL_PEERAUTHENTICATION] = "peerauthentication.yaml",
     [TMPL_SERVICE] = "service.yaml",
     [TMPL_DESTINATIONRULE_VERSION] = "destinationrule-version.yaml",
+    [TMPL_HTTPROUTE] = "httproute.yaml",
     [TMPL_KUSTOMIZATION] = "kustomization.yaml",
     [TMPL_KUSTOMIZATION_BASE] = "kustomization-base.yaml",
     [TMPL_KUSTOMIZATION_STAGE] = "kustomization-stage.yaml",
@@ -76,6 +77,9 @@ static const struct {
     [TV_TARGET_PORT] = {"target_port", TVAR_STR}, /* a port name, or a number as written */
     [TV_APP_PROTOCOL] = {"app_protocol", TVAR_STR},
     [TV_VERSION_TRAFFIC_POLICY] = {"version_traffic_policy", TVAR_MAP},
+    [TV_PARENT_REFS] = {"parent_refs", TVAR_LIST},
+    [TV_HOSTNAMES] = {"hostnames", TVAR_LIST},
+    [TV_RULES] = {"rules", TVAR_LIST},
 };
 
 static const char *const tag_names[] = {

@@ -18,6 +18,7 @@ enum tmpl_id {
 	TMPL_PEERAUTHENTICATION,
 	TMPL_SERVICE,                 /* a version's Service, under split: service */
 	TMPL_DESTINATIONRULE_VERSION, /* a version Service's DestinationRule */
+	TMPL_HTTPROUTE,               /* provider: gateway-api's HTTPRoute */
 	TMPL_KUSTOMIZATION,
 	TMPL_KUSTOMIZATION_BASE,
 	TMPL_KUSTOMIZATION_STAGE,
@@ -79,6 +80,10 @@ enum tvar {
 	TV_TARGET_PORT,            /* its targetPort: a number or a port name */
 	TV_APP_PROTOCOL,           /* its appProtocol */
 	TV_VERSION_TRAFFIC_POLICY, /* the version's traffic policy, else the rollout's */
+	/* The HTTPRoute's (provider: gateway-api), from the plan of the stage (gateway.c): */
+	TV_PARENT_REFS, /* the Service for the mesh, a Gateway for each other gateway */
+	TV_HOSTNAMES,   /* spec.hosts where a Gateway is a parent; none for "*" */
+	TV_RULES,       /* the routes as rules */
 	TV_COUNT
 };
 

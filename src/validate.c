@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "gateway.h"
 #include "model.h"
 
 /* The unit at s, its length in *len; -1 when there is none. */
@@ -707,8 +708,16 @@ check_split(struct diags *d, const struct node *spec, const char *name, const ch
 	const struct node *split = node_get(spec, "split");
 	static const char *const fields[] = {"targetPort", "portName", "appProtocol", "subsets"};
 	static const char *const versions[] = {"stable", "canary"};
-	bool services = node_is_str(split) && !strcmp(split->str, "service");
+	const struct node *provider = node_get(spec, "provider");
+	bool gateway_api = node_is_str(provider) && !strcmp(provider->str, "gateway-api");
+	bool services = gateway_api || (node_is_str(split) && !strcmp(split->str, "service"));
 	const char *svc[2] = {NULL, NULL};
+
+	if (gateway_api && node_is_str(split) && strcmp(split->str, "service"))
+		node_error(d, split,
+		           "spec.split: an HTTPRoute (provider: gateway-api) routes to a Service "
+		           "per version, as split: service does; remove split: %s",
+		           split->str);
 
 	for (size_t f = 0; f < sizeof(fields) / sizeof(*fields); f++) {
 		const struct node *key = node_get_key(spec, fields[f]);
@@ -766,7 +775,8 @@ check_split(struct diags *d, const struct node *spec, const char *name, const ch
 	if (services) {
 		const struct node *tp = node_get(spec, "trafficPolicy");
 		check_target_port(d, node_get(spec, "targetPort"));
-		check_version_subsets(d, spec, svc, ns);
+		if (!gateway_api) /* validate_gateway() refuses every subset */
+			check_version_subsets(d, spec, svc, ns);
 		for (size_t v = 0; node_get(tp, "portLevelSettings") && v < 2; v++) {
 			const struct node *ver = node_get(spec, versions[v]);
 			const struct node *own = ver && ver->kind == NODE_MAP
@@ -808,7 +818,11 @@ check_split(struct diags *d, const struct node *spec, const char *name, const ch
 			}
 		}
 	}
-	if (services && !port)
+	if (services && !port && gateway_api)
+		node_error(d, provider,
+		           "spec.provider: gateway-api routes to a Service per version, which "
+		           "needs spec.port: the port of the service");
+	else if (services && !port)
 		node_error(d, split,
 		           "spec.split: service writes a Service per version, which needs "
 		           "spec.port: the port of the service");
@@ -852,5 +866,6 @@ validate_rollout(const struct node *doc, struct diags *d)
 	            node_is_str(ns) ? ns->str : "default");
 	validate_routes(spec, node_is_str(name) ? name->str : NULL,
 	                node_is_str(ns) ? ns->str : "default", d);
+	validate_gateway(spec, node_is_str(ns) ? ns->str : "default", d);
 	return d->errors > errors ? -1 : 0;
 }
