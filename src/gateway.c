@@ -949,32 +949,22 @@ check_route(struct diags *d, const struct node *route, const char *path, const c
 	check_blocks(d, node_get(route, "match"), arena_printf(d->arena, "%s.match", path));
 }
 
-/* The parents: the Service spec.host for the mesh, hostnames for the Gateways. */
+/* For the mesh the parent is the Service spec.host (the schema keeps spec.hosts to names
+ * that Gateway API's hostnames take). */
 static void
 check_parents(struct diags *d, const struct node *spec, const char *ns)
 {
-	const struct node *gateways = node_get(spec, "gateways"), *hosts = node_get(spec, "hosts");
-	const struct node *host = node_get(spec, "host");
-	bool mesh = !gateways, gateway = false, any = false;
+	const struct node *gateways = node_get(spec, "gateways"), *host = node_get(spec, "host");
+	bool mesh = !gateways;
 	struct svc s;
 
 	for (size_t i = 0; gateways && gateways->kind == NODE_SEQ && i < gateways->n; i++)
-		if (node_is_str(gateways->kids[i]))
-			*(is_mesh(gateways->kids[i]->str) ? &mesh : &gateway) = true;
+		mesh |= node_is_str(gateways->kids[i]) && is_mesh(gateways->kids[i]->str);
 	if (mesh && node_is_str(host) && !service_of(host->str, ns, d->arena, &s))
 		node_error(d, host,
 		           "spec.host: for the mesh an HTTPRoute's parent is the Service itself "
 		           "(provider: gateway-api): write its name, or "
 		           "<name>.<namespace>.svc.cluster.local");
-	for (size_t i = 0; hosts && hosts->kind == NODE_SEQ && i < hosts->n; i++)
-		any |= node_is_str(hosts->kids[i]) && !strcmp(hosts->kids[i]->str, "*");
-	for (size_t i = 0; gateway && !any && hosts && hosts->kind == NODE_SEQ && i < hosts->n; i++)
-		if (node_is_str(hosts->kids[i]) && !is_hostname(hosts->kids[i]->str))
-			node_error(
-			    d, hosts->kids[i],
-			    "spec.hosts[%zu]: '%s' cannot be an HTTPRoute hostname, a lowercase "
-			    "DNS name that may start with *. (provider: gateway-api)",
-			    i, hosts->kids[i]->str);
 }
 
 void
@@ -1152,16 +1142,18 @@ describe(const struct gw_match *m, struct arena *a)
 {
 	static const char *const types[] = {"every path", "Exact", "PathPrefix",
 	                                    "RegularExpression", "RegularExpression"};
+	struct rank k = rank_of(m, a);
+
+	if (takes_all(m))
+		return "every request";
 	const char *path = m->path == GW_ANY
 	                       ? types[GW_ANY]
 	                       : arena_printf(a, "%s %s", types[m->path],
 	                                      m->path == GW_CHARS ? path_regex(m, a) : m->value);
-	struct rank k = rank_of(m, a);
-
-	return arena_printf(a, "%s%s%s%s%s%s", path, m->method ? ", method " : "",
+	return arena_printf(a, "%s%s%s%s%s", path, m->method ? ", method " : "",
 	                    m->method ? m->method : "",
 	                    k.headers ? arena_printf(a, ", %zu header(s)", k.headers) : "",
-	                    k.query ? arena_printf(a, ", %zu query param(s)", k.query) : "", "");
+	                    k.query ? arena_printf(a, ", %zu query param(s)", k.query) : "");
 }
 
 /* A rule's matches, with the plan route they come from. */
@@ -1338,7 +1330,8 @@ check_stage_plan(struct plan_check *c, size_t s)
 			              mx->m.value, mx->m.value, mx->m.value, mx->m.value)
 			        : "; order the routes from the most specific match, or make their "
 			          "matches exclusive";
-			tell(c, mx->route, &mx->m,
+			const struct stage_match *at = my->route->match ? my : mx; /* a stage's? */
+			tell(c, at->route, &at->m,
 			     arena_printf(
 			         a,
 			         "route %s (%s) comes first, and Istio gives it the requests "
