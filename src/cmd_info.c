@@ -65,6 +65,7 @@ static const char starter_spec[] =
     "  activeStage: 0             # the stage in force, by weight or stage id\n"
     "  # stickySessions: {maxAge: 24h}   # users who reached the canary stay there\n"
     "  # gateways: [mesh]         # the VirtualService's gateways\n"
+    "  # provider: gateway-api    # an HTTPRoute instead of the VirtualService (needs port)\n"
     "  # http:                    # your routes (Istio HTTPRoutes) in order; one without\n"
     "  # - name: main             #   route, redirect or directResponse is split\n"
     "  # timeout: 10s             # the split routes' timeout\n"
