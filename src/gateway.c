@@ -699,12 +699,22 @@ is_method(const char *m)
 
 /* Istio's headers or queryParams matches: names Gateway API takes, values it can hold. */
 static void
-check_value_matches(struct diags *d, const struct node *map, const char *path)
+check_value_matches(struct diags *d, const struct node *map, const char *path, bool headers)
 {
 	for (size_t i = 0; map && map->kind == NODE_MAP && i < map->n; i++) {
 		const struct node *key = map->kids[2 * i], *sm = map->kids[2 * i + 1];
 		const struct node *exact = node_get(sm, "exact"), *regex = node_get(sm, "regex");
-		if (node_is_str(key) && (key->str[0] == ':' || key->str[0] == '@'))
+		size_t same = 0;
+		while (headers && same < i && strcasecmp(map->kids[2 * same]->str, key->str))
+			same++;
+		if (headers && same < i)
+			refuse(
+			    d, key, arena_printf(d->arena, "%s.%s", path, key->str),
+			    arena_printf(d->arena,
+			                 "header names are case-insensitive, and this block names "
+			                 "'%s' too: Gateway API would count only the first",
+			                 map->kids[2 * same]->str));
+		else if (node_is_str(key) && (key->str[0] == ':' || key->str[0] == '@'))
 			refuse(d, key, arena_printf(d->arena, "%s.%s", path, key->str),
 			       "an HTTPRoute matches HTTP headers by name, not pseudo-headers or "
 			       "JWT claims");
@@ -748,9 +758,9 @@ check_block(struct diags *d, const struct node *block, const char *path)
 			    "CONNECT, OPTIONS, TRACE or PATCH");
 	}
 	check_value_matches(d, node_get(block, "headers"),
-	                    arena_printf(d->arena, "%s.headers", path));
+	                    arena_printf(d->arena, "%s.headers", path), true);
 	check_value_matches(d, node_get(block, "queryParams"),
-	                    arena_printf(d->arena, "%s.queryParams", path));
+	                    arena_printf(d->arena, "%s.queryParams", path), false);
 }
 
 static void
@@ -861,10 +871,25 @@ check_redirect(struct diags *d, const struct node *rd, const char *path)
 	const struct node *scheme = node_get(rd, "scheme"), *code = node_get(rd, "redirectCode");
 	const struct node *authority = node_get(rd, "authority");
 
-	if (node_get(rd, "derivePort"))
+	const struct node *derive = node_get(rd, "derivePort");
+	bool protocol_default =
+	    node_is_str(derive) && !strcmp(derive->str, "FROM_PROTOCOL_DEFAULT");
+
+	/* without a port, Gateway API redirects to the scheme's well-known port, else the
+	 * listener's; Envoy keeps the request's on a scheme change and drops it on a host
+	 * change: the two agree only on a stated port, or on the scheme's default */
+	if (derive && !(protocol_default && node_is_str(scheme)))
 		refuse(d, node_get_key(rd, "derivePort"),
 		       arena_printf(d->arena, "%s.derivePort", path),
-		       "Gateway API's RequestRedirect has no derivePort; give port");
+		       "Gateway API redirects to the port given, else to the scheme's well-known "
+		       "one: give port, or scheme with derivePort: FROM_PROTOCOL_DEFAULT");
+	else if (!derive && !node_get(rd, "port") && (scheme || authority))
+		node_error(d, scheme ? scheme : authority,
+		           "%s: a redirect to another %s needs its port stated under provider: "
+		           "gateway-api (Gateway API would take the scheme's or the listener's, "
+		           "Istio the request's or none); add port:, or derivePort: "
+		           "FROM_PROTOCOL_DEFAULT with the scheme",
+		           path, scheme ? "scheme" : "host");
 	if (node_is_str(scheme) && strcmp(scheme->str, "http") && strcmp(scheme->str, "https"))
 		refuse(d, scheme, arena_printf(d->arena, "%s.scheme", path),
 		       "Gateway API redirects to http or https");
@@ -949,26 +974,54 @@ check_route(struct diags *d, const struct node *route, const char *path, const c
 	check_blocks(d, node_get(route, "match"), arena_printf(d->arena, "%s.match", path));
 }
 
-/* For the mesh the parent is the Service spec.host (the schema keeps spec.hosts to names
- * that Gateway API's hostnames take). */
-static void
-check_parents(struct diags *d, const struct node *spec, const char *ns)
+/* Whether a host names a Service of the cluster: a short name, or one in .svc.cluster.local. */
+static bool
+is_cluster_host(const char *h)
 {
-	const struct node *gateways = node_get(spec, "gateways"), *host = node_get(spec, "host");
-	bool mesh = !gateways;
+	size_t n = strlen(h), k = strlen(".svc.cluster.local");
+
+	return !strchr(h, '.') || (n > k && !strcmp(h + n - k, ".svc.cluster.local"));
+}
+
+/* For the mesh the parent is the Service spec.host (host: its name) and an HTTPRoute applies
+ * to that Service alone: another host of the mesh would lose its routes. The schema keeps
+ * spec.hosts to names that Gateway API's hostnames take. */
+static void
+check_parents(struct diags *d, const struct node *spec, const char *host, const char *ns)
+{
+	const struct node *gateways = node_get(spec, "gateways"), *hosts = node_get(spec, "hosts");
+	bool mesh = !gateways, gateway = false;
 	struct svc s;
 
 	for (size_t i = 0; gateways && gateways->kind == NODE_SEQ && i < gateways->n; i++)
-		mesh |= node_is_str(gateways->kids[i]) && is_mesh(gateways->kids[i]->str);
-	if (mesh && node_is_str(host) && !service_of(host->str, ns, d->arena, &s))
-		node_error(d, host,
+		if (node_is_str(gateways->kids[i]))
+			*(is_mesh(gateways->kids[i]->str) ? &mesh : &gateway) = true;
+	if (!mesh || !host)
+		return;
+	if (!service_of(host, ns, d->arena, &s)) {
+		node_error(d, node_get(spec, "host") ? node_get(spec, "host") : spec,
 		           "spec.host: for the mesh an HTTPRoute's parent is the Service itself "
 		           "(provider: gateway-api): write its name, or "
 		           "<name>.<namespace>.svc.cluster.local");
+		return;
+	}
+	for (size_t i = 0; hosts && hosts->kind == NODE_SEQ && i < hosts->n; i++) {
+		const struct node *h = hosts->kids[i];
+		if (!node_is_str(h) || host_covers(h->str, host, ns) ||
+		    (gateway && !is_cluster_host(h->str) && h->str[0] != '*'))
+			continue;
+		node_error(
+		    d, h,
+		    "spec.hosts[%zu]: for the mesh an HTTPRoute applies to its parent, the "
+		    "Service '%s', alone: requests to '%s' would not take these routes "
+		    "(provider: gateway-api); route that host with a rollout of its own%s",
+		    i, host, h->str,
+		    gateway || is_cluster_host(h->str) ? "" : ", or name a Gateway that serves it");
+	}
 }
 
 void
-validate_gateway(const struct node *spec, const char *ns, struct diags *d)
+validate_gateway(const struct node *spec, const char *name, const char *ns, struct diags *d)
 {
 	const struct node *provider = node_get(spec, "provider"), *http = node_get(spec, "http");
 	const struct node *stages = node_get(spec, "stages"), *host = node_get(spec, "host");
@@ -988,7 +1041,7 @@ validate_gateway(const struct node *spec, const char *ns, struct diags *d)
 	const struct node *timeout = node_get(spec, "timeout");
 	if (node_is_str(timeout) && !gw_duration(timeout->str, d->arena))
 		refuse(d, timeout, "spec.timeout", "Gateway API's durations reach 99999h");
-	check_parents(d, spec, ns);
+	check_parents(d, spec, node_is_str(host) ? host->str : name, ns);
 	for (size_t i = 0; http && http->kind == NODE_SEQ && i < http->n; i++)
 		check_route(d, http->kids[i], arena_printf(d->arena, "spec.http[%zu]", i),
 		            node_is_str(host) ? host->str : NULL, node_get(spec, "port") != NULL,
@@ -1009,7 +1062,8 @@ enum { GW_MAX_RULES = 16, GW_MAX_MATCHES = 64, GW_MAX_ALL_MATCHES = 128, GW_MAX_
 
 /* How specific a match is, as Gateway API ranks them: Exact path, then the longest PathPrefix
  * (its trailing / not counted), then RegularExpression (Istio: the longest first); then a
- * method (which Istio does not rank); then more headers; then more query params. */
+ * method; then more headers; then more query params. Istio's sort of a Gateway API route's
+ * matches is the same. */
 struct rank {
 	int path;
 	size_t len;
@@ -1034,23 +1088,16 @@ rank_of(const struct gw_match *m, struct arena *a)
 	return k;
 }
 
-/* Whether y is ranked above x: by the spec, or by Istio (which does not rank methods). */
+/* Whether y is ranked above x (Istio ranks as the spec does, methods included). */
 static bool
 outranks(struct rank y, struct rank x)
 {
 	size_t ys[] = {(size_t)y.path, y.len, (size_t)y.method, y.headers, y.query};
 	size_t xs[] = {(size_t)x.path, x.len, (size_t)x.method, x.headers, x.query};
 
-	for (int istio = 0; istio < 2; istio++)
-		for (size_t i = 0; i < 5; i++) {
-			if (istio && i == 2)
-				continue;
-			if (ys[i] != xs[i]) {
-				if (ys[i] > xs[i])
-					return true;
-				break;
-			}
-		}
+	for (size_t i = 0; i < 5; i++)
+		if (ys[i] != xs[i])
+			return ys[i] > xs[i];
 	return false;
 }
 
@@ -1273,7 +1320,9 @@ check_stage_plan(struct plan_check *c, size_t s)
 	for (size_t i = 0; i < nrules; i++) {
 		const struct plan_route *pr = &routes[i];
 		const struct node *match = pr->match ? pr->match : node_get(pr->spec, "match");
-		size_t k = gw_matches(match, &all[n].m, a);
+		size_t cap = match && match->kind == NODE_SEQ && match->n ? match->n : 1;
+		struct gw_match *ms = arena_alloc(a, cap * sizeof(*ms));
+		size_t k = gw_matches(match, ms, a);
 		const char *name = route_name(pr);
 		if (name && !is_rule_name(name))
 			tell(c, pr, NULL,
@@ -1286,6 +1335,7 @@ check_stage_plan(struct plan_check *c, size_t s)
 		for (size_t j = 0; j < k; j++) {
 			struct stage_match *sm = &all[n + j];
 			const struct gw_match *m = &sm->m;
+			sm->m = ms[j];
 			size_t nh = m->headers && m->headers->kind == NODE_MAP ? m->headers->n : 0;
 			size_t nq = m->query && m->query->kind == NODE_MAP ? m->query->n : 0;
 			const char *why =

@@ -21,9 +21,9 @@ struct node *gateway_hostnames(const struct rollout *r, struct arena *a);
 /* Its rules: the stage's http routes, in order. */
 struct node *gateway_rules(const struct rollout *r, const struct plan_stage *p, struct arena *a);
 
-/* The fields of spec (provider: gateway-api) that an HTTPRoute cannot hold. ns: the
- * rollout's namespace. */
-void validate_gateway(const struct node *spec, const char *ns, struct diags *d);
+/* The fields of spec (provider: gateway-api) that an HTTPRoute cannot hold. name and ns: the
+ * rollout's (name NULL: unknown). */
+void validate_gateway(const struct node *spec, const char *name, const char *ns, struct diags *d);
 /* Every stage's rules of a rollout that passed every other check: Gateway API's limits, and
  * routes its precedence would reorder. Returns 0, or -1 with each error recorded. */
 int validate_gateway_plan(const struct node *doc, struct diags *d);

@@ -866,6 +866,7 @@ validate_rollout(const struct node *doc, struct diags *d)
 	            node_is_str(ns) ? ns->str : "default");
 	validate_routes(spec, node_is_str(name) ? name->str : NULL,
 	                node_is_str(ns) ? ns->str : "default", d);
-	validate_gateway(spec, node_is_str(ns) ? ns->str : "default", d);
+	validate_gateway(spec, node_is_str(name) ? name->str : NULL,
+	                 node_is_str(ns) ? ns->str : "default", d);
 	return d->errors > errors ? -1 : 0;
 }

@@ -271,8 +271,12 @@ def service_version(ref, where, route):
     if ref.get("group", "") != "" or ref.get("kind", "Service") != "Service":
         raise Unsupported(f"{where}: backend {ref.get('group')}/{ref.get('kind')}, not a Service")
     name, prefix = ref["name"], route["name"] + "-"
+    if ref.get("namespace") and ref["namespace"] != route.get("namespace"):
+        name = f"{name}.{ref['namespace']}"
     if name in route["services"]:
         return route["services"][name]
+    if route.get("strict"):
+        return name
     return name[len(prefix):] if name.startswith(prefix) and name != prefix else name
 
 
@@ -359,12 +363,14 @@ def stage_ids(rollout):
             for s in rollout["spec"]["stages"]]
 
 
-def render(binary, stage, path):
+def render(binary, stage, path, text=False):
+    """The documents of `render --stage`, with the text they were read from when text."""
     p = subprocess.run([binary, "render", "-o", "-", "--stage", stage, path],
                        capture_output=True, text=True)
     if p.returncode != 0:
         raise RuntimeError(f"meshroll exited {p.returncode}: {p.stderr.strip()}")
-    return list(yaml.safe_load_all(p.stdout))
+    docs = list(yaml.safe_load_all(p.stdout))
+    return (docs, p.stdout) if text else docs
 
 
 def the_one(docs, kind, where):
@@ -486,9 +492,220 @@ def check_stage(where, routes, key, reqs, counts):
                   f"got {json.dumps({k: got[k] for k in diff})} ({key} {got[key]})")
 
 
+# --compare: random rollouts, both renderings, requests made from the rollout's own matches.
+
+def short_host(host, ns):
+    """A Service host as the evaluators compare it: name, or name.namespace elsewhere."""
+    parts = host.split(".")
+    if len(parts) == 5 and parts[2:] == ["svc", "cluster", "local"]:
+        return parts[0] if parts[1] == ns else f"{parts[0]}.{parts[1]}"
+    return host
+
+
+def string_values(sm):
+    """Values that probe an Istio StringMatch from both sides of its edge."""
+    if not isinstance(sm, dict) or not sm:
+        return ["x"]
+    ((kind, want),) = sm.items()
+    if kind == "exact":
+        return [want, want + "x"]
+    if kind == "prefix":
+        return [want, want + "z", want[:-1]] if want else ["x"]
+    return []  # a regex: what takes it is not guessed
+
+
+def probes(spec):
+    """Paths, headers, query params and methods the rollout's matches name."""
+    blocks = [b for r in spec.get("http") or [] for b in r.get("match") or []]
+    for st in spec.get("stages") or []:
+        if isinstance(st, dict):
+            blocks += st.get("match") or []
+            mirror = st.get("mirror")
+            blocks += (mirror.get("match") or []) if isinstance(mirror, dict) else []
+    paths, headers, query, methods = {"/", "/x"}, {}, {}, {"GET"}
+    for b in blocks:
+        for v in string_values(b.get("uri")) if "uri" in b else []:
+            paths.update({v or "/", v + "/", v + "/x", v.rstrip("/") or "/"})
+        for n, sm in (b.get("headers") or {}).items():
+            headers.setdefault(n.lower(), set()).update(string_values(sm))
+        for n, sm in (b.get("queryParams") or {}).items():
+            query.setdefault(n, set()).update(string_values(sm))
+        methods.update(string_values(b.get("method"))[:1] if "method" in b else [])
+    return sorted(p for p in paths if p.startswith("/")), headers, query, sorted(methods)
+
+
+def requests_of(spec, cookie, limit=400):
+    """Requests from the probes: each path with no header, each header value alone, all of the
+    first values at once, each query param, each method; the sticky cookie."""
+    paths, headers, query, methods = probes(spec)
+    extras = [({}, "", "GET")]
+    extras += [({n: v}, "", "GET") for n, vs in headers.items() for v in sorted(vs)]
+    firsts = {n: sorted(vs)[0] for n, vs in headers.items() if vs}
+    extras += [(firsts, "", "GET")] if firsts else []
+    extras += [({}, f"?{n}={v}", "GET") for n, vs in query.items() for v in sorted(vs)]
+    extras += [({}, "", m) for m in methods if m != "GET"]
+    extras += [({"cookie": f"a=b; {cookie}"}, "", "GET")] if cookie else []
+    out = []
+    for p in paths:
+        for hdrs, q, m in extras:
+            out.append({"path": p, "query": dict(x.partition("=")[::2] for x in q[1:].split("&") if x),
+                        "method": m, "headers": hdrs, "port": None})
+    return out[:limit]
+
+
+class Quoted(yaml.SafeDumper):
+    """Every string double-quoted: YAML 1.1 readers take no string for a number or a bool."""
+
+
+Quoted.add_representer(str, lambda d, v: d.represent_scalar("tag:yaml.org,2002:str", v, '"'))
+
+NO_MATCH = ("withoutHeaders", "authority", "scheme", "port", "sourceLabels", "sourceNamespace",
+            "gateways", "ignoreUriCase")
+
+
+def plain_blocks(blocks):
+    """Match blocks without what an HTTPRoute cannot match; a block left empty is dropped."""
+    out = [{k: v for k, v in b.items() if k not in NO_MATCH} for b in blocks or []]
+    return [b for b in out if set(b) - {"name", "statPrefix"}]
+
+
+def translatable(rollout):
+    """The rollout without what provider: gateway-api refuses, for both renderings to route:
+    retries, faults, tcp and tls, subsets, direct responses, match fields an HTTPRoute lacks;
+    destinations get a port. Meshroll may still refuse it (precedence, names): counted."""
+    spec = {k: v for k, v in rollout["spec"].items()
+            if k not in ("retries", "tcp", "tls", "subsets", "split", "provider")}
+    spec.setdefault("port", 9080)
+    spec["split"] = "service"  # as gateway-api routes: to a Service per version
+    routes = []
+    for r in spec.get("http") or []:
+        if "directResponse" in r or "delegate" in r:
+            continue
+        r = {k: v for k, v in r.items() if k not in ("retries", "fault", "mirrors")}
+        if "match" in r:
+            r["match"] = plain_blocks(r["match"])
+            if not r["match"]:
+                del r["match"]
+        for d in r.get("route") or []:
+            d["destination"].pop("subset", None)
+            d["destination"].setdefault("port", {"number": 9080})
+        if "mirror" in r:
+            r["mirror"].pop("subset", None)
+            r["mirror"].setdefault("port", {"number": 9080})
+        rw = r.get("rewrite") or {}
+        rw.pop("uriRegexRewrite", None)
+        if not all("exact" in (b.get("uri") or {}) for b in r.get("match") or [{}]):
+            rw.pop("uri", None)
+        if "rewrite" in r and not rw:
+            del r["rewrite"]
+        rd = r.get("redirect")
+        if rd:
+            rd.pop("derivePort", None)
+            if ("scheme" in rd or "authority" in rd) and "port" not in rd:
+                rd["port"] = 443
+        routes.append(r)
+    if "http" in spec:
+        spec["http"] = routes
+    for st in spec.get("stages") or []:
+        if isinstance(st, dict) and "match" in st:
+            st["match"] = plain_blocks(st["match"]) or [{"headers": {"x-ab": {"exact": "1"}}}]
+        mirror = st.get("mirror") if isinstance(st, dict) else None
+        if isinstance(mirror, dict) and "match" in mirror:
+            mirror["match"] = plain_blocks(mirror["match"]) or [{"headers": {"x-m": {}}}]
+    return {**rollout, "spec": spec}
+
+
+def compare_rollout(binary, path, tmp, counts, docs_dir):
+    """counts: rollouts, rendered, refused, requests, differ, skipped."""
+    with open(path) as f:
+        rollout = translatable(yaml.safe_load(f))
+    path = os.path.join(tmp, os.path.basename(path))
+    with open(path, "w") as f:
+        yaml.dump(rollout, f, Dumper=Quoted, sort_keys=False)
+    spec, meta = rollout["spec"], rollout["metadata"]
+    ns, name = meta.get("namespace", "default"), meta["name"]
+    versions = [v["name"] if isinstance(v, dict) else v for v in (spec["stable"], spec["canary"])]
+    own = [v.get("service") if isinstance(v, dict) else None for v in (spec["stable"], spec["canary"])]
+    services = {(own[i] or f"{name}-{v}"): v for i, v in enumerate(versions)}
+    gw_path = os.path.join(tmp, "gw-" + os.path.basename(path))
+    with open(gw_path, "w") as f:
+        gw_spec = {k: v for k, v in spec.items() if k != "split"}
+        yaml.dump({**rollout, "spec": {"provider": "gateway-api", **gw_spec}}, f, Dumper=Quoted,
+                  sort_keys=False)
+    counts[0] += 1
+    probe = subprocess.run([binary, "lint", gw_path], capture_output=True, text=True)
+    if probe.returncode != 0:
+        located = all(re.match(r"^\S+:\d+:\d+: (error|warning): ", line) or line.startswith(" ")
+                      for line in probe.stderr.splitlines() if line.strip())
+        if probe.returncode != 1 or not located or ": error: " not in probe.stderr:
+            print(f"{os.path.basename(path)}: gateway-api refused without a located error "
+                  f"(exit {probe.returncode}):\n{probe.stderr}")
+            counts[4] += 1
+        counts[2] += 1
+        return
+    counts[1] += 1
+    cookie = None
+    sticky = spec.get("stickySessions")
+    if isinstance(sticky, dict) or sticky is not None:
+        cookie = f"{(sticky or {}).get('cookie', name + '-canary')}={versions[1]}"
+    reqs = requests_of(spec, cookie)
+    for sid in stage_ids(rollout):
+        where = f"{os.path.basename(path)}: stage {sid}"
+        vs_docs = render(binary, sid, path)
+        gw_docs, text = render(binary, sid, gw_path, text=True)
+        with open(os.path.join(docs_dir, f"{os.path.basename(path)}--{sid}.yaml"), "w") as f:
+            f.write(text)  # as written, for the conformance checker
+        vs = [d for d in vs_docs if d.get("kind") == "VirtualService" and d["metadata"]["name"] == name]
+        http = [dict(r, route=[dict(d, destination=dict(d["destination"], host=short_host(d["destination"]["host"], ns)))
+                               for d in r.get("route") or []])
+                if r.get("route") else r for r in vs[0]["spec"].get("http") or []]
+        http = [dict(r, mirror=dict(r["mirror"], host=short_host(r["mirror"]["host"], ns)))
+                if r.get("mirror") else r for r in http]
+        doc = the_one(gw_docs, "HTTPRoute", "output")
+        route = {"name": name, "namespace": ns, "services": services, "strict": True,
+                 "rules": doc["spec"].get("rules") or [{}]}
+        for req in reqs:
+            try:
+                want = evaluate(http, req, services)
+            except (Unsupported, re.error):
+                counts[5] += 1
+                continue
+            try:
+                got = evaluate_httproute(route, req)
+            except (Unsupported, re.error) as e:
+                got = {"want": f"unsupported: {e}"}
+            counts[3] += 1
+            diff = [k for k in ("want", "mirror", "setCookie") if want.get(k) != got.get(k)]
+            if diff:
+                counts[4] += 1
+                print(f"{where}: {req['method']} {req['path']} headers {req['headers']} query "
+                      f"{req['query']}: istio {json.dumps({k: want.get(k) for k in diff})} "
+                      f"(route {want.get('route')}), gateway-api "
+                      f"{json.dumps({k: got.get(k) for k in diff})} (rule {got.get('rule')})")
+
+
+def compare_main(binary, docs_dir, paths):
+    counts = [0] * 6
+    os.makedirs(docs_dir, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="route_cmp-") as tmp:
+        for path in paths:
+            try:
+                compare_rollout(binary, path, tmp, counts, docs_dir)
+            except (RuntimeError, KeyError, TypeError, AttributeError, IndexError) as e:
+                print(f"{os.path.basename(path)}: could not compare: {type(e).__name__}: {e}")
+                counts[4] += 1
+    print(f"route_eval --compare: {counts[0]} rollouts, {counts[1]} rendered for gateway-api, "
+          f"{counts[2]} refused; {counts[3]} requests compared, {counts[4]} differ, "
+          f"{counts[5]} not evaluated")
+    return 1 if counts[4] else 0
+
+
 def main(argv):
+    if len(argv) >= 4 and argv[1] == "--compare":
+        return compare_main(argv[2], argv[3], argv[4:])
     if len(argv) < 3:
-        print("usage: route_eval.py MESHROLL CASE.yaml... | --docs CASE.yaml...", file=sys.stderr)
+        print("usage: route_eval.py MESHROLL CASE.yaml... | --docs CASE.yaml... | "
+              "--compare MESHROLL DOCS_DIR ROLLOUT.yaml...", file=sys.stderr)
         return 2
     binary = None if argv[1] == "--docs" else argv[1]
     counts = [0, 0, 0]

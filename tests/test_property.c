@@ -1,6 +1,8 @@
 /* test_property.c: random valid rollouts, from tests/gen_rollouts.py with a fixed seed, lint
  * clean and render together; kubectl kustomize builds every stage of every one as `render
- * --stage` prints it, and every stage passes the Istio conformance checker. */
+ * --stage` prints it, and every stage passes the Istio conformance checker. Rendered with
+ * provider: gateway-api, each is refused with a located error or routes every probe request
+ * as the VirtualService does. */
 #include <criterion/criterion.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -236,6 +238,65 @@ Test(property, random_rollouts_build_as_rendered, .timeout = 900)
 	          "%s: validate.py finds problems in the stages (printed/<file>--<stage>.yaml), "
 	          "or skips more than their %d Services:\n%s",
 	          why, nservices, out);
+	free(out);
+	run_cmd(NULL, "rm -rf %s", top);
+}
+
+/* The property of provider: gateway-api: each random rollout, without what Gateway API cannot
+ * say (route_eval.py's translatable()), is refused with a located error (precedence, names) or
+ * its HTTPRoute routes every request made from the rollout's own matches (paths at and across
+ * their edges, header and query values, methods, the sticky cookie) to the versions, weights,
+ * mirrors and Set-Cookie of the VirtualService rendered from the same file, stage by stage;
+ * and every HTTPRoute passes the conformance checker. */
+Test(property, random_rollouts_route_alike_as_httproutes, .timeout = 900)
+{
+	char top[64], *out = NULL, clean[96];
+	unsigned long long seed = seed_of_run();
+	int count = count_of_run(), status;
+
+	if (access(CONFORMANCE, R_OK) != 0)
+		test_skip(
+		    "../shared/conformance is not beside the project; the property test did not run");
+	if (!have_python_modules("yaml, jsonschema"))
+		test_skip(
+		    "python3 with yaml and jsonschema is missing; the property test did not run");
+	cr_assert(tmp_dir_new(top, "property-gw") == 0);
+	snprintf(why, sizeof(why),
+	         "seed %llu, %d rollouts (MESHROLL_PROPERTY_SEED=%llu MESHROLL_PROPERTY_COUNT=%d "
+	         "make the same; the files are kept in %s)",
+	         seed, count, seed, count, top);
+	status =
+	    run_cmd(&out, "python3 tests/gen_rollouts.py %llu %d %s/in 2>&1", seed, count, top);
+	cr_assert_eq(status, 0, "%s: gen_rollouts.py failed:\n%s", why, out);
+	free(out);
+	status =
+	    run_cmd(&out, "python3 tests/route_eval.py --compare '%s' %s/docs %s/in/r*.yaml 2>&1",
+	            meshroll_bin(), top, top);
+	int rollouts = 0, rendered = 0, refused = 0, requests = 0, differ = -1;
+	const char *summary = strstr(out, "route_eval --compare: ");
+	cr_assert(summary &&
+	              sscanf(summary,
+	                     "route_eval --compare: %d rollouts, %d rendered for gateway-api, %d "
+	                     "refused; %d requests compared, %d differ",
+	                     &rollouts, &rendered, &refused, &requests, &differ) == 5,
+	          "%s: route_eval.py --compare printed no summary:\n%s", why, out);
+	cr_assert(status == 0 && differ == 0,
+	          "%s: the HTTPRoute and the VirtualService differ:\n%s", why, out);
+	/* not vacuous: a good share is rendered, with several requests each */
+	cr_assert(rendered >= count / 4 && requests >= 5 * rendered,
+	          "%s: only %d of %d rollouts rendered for gateway-api, %d requests:\n%s", why,
+	          rendered, count, requests, out);
+	free(out);
+	char *services = NULL;
+	run_cmd(&services, "cat %s/docs/*.yaml | grep -c '^kind: Service$'", top);
+	snprintf(clean, sizeof(clean), " 0 invalid, %d skipped; 0 errors, 0 warnings",
+	         atoi(services));
+	free(services);
+	status = run_cmd(&out, "python3 " CONFORMANCE " --semantic %s/docs 2>&1", top);
+	cr_assert(
+	    status == 0 && strstr(out, clean),
+	    "%s: validate.py finds problems in the HTTPRoutes (docs/<file>--<stage>.yaml):\n%s",
+	    why, out);
 	free(out);
 	run_cmd(NULL, "rm -rf %s", top);
 }
