@@ -188,6 +188,7 @@ take_rollout(struct input *in, struct arena *a)
 		                                .policy = take(in) & 1 ? take_map(in, a) : NULL};
 	}
 	r->split = take(in) & 1 ? SPLIT_SERVICE : SPLIT_SUBSET;
+	r->provider = take(in) & 1 ? PROVIDER_GATEWAY_API : PROVIDER_ISTIO;
 	r->port_name = take_str(in, a);
 	r->policy = take(in) & 1 ? take_map(in, a) : NULL;
 	/* routes: maps of arbitrary fields, split or fixed, in each protocol */

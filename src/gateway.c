@@ -112,6 +112,15 @@ gw_duration(const char *istio, struct arena *a)
 	return arena_strdup(a, out);
 }
 
+/* An Istio destination's host; "" when it has none (validate_gateway() refused it). */
+static const char *
+host_of(const struct node *dest)
+{
+	const struct node *host = node_get(dest, "host");
+
+	return node_is_str(host) ? host->str : "";
+}
+
 /* A backendRef to a Service host (one service_of() takes), with its port. */
 static struct node *
 backend_ref(const char *host, long long port, const struct rollout *r, struct arena *a)
@@ -239,7 +248,7 @@ istio_mirror(const struct node *dest, const struct node *percentage, const struc
 	char buf[16];
 	const char *percent = percentage ? model_percent(node_get(percentage, "value"), buf) : NULL;
 
-	return mirror_filter(node_get(dest, "host")->str, dest_port(dest, r), percent, r, a);
+	return mirror_filter(host_of(dest), dest_port(dest, r), percent, r, a);
 }
 
 static struct node *
@@ -290,7 +299,8 @@ cors_filter(const struct node *cors, struct arena *a)
 	if (origins && origins->kind == NODE_SEQ) {
 		struct node *seq = node_new_seq(a, origins->n);
 		for (size_t i = 0; i < origins->n; i++)
-			node_seq_add(seq, node_get(origins->kids[i], "exact"));
+			if (node_get(origins->kids[i], "exact"))
+				node_seq_add(seq, node_get(origins->kids[i], "exact"));
 		put(m, a, "allowOrigins", nonempty(seq));
 	}
 	for (size_t i = 0; i < 3; i++)
@@ -535,7 +545,7 @@ backends_node(const struct rollout *r, const struct plan_route *pr, struct arena
 		} else {
 			const struct node *item = route->kids[i],
 			                  *dest = node_get(item, "destination");
-			ref = backend_ref(node_get(dest, "host")->str, dest_port(dest, r), r, a);
+			ref = backend_ref(host_of(dest), dest_port(dest, r), r, a);
 			put(ref, a, "weight", node_get(item, "weight"));
 			add_header_filters(filters, node_get(item, "headers"), a);
 		}

@@ -491,6 +491,41 @@ Test(limits, rules_across_many_items_take_little_time)
 	free(text);
 }
 
+/* provider: gateway-api at Gateway API's limits: 101 stages, each of 16 rules holding 128
+ * matches (15 routes of 8 exact paths, the split route), which the precedence check compares
+ * pairwise in each stage: bounded CPU time and memory. */
+Test(limits, gateway_api_at_its_limits)
+{
+	char *text = malloc(sizeof(rollout_head) + 256 * 1024), *p = text, *err = NULL;
+	double cpu;
+
+	p += sprintf(text, "%s  provider: gateway-api\n  port: 9080\n  http:\n", rollout_head);
+	for (int i = 0; i < 15; i++) {
+		p += sprintf(p, "  - name: r%d\n    match:\n", i);
+		for (int m = 0; m < (i < 8 ? 8 : 9); m++)
+			p += sprintf(p, "    - uri: {exact: /p%d/%d}\n", i, m);
+		p += sprintf(p,
+		             "    route:\n    - destination: {host: other, port: {number: 80}}\n");
+	}
+	p += sprintf(p, "  - name: last\n  stages:\n");
+	for (int w = 0; w <= 100; w++)
+		p += sprintf(p, "  - %d\n", w);
+	put("f.yaml", text);
+	int status = run_in_dir(&err, &cpu, "%s timeout %d '%s' render -o out f.yaml",
+	                        slowdown() > 1 ? "" : "ulimit -v 262144 &&", 60 * slowdown(),
+	                        meshroll_bin());
+	cr_expect_eq(status, 0, "status %d:\n%.2000s", status, err);
+	cr_expect_lt(cpu, 5.0 * slowdown(), "%.2f s of CPU time", cpu);
+	cr_expect_eq(
+	    run_in_dir(NULL, NULL,
+	               "test $(grep -c '^  - name:' out/default/reviews/base/httproute.yaml) "
+	               "-eq 16 && test $(ls out/default/reviews/stages | wc -l) -eq 101"),
+	    0);
+	fprintf(stderr, "limits: render of gateway-api at its limits: %.3f s CPU\n", cpu);
+	free(err);
+	free(text);
+}
+
 /* Rules that compare two lists (SNI hosts with hosts, labels of versions with workloadLabels)
  * give up past the schema's limits: comparing every pair of these took minutes. */
 Test(limits, rules_across_two_lists_take_little_time)
