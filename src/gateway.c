@@ -1,6 +1,7 @@
 /* gateway.c: provider: gateway-api, the HTTPRoute, and what it cannot say. */
 #include "gateway.h"
 
+#include <ctype.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -392,7 +393,9 @@ gw_matches(const struct node *list, struct gw_match *out, struct arena *a)
 	for (size_t i = 0; i < list->n; i++) {
 		const char *p = uri_of(list->kids[i], "prefix");
 		size_t len = p ? strlen(p) : 0;
-		if (len < 2 || p[len - 1] != '/' || gone[i])
+		/* X/ with X: not when X ends in /, which PathPrefix would ignore (X// is no pair)
+		 */
+		if (len < 3 || p[len - 1] != '/' || p[len - 2] == '/' || gone[i])
 			continue;
 		const char *whole = arena_strndup(a, p, len - 1);
 		size_t k = exact_partner(list, i, whole, a);
@@ -546,7 +549,12 @@ backends_node(const struct rollout *r, const struct plan_route *pr, struct arena
 			const struct node *item = route->kids[i],
 			                  *dest = node_get(item, "destination");
 			ref = backend_ref(host_of(dest), dest_port(dest, r), r, a);
-			put(ref, a, "weight", node_get(item, "weight"));
+			/* beside others, a destination without a weight has none (Istio's 0);
+			 * Gateway API's default is 1 */
+			put(ref, a, "weight",
+			    node_get(item, "weight") ? node_get(item, "weight")
+			    : n > 1                  ? node_new_int(a, 0)
+			                             : NULL);
 			add_header_filters(filters, node_get(item, "headers"), a);
 		}
 		put(ref, a, "filters", nonempty(filters));
@@ -649,10 +657,22 @@ struct node *
 gateway_parent_refs(const struct rollout *r, struct arena *a)
 {
 	struct node *refs = node_new_seq(a, r->gateways.n + 1);
+	struct buf seen; /* the parents written, as "namespace/name\n" ("mesh" for the mesh) */
 
+	buf_init(&seen);
+	buf_addc(&seen, '\n');
 	for (size_t i = 0; i < (r->gateways.n ? r->gateways.n : 1); i++) {
-		if (r->gateways.n && !is_mesh(r->gateways.v[i])) {
-			node_seq_add(refs, gateway_ref(r->gateways.v[i], a));
+		bool mesh = !r->gateways.n || is_mesh(r->gateways.v[i]);
+		struct node *gw = mesh ? NULL : gateway_ref(r->gateways.v[i], a);
+		const struct node *gw_ns = node_get(gw, "namespace");
+		const char *key = mesh ? "\nmesh\n"
+		                       : arena_printf(a, "\n%s/%s\n", gw_ns ? gw_ns->str : r->ns,
+		                                      node_get(gw, "name")->str);
+		if (strstr(seen.data, key)) /* Istio takes a gateway named twice once */
+			continue;
+		buf_adds(&seen, key + 1);
+		if (!mesh) {
+			node_seq_add(refs, gw);
 			continue;
 		}
 		/* GAMMA: the Service itself; group "" is core (the CRD's default is Gateway's) */
@@ -664,6 +684,7 @@ gateway_parent_refs(const struct rollout *r, struct arena *a)
 			node_map_add(svc, ref->kids[2 * k], ref->kids[2 * k + 1]);
 		node_seq_add(refs, svc);
 	}
+	buf_release(&seen);
 	return refs;
 }
 
@@ -680,12 +701,40 @@ gateway_hostnames(const struct rollout *r, struct arena *a)
 	if (!gateway || r->hosts.n == 0)
 		return NULL;
 	struct node *seq = node_new_seq(a, r->hosts.n);
-	for (size_t i = 0; i < r->hosts.n; i++)
-		node_seq_add(seq, node_new_str(a, r->hosts.v[i]));
+	for (size_t i = 0; i < r->hosts.n; i++) /* Istio reads a short name in the namespace */
+		node_seq_add(seq, node_new_str(a, strchr(r->hosts.v[i], '.')
+		                                      ? r->hosts.v[i]
+		                                      : arena_printf(a, "%s.%s.svc.cluster.local",
+		                                                     r->hosts.v[i], r->ns)));
 	return seq;
 }
 
 /* ---- what an HTTPRoute cannot say ---- */
+
+/* Gateway API's limits on the fields of one HTTPRoute (the v1.6 CRD's maxItems and
+ * maxLength, and its CEL rule on all matches). */
+enum {
+	GW_MAX_RULES = 16,
+	GW_MAX_MATCHES = 64,
+	GW_MAX_ALL_MATCHES = 128,
+	GW_MAX_VALUES = 16, /* header and query param matches, header changes, backends, ... */
+	GW_MAX_PATH = 1024, /* a path, a regular expression of one, a redirect's */
+	GW_MAX_HEADER_VALUE = 4096,
+	GW_MAX_QUERY_VALUE = 1024,
+	GW_MAX_CORS_AGE = 2147483647, /* int32 seconds */
+};
+
+/* An HTTP token: a header name, as Gateway API's HTTPHeaderName pattern has it. */
+static bool
+is_token(const char *s)
+{
+	if (!*s)
+		return false;
+	for (; *s; s++)
+		if (!isalnum((unsigned char)*s) && !strchr("!#$%&'*+-.^_`|~", *s))
+			return false;
+	return true;
+}
 
 static void
 refuse(struct diags *d, const struct node *at, const char *path, const char *why)
@@ -732,6 +781,18 @@ check_value_matches(struct diags *d, const struct node *map, const char *path, b
 		         (node_is_str(regex) && !regex->str[0]))
 			refuse(d, sm, arena_printf(d->arena, "%s.%s", path, key->str),
 			       "an HTTPRoute cannot match an empty value");
+		else if (!headers && node_is_str(key) && !is_token(key->str))
+			refuse(d, key, arena_printf(d->arena, "%s.%s", path, key->str),
+			       "an HTTPRoute's query param names are letters, digits and "
+			       "!#$%&'*+-.^_`|~");
+		else if (strlen(node_is_str(exact) ? exact->str : value_regex(sm, d->arena)) >
+		         (headers ? GW_MAX_HEADER_VALUE : GW_MAX_QUERY_VALUE))
+			refuse(d, sm, arena_printf(d->arena, "%s.%s", path, key->str),
+			       arena_printf(d->arena,
+			                    "an HTTPRoute matches %s values of at most %d "
+			                    "characters (a prefix as a regular expression)",
+			                    headers ? "header" : "query param",
+			                    headers ? GW_MAX_HEADER_VALUE : GW_MAX_QUERY_VALUE));
 	}
 }
 
@@ -780,6 +841,24 @@ check_blocks(struct diags *d, const struct node *list, const char *path)
 		check_block(d, list->kids[i], arena_printf(d->arena, "%s[%zu]", path, i));
 }
 
+/* A list Gateway API keeps as a set: no item twice. */
+static void
+check_unique(struct diags *d, const struct node *list, const char *path)
+{
+	for (size_t i = 0; list && list->kind == NODE_SEQ && i < list->n; i++)
+		for (size_t k = 0; k < i; k++)
+			if (node_is_str(list->kids[i]) && node_is_str(list->kids[k]) &&
+			    !strcmp(list->kids[i]->str, list->kids[k]->str)) {
+				refuse(d, list->kids[i], arena_printf(d->arena, "%s[%zu]", path, i),
+				       arena_printf(
+				           d->arena,
+				           "'%s' is also item %zu, and Gateway API keeps this "
+				           "list as a set",
+				           list->kids[i]->str, k));
+				return;
+			}
+}
+
 /* Header operations: Gateway API's values are not empty. */
 static void
 check_header_ops(struct diags *d, const struct node *headers, const char *path)
@@ -797,14 +876,39 @@ check_header_ops(struct diags *d, const struct node *headers, const char *path)
 					    arena_printf(d->arena, "%s.%s.%s.%s", path, dirs[i],
 					                 ops[k], map->kids[2 * h]->str),
 					    "an HTTPRoute cannot set a header to an empty value");
+			if (map && map->kind == NODE_MAP && map->n > GW_MAX_VALUES)
+				refuse(d, map,
+				       arena_printf(d->arena, "%s.%s.%s", path, dirs[i], ops[k]),
+				       arena_printf(d->arena,
+				                    "an HTTPRoute sets or adds at most %d headers",
+				                    GW_MAX_VALUES));
 		}
+	for (size_t i = 0; i < 2; i++) {
+		const struct node *remove = node_get(node_get(headers, dirs[i]), "remove");
+		const char *at = arena_printf(d->arena, "%s.%s.remove", path, dirs[i]);
+		if (remove && remove->kind == NODE_SEQ && remove->n > GW_MAX_VALUES)
+			refuse(d, remove, at,
+			       arena_printf(d->arena, "an HTTPRoute removes at most %d headers",
+			                    GW_MAX_VALUES));
+		else
+			check_unique(d, remove, at);
+	}
 }
+
+/* What checking a route needs of its rollout. */
+struct gw_spec {
+	const char *host; /* spec.host, else metadata.name; NULL: unknown */
+	bool has_port;    /* spec.port is set */
+	const char *ns;   /* the rollout's namespace */
+	bool gateway;     /* a Gateway is among the parents */
+};
 
 /* A destination as a backendRef: a Service, with a port. */
 static void
-check_dest(struct diags *d, const struct node *dest, const char *path, const char *host,
-           bool has_port, const char *ns)
+check_dest(struct diags *d, const struct node *dest, const char *path, const struct gw_spec *g)
 {
+	const char *host = g->host, *ns = g->ns;
+	bool has_port = g->has_port;
 	const struct node *h = node_get(dest, "host"),
 	                  *number = node_get(node_get(dest, "port"), "number");
 	struct svc s;
@@ -824,6 +928,12 @@ check_dest(struct diags *d, const struct node *dest, const char *path, const cha
 		           "%s.port: Gateway API needs the port of a Service backendRef "
 		           "(provider: gateway-api); add port: {number: ...}",
 		           path);
+	else if (s.ns && g->gateway)
+		node_warning(d, h,
+		             "%s.host: a Gateway's route reaches a Service of namespace '%s' only "
+		             "where a ReferenceGrant there allows it, which meshroll does not "
+		             "write (provider: gateway-api)",
+		             path, s.ns);
 }
 
 static void
@@ -847,6 +957,35 @@ all_exact(const struct node *match)
 	return true;
 }
 
+/* An origin as Gateway API's CORS filter takes it: *, or http(s)://host[:port] with no
+ * wildcard in the host (Istio's exact matches a * in it as itself). */
+static bool
+is_origin(const char *s)
+{
+	size_t label = 0;
+
+	if (!strcmp(s, "*"))
+		return true;
+	if (!starts(s, "http://") && !starts(s, "https://"))
+		return false;
+	s = strstr(s, "://") + 3;
+	for (; *s && *s != ':'; s++) {
+		if (*s == '.' && label > 0)
+			label = 0;
+		else if (isalnum((unsigned char)*s) || *s == '-')
+			label++;
+		else
+			return false;
+	}
+	if (label == 0)
+		return false;
+	if (*s == ':') {
+		size_t digits = strspn(s + 1, "0123456789");
+		return digits >= 1 && digits <= 5 && s[1 + digits] == '\0';
+	}
+	return true;
+}
+
 static void
 check_cors(struct diags *d, const struct node *cors, const char *path)
 {
@@ -860,6 +999,8 @@ check_cors(struct diags *d, const struct node *cors, const char *path)
 		refuse(d, node_get_key(cors, "unmatchedPreflights"),
 		       arena_printf(d->arena, "%s.unmatchedPreflights", path),
 		       "Gateway API's CORS filter has no unmatchedPreflights");
+	struct node *exacts =
+	    node_new_seq(d->arena, origins && origins->kind == NODE_SEQ ? origins->n : 0);
 	for (size_t i = 0; origins && origins->kind == NODE_SEQ && i < origins->n; i++) {
 		const struct node *exact = node_get(origins->kids[i], "exact");
 		if (!node_is_str(exact))
@@ -867,12 +1008,35 @@ check_cors(struct diags *d, const struct node *cors, const char *path)
 			       arena_printf(d->arena, "%s.allowOrigins[%zu]", path, i),
 			       "Gateway API's CORS filter takes exact origins only (* or "
 			       "scheme://host[:port])");
-		else if (strcmp(exact->str, "*") && !starts(exact->str, "http://") &&
-		         !starts(exact->str, "https://"))
+		else if (!is_origin(exact->str))
 			refuse(
 			    d, exact, arena_printf(d->arena, "%s.allowOrigins[%zu]", path, i),
-			    "Gateway API's CORS filter takes * or http(s)://host[:port] origins");
+			    "Gateway API's CORS filter takes * or http(s)://host[:port] origins, "
+			    "and reads a * in a host as a wildcard, which Istio's exact does not");
+		else
+			node_seq_add(exacts, (struct node *)exact);
 	}
+	check_unique(d, exacts, arena_printf(d->arena, "%s.allowOrigins", path));
+	static const char *const sets[] = {"allowOrigins", "allowMethods", "allowHeaders",
+	                                   "exposeHeaders"};
+	for (size_t f = 1; f < 4; f++)
+		check_unique(d, node_get(cors, sets[f]),
+		             arena_printf(d->arena, "%s.%s", path, sets[f]));
+	for (size_t f = 0; f < 3; f++) {
+		const struct node *list = f ? node_get(cors, sets[f]) : exacts;
+		for (size_t i = 0; list && list->kind == NODE_SEQ && list->n > 1 && i < list->n;
+		     i++)
+			if (node_is_str(list->kids[i]) && !strcmp(list->kids[i]->str, "*"))
+				refuse(d, list->kids[i],
+				       arena_printf(d->arena, "%s.%s", path, sets[f]),
+				       "Gateway API takes * alone, not beside other items");
+	}
+	const struct node *age = node_get(cors, "maxAge");
+	long long ns;
+	if (node_is_str(age) && duration_parse(age->str, &ns) == 0 &&
+	    ns / 1000000000 > GW_MAX_CORS_AGE)
+		refuse(d, age, arena_printf(d->arena, "%s.maxAge", path),
+		       "Gateway API's CORS maxAge is at most 2147483647 seconds");
 }
 
 static void
@@ -913,8 +1077,7 @@ check_redirect(struct diags *d, const struct node *rd, const char *path)
 }
 
 static void
-check_route(struct diags *d, const struct node *route, const char *path, const char *host,
-            bool has_port, const char *ns)
+check_route(struct diags *d, const struct node *route, const char *path, const struct gw_spec *g)
 {
 	static const struct {
 		const char *field, *why;
@@ -965,23 +1128,48 @@ check_route(struct diags *d, const struct node *route, const char *path, const c
 	for (size_t i = 0; dests && dests->kind == NODE_SEQ && i < dests->n; i++) {
 		const char *at = arena_printf(d->arena, "%s.route[%zu]", path, i);
 		check_dest(d, node_get(dests->kids[i], "destination"),
-		           arena_printf(d->arena, "%s.destination", at), host, has_port, ns);
+		           arena_printf(d->arena, "%s.destination", at), g);
 		check_header_ops(d, node_get(dests->kids[i], "headers"),
 		                 arena_printf(d->arena, "%s.headers", at));
 	}
 	if (node_get(route, "mirror"))
 		check_dest(d, node_get(route, "mirror"), arena_printf(d->arena, "%s.mirror", path),
-		           host, has_port, ns);
+		           g);
 	check_mirror_percent(d, node_get(route, "mirrorPercentage"),
 	                     arena_printf(d->arena, "%s.mirrorPercentage", path));
 	for (size_t i = 0; mirrors && mirrors->kind == NODE_SEQ && i < mirrors->n; i++) {
 		const char *at = arena_printf(d->arena, "%s.mirrors[%zu]", path, i);
 		check_dest(d, node_get(mirrors->kids[i], "destination"),
-		           arena_printf(d->arena, "%s.destination", at), host, has_port, ns);
+		           arena_printf(d->arena, "%s.destination", at), g);
 		check_mirror_percent(d, node_get(mirrors->kids[i], "percentage"),
 		                     arena_printf(d->arena, "%s.percentage", at));
 	}
 	check_blocks(d, node_get(route, "match"), arena_printf(d->arena, "%s.match", path));
+	const struct node *headers = node_get(route, "headers"), *rd = node_get(route, "redirect");
+	size_t nmirrors = mirrors && mirrors->kind == NODE_SEQ ? mirrors->n : 0;
+	size_t filters = !!node_get(headers, "request") + !!node_get(headers, "response") + !!rd +
+	                 !!rewrite + !!node_get(route, "mirror") + nmirrors +
+	                 !!node_get(route, "corsPolicy");
+	if (dests && dests->kind == NODE_SEQ && dests->n > GW_MAX_VALUES)
+		refuse(d, dests, arena_printf(d->arena, "%s.route", path),
+		       arena_printf(d->arena, "an HTTPRoute rule has at most %d backends",
+		                    GW_MAX_VALUES));
+	if (filters > GW_MAX_VALUES)
+		refuse(
+		    d, mirrors ? mirrors : route, path,
+		    arena_printf(d->arena,
+		                 "its header changes, redirect, rewrite, mirrors and CORS make %zu "
+		                 "filters, and an HTTPRoute rule has at most %d",
+		                 filters, GW_MAX_VALUES));
+	static const char *const uris[] = {"redirect", "rewrite"};
+	for (size_t i = 0; i < 2; i++) {
+		const struct node *uri = node_get(node_get(route, uris[i]), "uri");
+		if (node_is_str(uri) && strlen(uri->str) > GW_MAX_PATH)
+			refuse(d, uri, arena_printf(d->arena, "%s.%s.uri", path, uris[i]),
+			       arena_printf(d->arena,
+			                    "Gateway API's paths have at most %d characters",
+			                    GW_MAX_PATH));
+	}
 }
 
 /* Whether a host names a Service of the cluster: a short name, or one in .svc.cluster.local. */
@@ -1006,8 +1194,26 @@ check_parents(struct diags *d, const struct node *spec, const char *host, const 
 	for (size_t i = 0; gateways && gateways->kind == NODE_SEQ && i < gateways->n; i++)
 		if (node_is_str(gateways->kids[i]))
 			*(is_mesh(gateways->kids[i]->str) ? &mesh : &gateway) = true;
+	bool star = false, covered = false;
+	for (size_t i = 0; hosts && hosts->kind == NODE_SEQ && i < hosts->n; i++)
+		if (node_is_str(hosts->kids[i])) {
+			star |= !strcmp(hosts->kids[i]->str, "*");
+			covered |= host && host_covers(hosts->kids[i]->str, host, ns);
+		}
+	if (gateway && !star && hosts && hosts->kind == NODE_SEQ && hosts->n > GW_MAX_VALUES)
+		node_error(d, hosts,
+		           "spec.hosts: %zu hosts, and an HTTPRoute has at most %d hostnames "
+		           "(provider: gateway-api); route the others with a rollout of their own",
+		           hosts->n, GW_MAX_VALUES);
 	if (!mesh || !host)
 		return;
+	if (hosts && hosts->kind == NODE_SEQ && !covered)
+		node_error(
+		    d, hosts,
+		    "spec.hosts: for the mesh an HTTPRoute's parent is the Service '%s', whose "
+		    "requests the VirtualService's hosts leave alone (provider: gateway-api): "
+		    "add '%s' to hosts, or leave the mesh out of gateways",
+		    host, host);
 	if (!service_of(host, ns, d->arena, &s)) {
 		node_error(d, node_get(spec, "host") ? node_get(spec, "host") : spec,
 		           "spec.host: for the mesh an HTTPRoute's parent is the Service itself "
@@ -1051,11 +1257,14 @@ validate_gateway(const struct node *spec, const char *name, const char *ns, stru
 	const struct node *timeout = node_get(spec, "timeout");
 	if (node_is_str(timeout) && !gw_duration(timeout->str, d->arena))
 		refuse(d, timeout, "spec.timeout", "Gateway API's durations reach 99999h");
-	check_parents(d, spec, node_is_str(host) ? host->str : name, ns);
+	const struct node *gateways = node_get(spec, "gateways");
+	struct gw_spec g = {node_is_str(host) ? host->str : name, node_get(spec, "port") != NULL,
+	                    ns, false};
+	for (size_t i = 0; gateways && gateways->kind == NODE_SEQ && i < gateways->n; i++)
+		g.gateway |= node_is_str(gateways->kids[i]) && !is_mesh(gateways->kids[i]->str);
+	check_parents(d, spec, g.host, ns);
 	for (size_t i = 0; http && http->kind == NODE_SEQ && i < http->n; i++)
-		check_route(d, http->kids[i], arena_printf(d->arena, "spec.http[%zu]", i),
-		            node_is_str(host) ? host->str : NULL, node_get(spec, "port") != NULL,
-		            ns);
+		check_route(d, http->kids[i], arena_printf(d->arena, "spec.http[%zu]", i), &g);
 	for (size_t i = 0; stages && stages->kind == NODE_SEQ && i < stages->n; i++) {
 		const struct node *st = stages->kids[i], *mirror = node_get(st, "mirror");
 		check_blocks(d, node_get(st, "match"),
@@ -1066,9 +1275,6 @@ validate_gateway(const struct node *spec, const char *name, const char *ns, stru
 }
 
 /* ---- the plan: limits, and Gateway API's precedence against Istio's first match ---- */
-
-/* Gateway API's limits on one HTTPRoute (the v1.6 CRD's maxItems and its CEL rule). */
-enum { GW_MAX_RULES = 16, GW_MAX_MATCHES = 64, GW_MAX_ALL_MATCHES = 128, GW_MAX_VALUES = 16 };
 
 /* How specific a match is, as Gateway API ranks them: Exact path, then the longest PathPrefix
  * (its trailing / not counted), then RegularExpression (Istio: the longest first); then a
@@ -1290,10 +1496,13 @@ bad_path(const char *p)
 	size_t n = strlen(p);
 	if ((n >= 3 && !strcmp(p + n - 3, "/..")) || (n >= 2 && !strcmp(p + n - 2, "/.")))
 		return "ends with /. or /..";
-	for (const char *c = p; *c; c++)
+	for (const char *c = p; *c; c++) {
+		if (*c == '%' && !(isxdigit((unsigned char)c[1]) && isxdigit((unsigned char)c[2])))
+			return "holds a % not followed by two hex digits";
 		if (!strchr("-/._~!$&'()*+,;=:@%", *c) && !(*c >= 'a' && *c <= 'z') &&
 		    !(*c >= 'A' && *c <= 'Z') && !(*c >= '0' && *c <= '9'))
 			return "holds a character a URL path does not";
+	}
 	return NULL;
 }
 
@@ -1342,6 +1551,13 @@ check_stage_plan(struct plan_check *c, size_t s)
 			         "DNS name (provider: gateway-api); rename the route or the "
 			         "stage",
 			         name));
+		if (k > GW_MAX_MATCHES)
+			tell(c, pr, NULL,
+			     arena_printf(
+			         a,
+			         "route %s: %zu matches, more than Gateway API's %d in a rule "
+			         "(provider: gateway-api); match on fewer",
+			         rule_label(pr, i, a), k, GW_MAX_MATCHES));
 		for (size_t j = 0; j < k; j++) {
 			struct stage_match *sm = &all[n + j];
 			const struct gw_match *m = &sm->m;
@@ -1353,7 +1569,15 @@ check_stage_plan(struct plan_check *c, size_t s)
 			sm->route = pr;
 			sm->rule = i;
 			sm->rank = rank_of(m, a);
-			if (why)
+			if (m->value &&
+			    strlen(m->path == GW_CHARS ? path_regex(m, a) : m->value) > GW_MAX_PATH)
+				tell(c, pr, m,
+				     arena_printf(
+				         a,
+				         "route %s: the path match '%.40s...' is longer than "
+				         "Gateway API's %d characters (provider: gateway-api)",
+				         rule_label(pr, i, a), m->value, GW_MAX_PATH));
+			else if (why)
 				tell(c, pr, m,
 				     arena_printf(
 				         a,
