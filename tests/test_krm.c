@@ -632,23 +632,26 @@ Test(krm, kpt_fails_on_a_bad_config_and_names_the_field)
 
 /* make install-kustomize-plugin, then kubectl kustomize --enable-alpha-plugins. */
 /* The cases whose active stage kustomize's plugin and kpt build: the full one, and each of
- * the stage kinds and of split: service; NULL-terminated, malloc'd. */
+ * the stage kinds, of split: service and of provider: gateway-api; NULL-terminated,
+ * malloc'd. */
 static char **
 plugin_cases(void)
 {
-	char **kinds = golden_cases("ok-stage-"), **services = golden_cases("ok-split-service");
-	size_t n = 0, k = 0;
+	char **groups[] = {golden_cases("ok-stage-"), golden_cases("ok-split-service"),
+	                   golden_cases("ok-gateway-")};
+	size_t n = 1;
 
-	while (kinds[n])
-		n++;
-	while (services[k])
-		k++;
-	char **all = calloc(n + k + 2, sizeof(*all));
-	all[0] = strdup("ok-full");
-	memcpy(all + 1, kinds, n * sizeof(*all));
-	memcpy(all + 1 + n, services, k * sizeof(*all));
-	free(kinds);
-	free(services);
+	for (size_t g = 0; g < 3; g++)
+		for (size_t i = 0; groups[g][i]; i++)
+			n++;
+	char **all = calloc(n + 1, sizeof(*all));
+	n = 0;
+	all[n++] = strdup("ok-full");
+	for (size_t g = 0; g < 3; g++) {
+		for (size_t i = 0; groups[g][i]; i++)
+			all[n++] = groups[g][i];
+		free(groups[g]);
+	}
 	return all;
 }
 
