@@ -63,6 +63,7 @@ enum {
 	GW_MAX_MATCHES = 64,
 	GW_MAX_ALL_MATCHES = 128,
 	GW_MAX_VALUES = 16, /* header and query param matches, header changes, backends, ... */
+	GW_MAX_PARENTS = 32,
 	GW_MAX_PATH = 1024, /* a path, a regular expression of one, a redirect's */
 	GW_MAX_HEADER_VALUE = 4096,
 	GW_MAX_QUERY_VALUE = 1024,

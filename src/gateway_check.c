@@ -251,7 +251,7 @@ is_origin(const char *s)
 
 	if (!strcmp(s, "*"))
 		return true;
-	if (!gw_starts(s, "http://") && !gw_starts(s, "https://"))
+	if (strlen(s) > 253 || (!gw_starts(s, "http://") && !gw_starts(s, "https://")))
 		return false;
 	s = strstr(s, "://") + 3;
 	for (; *s && *s != ':'; s++) {
@@ -301,7 +301,8 @@ check_cors(struct diags *d, const struct node *cors, const char *path)
 		else
 			node_seq_add(exacts, (struct node *)exact);
 	}
-	check_unique(d, exacts, arena_printf(d->arena, "%s.allowOrigins", path));
+	if (origins && exacts->n == origins->n) /* the indexes are the file's */
+		check_unique(d, exacts, arena_printf(d->arena, "%s.allowOrigins", path));
 	static const char *const sets[] = {"allowOrigins", "allowMethods", "allowHeaders",
 	                                   "exposeHeaders"};
 	for (size_t f = 1; f < 4; f++)
@@ -356,7 +357,7 @@ check_redirect(struct diags *d, const struct node *rd, const char *path)
 	    code->ival != 303 && code->ival != 307 && code->ival != 308)
 		refuse(d, code, arena_printf(d->arena, "%s.redirectCode", path),
 		       "Gateway API redirects with 301, 302, 303, 307 or 308");
-	if (node_is_str(authority) && !gw_is_hostname(authority->str))
+	if (node_is_str(authority) && !gw_is_rule_name(authority->str)) /* no wildcard */
 		refuse(d, authority, arena_printf(d->arena, "%s.authority", path),
 		       "Gateway API's redirect hostname is a lowercase DNS name, without a port");
 }
@@ -397,7 +398,7 @@ check_route(struct diags *d, const struct node *route, const char *path, const s
 		    "Istio replaces the matched prefix by characters, Gateway API by whole "
 		    "segments; only a route whose every match is a uri exact can rewrite its path");
 	const struct node *authority = node_get(rewrite, "authority");
-	if (node_is_str(authority) && !gw_is_hostname(authority->str))
+	if (node_is_str(authority) && !gw_is_rule_name(authority->str)) /* no wildcard */
 		refuse(d, authority, arena_printf(d->arena, "%s.rewrite.authority", path),
 		       "Gateway API's rewrite hostname is a lowercase DNS name, without a port");
 	if (node_get(route, "redirect"))
@@ -485,6 +486,11 @@ check_parents(struct diags *d, const struct node *spec, const char *host, const 
 			star |= !strcmp(hosts->kids[i]->str, "*");
 			covered |= host && host_covers(hosts->kids[i]->str, host, ns);
 		}
+	if (gateways && gateways->kind == NODE_SEQ && gateways->n > GW_MAX_PARENTS)
+		node_error(d, gateways,
+		           "spec.gateways: %zu gateways, and an HTTPRoute has at most %d parents "
+		           "(provider: gateway-api); route through fewer",
+		           gateways->n, GW_MAX_PARENTS);
 	if (gateway && !star && hosts && hosts->kind == NODE_SEQ && hosts->n > GW_MAX_VALUES)
 		node_error(d, hosts,
 		           "spec.hosts: %zu hosts, and an HTTPRoute has at most %d hostnames "
@@ -499,6 +505,15 @@ check_parents(struct diags *d, const struct node *spec, const char *host, const 
 		    "requests the VirtualService's hosts leave alone (provider: gateway-api): "
 		    "add '%s' to hosts, or leave the mesh out of gateways",
 		    host, host);
+	if (gw_service_of(host, ns, d->arena, &s) && s.ns) {
+		node_error(d, node_get(spec, "host") ? node_get(spec, "host") : spec,
+		           "spec.host: '%s' is a Service of namespace '%s'; for the mesh an "
+		           "HTTPRoute of namespace '%s' would route only that namespace's clients "
+		           "(a consumer route), where the VirtualService routes every client "
+		           "(provider: gateway-api): put the rollout in namespace '%s'",
+		           host, s.ns, ns, s.ns);
+		return;
+	}
 	if (!gw_service_of(host, ns, d->arena, &s)) {
 		node_error(d, node_get(spec, "host") ? node_get(spec, "host") : spec,
 		           "spec.host: for the mesh an HTTPRoute's parent is the Service itself "

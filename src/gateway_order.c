@@ -92,6 +92,16 @@ paths_meet(const struct gw_match *x, const struct gw_match *y)
 	}
 }
 
+/* Whether two StringMatches are the same: {} (presence), or one kind with one value. */
+static bool
+same_match(const struct node *x, const struct node *y)
+{
+	if (!x || !y || x->kind != NODE_MAP || y->kind != NODE_MAP || x->n != y->n || x->n > 1)
+		return false;
+	return x->n == 0 || (!strcmp(x->kids[0]->str, y->kids[0]->str) && node_is_str(x->kids[1]) &&
+	                     node_is_str(y->kids[1]) && !strcmp(x->kids[1]->str, y->kids[1]->str));
+}
+
 /* Whether two StringMatches can take one value (true when it cannot tell). */
 static bool
 values_meet(const struct node *x, const struct node *y)
@@ -205,12 +215,19 @@ tell(struct plan_check *c, const struct plan_route *pr, const struct gw_match *m
 	node_error(c->d, where(c, pr, m), "stage %s: %s", c->r->stages[c->stage].id, msg);
 }
 
+/* A route, for a message: 'name', else where it is written, spec.http[k]. */
 static const char *
-rule_label(const struct plan_route *pr, size_t rule, struct arena *a)
+rule_label(const struct plan_check *c, const struct plan_route *pr)
 {
+	const struct routes *rs = &c->r->routes[PROTO_HTTP];
 	const char *name = gw_route_name(pr);
 
-	return name ? arena_printf(a, "'%s'", name) : arena_printf(a, "rules[%zu]", rule);
+	if (name)
+		return arena_printf(c->a, "'%s'", name);
+	for (size_t k = 0; k < rs->n; k++)
+		if (rs->v[k].spec == pr->spec)
+			return arena_printf(c->a, "spec.http[%zu]", k);
+	return "the split route";
 }
 
 /* A path that Gateway API's Exact or PathPrefix cannot hold (its CRD's rules). */
@@ -239,8 +256,7 @@ bad_path(const char *p)
 
 /* A match's own limits: its path's length and characters, its headers and query params. */
 static void
-check_match(struct plan_check *c, const struct plan_route *pr, size_t rule,
-            const struct gw_match *m)
+check_match(struct plan_check *c, const struct plan_route *pr, const struct gw_match *m)
 {
 	struct arena *a = c->a;
 	size_t nh = m->headers && m->headers->kind == NODE_MAP ? m->headers->n : 0;
@@ -253,13 +269,13 @@ check_match(struct plan_check *c, const struct plan_route *pr, size_t rule,
 		    arena_printf(a,
 		                 "route %s: the path match '%.40s...' is longer than Gateway API's "
 		                 "%d characters (provider: gateway-api)",
-		                 rule_label(pr, rule, a), m->value, GW_MAX_PATH));
+		                 rule_label(c, pr), m->value, GW_MAX_PATH));
 	else if (why)
 		tell(c, pr, m,
 		     arena_printf(a,
 		                  "route %s: the path '%s' %s, which Gateway API's %s cannot match "
 		                  "(provider: gateway-api); match it with regex",
-		                  rule_label(pr, rule, a), m->value, why,
+		                  rule_label(c, pr), m->value, why,
 		                  m->path == GW_EXACT ? "Exact" : "PathPrefix"));
 	else if (nh > GW_MAX_VALUES || nq > GW_MAX_VALUES)
 		tell(
@@ -267,31 +283,101 @@ check_match(struct plan_check *c, const struct plan_route *pr, size_t rule,
 		    arena_printf(a,
 		                 "route %s: a match of %zu headers and %zu query params, more than "
 		                 "Gateway API's %d each (provider: gateway-api)",
-		                 rule_label(pr, rule, a), nh, nq, GW_MAX_VALUES));
+		                 rule_label(c, pr), nh, nq, GW_MAX_VALUES));
 }
 
-/* What to do about a pair that precedence would reorder, x the earlier. */
+/* What to do about a pair that precedence would reorder, x the earlier: a PathPrefix where
+ * Istio's prefix by characters is a regular expression and would then rank high enough, else
+ * a stage's match or the routes' order. */
 static const char *
-conflict_hint(const struct gw_match *x, struct arena *a)
+conflict_hint(const struct stage_match *x, const struct stage_match *y, struct arena *a)
 {
-	size_t n = x->value ? strlen(x->value) : 0;
+	const char *v = x->m.value;
+	size_t n = v ? strlen(v) : 0;
+	struct rank as_prefix = x->rank;
 
-	if (x->path != GW_CHARS)
-		return "; order the routes from the most specific match, or make their matches "
-		       "exclusive";
-	if (x->value[n - 1] == '/')
-		return arena_printf(
-		    a,
-		    "; Istio's prefix '%s' leaves out '%.*s', which a PathPrefix "
-		    "takes, so it is a regular expression, the least specific match: "
-		    "to match whole segments, match exact: %.*s and prefix: %s (one "
-		    "PathPrefix)",
-		    x->value, (int)n - 1, x->value, (int)n - 1, x->value, x->value);
-	return arena_printf(a,
-	                    "; Istio's prefix '%s' matches characters ('%sx' too), which only a "
-	                    "regular expression says, the least specific match: to match whole "
-	                    "segments, match exact: %s and prefix: %s/ (one PathPrefix)",
-	                    x->value, x->value, x->value, x->value);
+	if (x->m.path == GW_CHARS) {
+		as_prefix.path = 2;
+		as_prefix.len = n > 1 && v[n - 1] == '/' ? n - 1 : n;
+	}
+	if (x->m.path == GW_CHARS && !outranks(y->rank, as_prefix))
+		return v[n - 1] == '/'
+		           ? arena_printf(
+		                 a,
+		                 "; Istio's prefix '%s' leaves out '%.*s', which a PathPrefix "
+		                 "takes, so it is a regular expression, the least specific "
+		                 "match: to match whole segments, match exact: %.*s and "
+		                 "prefix: %s (one PathPrefix)",
+		                 v, (int)n - 1, v, (int)n - 1, v, v)
+		           : arena_printf(
+		                 a,
+		                 "; Istio's prefix '%s' matches characters ('%sx' too), which "
+		                 "only a regular expression says, the least specific match: "
+		                 "to match whole segments, match exact: %s and prefix: %s/ "
+		                 "(one PathPrefix)",
+		                 v, v, v, v);
+	if (x->route->match || y->route->match)
+		return "; a stage's routes come just before its split route: make the stage's match "
+		       "exclusive of the other route's, or move that route";
+	return "; order the routes from the most specific match, or make their matches exclusive";
+}
+
+/* Whether a condition of z (a path) is one that the match o sets, or implies. */
+static bool
+path_implied(const struct gw_match *z, const struct gw_match *o)
+{
+	if (z->path == GW_ANY || (z->path == o->path && !strcmp(z->value, o->value)))
+		return true;
+	return z->path == GW_PREFIX && (o->path == GW_EXACT || o->path == GW_PREFIX) &&
+	       in_segments(o->value, z->value);
+}
+
+/* Whether each entry of a headers or queryParams map z is, by name and StringMatch, one of
+ * x's or y's. */
+static bool
+entries_implied(const struct node *z, const struct node *x, const struct node *y, bool nocase)
+{
+	for (size_t i = 0; z && z->kind == NODE_MAP && i < z->n; i++) {
+		bool found = false;
+		for (size_t o = 0; o < 2 && !found; o++) {
+			const struct node *m = o ? y : x;
+			for (size_t k = 0; m && m->kind == NODE_MAP && k < m->n && !found; k++)
+				found = !(nocase ? strcasecmp : strcmp)(z->kids[2 * i]->str,
+				                                        m->kids[2 * k]->str) &&
+				        same_match(z->kids[2 * i + 1], m->kids[2 * k + 1]);
+		}
+		if (!found)
+			return false;
+	}
+	return true;
+}
+
+/* Whether every request that both x and y take, z takes too: each condition of z is one of
+ * theirs. */
+static bool
+implied(const struct gw_match *z, const struct gw_match *x, const struct gw_match *y)
+{
+	return (path_implied(z, x) || path_implied(z, y)) &&
+	       (!z->method || (x->method && !strcmp(z->method, x->method)) ||
+	        (y->method && !strcmp(z->method, y->method))) &&
+	       entries_implied(z->headers, x->headers, y->headers, true) &&
+	       entries_implied(z->query, x->query, y->query, false);
+}
+
+/* Whether Gateway API and Istio could send a request that the earlier x and the later y both
+ * take to different rules: y ranks higher, and no match of x's rule that such a request
+ * also takes ranks as high. */
+static bool
+reordered(const struct stage_match *all, size_t n, const struct stage_match *x,
+          const struct stage_match *y)
+{
+	if (x->rule == y->rule || !outranks(y->rank, x->rank) || !matches_meet(&x->m, &y->m))
+		return false;
+	for (size_t z = 0; z < n; z++)
+		if (all[z].rule == x->rule && !outranks(y->rank, all[z].rank) &&
+		    implied(&all[z].m, &x->m, &y->m))
+			return false;
+	return true;
 }
 
 /* Each match of the stage's rules, with its rule, into all (room for every match); the
@@ -323,10 +409,10 @@ stage_matches(struct plan_check *c, const struct plan_route *routes, size_t nrul
 			         a,
 			         "route %s: %zu matches, more than Gateway API's %d in a rule "
 			         "(provider: gateway-api); match on fewer",
-			         rule_label(pr, i, a), k, GW_MAX_MATCHES));
+			         rule_label(c, pr), k, GW_MAX_MATCHES));
 		for (size_t j = 0; j < k; j++) {
 			all[n + j] = (struct stage_match){ms[j], rank_of(&ms[j], a), pr, i};
-			check_match(c, pr, i, &ms[j]);
+			check_match(c, pr, &ms[j]);
 		}
 		n += k;
 	}
@@ -365,8 +451,7 @@ check_stage_plan(struct plan_check *c, size_t s)
 	for (size_t x = 0; x < n; x++)
 		for (size_t y = x + 1; y < n; y++) {
 			const struct stage_match *mx = &all[x], *my = &all[y];
-			if (mx->rule == my->rule || !outranks(my->rank, mx->rank) ||
-			    !matches_meet(&mx->m, &my->m))
+			if (!reordered(all, n, mx, my))
 				continue;
 			const struct stage_match *at = my->route->match ? my : mx; /* a stage's? */
 			tell(c, at->route, &at->m,
@@ -375,9 +460,9 @@ check_stage_plan(struct plan_check *c, size_t s)
 			         "route %s (%s) comes first, and Istio gives it the requests "
 			         "it shares with route %s (%s); Gateway API gives them to %s, "
 			         "whose match ranks higher (provider: gateway-api)%s",
-			         rule_label(mx->route, mx->rule, a), describe(&mx->m, a),
-			         rule_label(my->route, my->rule, a), describe(&my->m, a),
-			         rule_label(my->route, my->rule, a), conflict_hint(&mx->m, a)));
+			         rule_label(c, mx->route), describe(&mx->m, a),
+			         rule_label(c, my->route), describe(&my->m, a),
+			         rule_label(c, my->route), conflict_hint(mx, my, a)));
 			return; /* one a stage: the rest follow from it */
 		}
 }

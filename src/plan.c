@@ -40,7 +40,8 @@ is_keyed(const char *field)
 	       !strcmp(field, "withoutHeaders") || !strcmp(field, "sourceLabels");
 }
 
-/* Whether map has key; header and query names compare as HTTP compares header names. */
+/* Whether map has key; nocase: as HTTP compares header names (query params and labels are
+ * case-sensitive). */
 static bool
 has_key(const struct node *map, const char *key, bool nocase)
 {
@@ -79,7 +80,8 @@ plan_match_clash(const struct node *x, const struct node *y, char *buf, size_t s
 		}
 		for (size_t k = 0; k < mine->n; k++)
 			if (has_key(theirs, mine->kids[2 * k]->str,
-			            strcmp(field, "sourceLabels"))) {
+			            !strcmp(field, "headers") ||
+			                !strcmp(field, "withoutHeaders"))) {
 				snprintf(buf, size, "%s.%s", field, mine->kids[2 * k]->str);
 				return buf;
 			}
