@@ -3,6 +3,7 @@
 #include "gateway.h"
 
 #include <ctype.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -181,28 +182,36 @@ struct plan_check {
 	struct arena *a;
 };
 
-/* The node, as written, that a message about route pr's match m (NULL: none) points at: the
- * match block, else the route, else spec.provider. The model's routes are copies, in order. */
-static const struct node *
-where(const struct plan_check *c, const struct plan_route *pr, const struct gw_match *m)
+/* The index in spec.http of the route a plan route comes from (the model's routes are copies,
+ * in order); SIZE_MAX for the split route meshroll writes when there is none. */
+static size_t
+spec_index(const struct plan_check *c, const struct plan_route *pr)
 {
 	const struct routes *rs = &c->r->routes[PROTO_HTTP];
 
+	for (size_t k = 0; k < rs->n; k++)
+		if (rs->v[k].spec == pr->spec)
+			return k;
+	return SIZE_MAX;
+}
+
+/* The node, as written, that a message about route pr's match m (NULL: none) points at: the
+ * stage for a route it puts first, the match block, else the route, else spec.provider. */
+static const struct node *
+where(const struct plan_check *c, const struct plan_route *pr, const struct gw_match *m)
+{
+	size_t k = spec_index(c, pr);
+
 	if (pr->match && c->stages && c->stages->kind == NODE_SEQ && c->stage < c->stages->n)
-		return c->stages->kids[c->stage]; /* a route the stage puts first */
-	for (size_t k = 0; c->http && c->http->kind == NODE_SEQ && k < rs->n && k < c->http->n;
-	     k++) {
-		if (rs->v[k].spec != pr->spec)
-			continue;
-		const struct node *list = node_get(pr->spec, "match");
-		const struct node *written = node_get(c->http->kids[k], "match");
-		for (size_t b = 0;
-		     !pr->match && m && list && written && b < list->n && b < written->n; b++)
-			if (list->kids[b] == m->at)
-				return written->kids[b];
-		return c->http->kids[k];
-	}
-	return c->fallback;
+		return c->stages->kids[c->stage];
+	if (k == SIZE_MAX || !c->http || c->http->kind != NODE_SEQ || k >= c->http->n)
+		return c->fallback;
+	const struct node *list = node_get(pr->spec, "match");
+	const struct node *written = node_get(c->http->kids[k], "match");
+	for (size_t b = 0; !pr->match && m && list && written && b < list->n && b < written->n; b++)
+		if (list->kids[b] == m->at)
+			return written->kids[b];
+	return c->http->kids[k];
 }
 
 /* Records msg at the node where() names, with the stage, unless an earlier stage told it. */
@@ -219,15 +228,12 @@ tell(struct plan_check *c, const struct plan_route *pr, const struct gw_match *m
 static const char *
 rule_label(const struct plan_check *c, const struct plan_route *pr)
 {
-	const struct routes *rs = &c->r->routes[PROTO_HTTP];
 	const char *name = gw_route_name(pr);
+	size_t k = spec_index(c, pr);
 
 	if (name)
 		return arena_printf(c->a, "'%s'", name);
-	for (size_t k = 0; k < rs->n; k++)
-		if (rs->v[k].spec == pr->spec)
-			return arena_printf(c->a, "spec.http[%zu]", k);
-	return "the split route";
+	return k == SIZE_MAX ? "the split route" : arena_printf(c->a, "spec.http[%zu]", k);
 }
 
 /* A path that Gateway API's Exact or PathPrefix cannot hold (its CRD's rules). */

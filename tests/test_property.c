@@ -155,6 +155,30 @@ build_stages(const char *top, int slots)
 	free(failed);
 }
 
+/* The common start of a property run: the skips, a kept directory top, the why of a failure,
+ * and the generated rollouts in top/in. */
+static void
+generate(char top[64], const char *label, unsigned long long seed, int count)
+{
+	char *out = NULL;
+
+	if (access(CONFORMANCE, R_OK) != 0)
+		test_skip(
+		    "../shared/conformance is not beside the project; the property test did not run");
+	if (!have_python_modules("yaml, jsonschema"))
+		test_skip(
+		    "python3 with yaml and jsonschema is missing; the property test did not run");
+	cr_assert(tmp_dir_new(top, label) == 0);
+	snprintf(why, sizeof(why),
+	         "seed %llu, %d rollouts (MESHROLL_PROPERTY_SEED=%llu MESHROLL_PROPERTY_COUNT=%d "
+	         "make the same; the files are kept in %s)",
+	         seed, count, seed, count, top);
+	int status =
+	    run_cmd(&out, "python3 tests/gen_rollouts.py %llu %d %s/in 2>&1", seed, count, top);
+	cr_assert_eq(status, 0, "%s: gen_rollouts.py failed:\n%s", why, out);
+	free(out);
+}
+
 /* The property: for a few hundred random valid rollouts (seed $MESHROLL_PROPERTY_SEED, else
  * SEED), meshroll lint says nothing, one render writes them all, kubectl kustomize builds each
  * stage of each (stages/<id>) as `render --stage <id> -o -` prints it, compared as YAML data,
@@ -168,22 +192,8 @@ Test(property, random_rollouts_build_as_rendered, .timeout = 900)
 
 	if (!have_cmd("kubectl"))
 		test_skip("kubectl is not installed; the property test did not run");
-	if (access(CONFORMANCE, R_OK) != 0)
-		test_skip(
-		    "../shared/conformance is not beside the project; the property test did not run");
-	if (!have_python_modules("yaml, jsonschema"))
-		test_skip(
-		    "python3 with yaml and jsonschema is missing; the property test did not run");
-	cr_assert(tmp_dir_new(top, "property") == 0 && getcwd(cwd, sizeof(cwd)));
-	snprintf(why, sizeof(why),
-	         "seed %llu, %d rollouts (MESHROLL_PROPERTY_SEED=%llu MESHROLL_PROPERTY_COUNT=%d "
-	         "make the same; the files are kept in %s)",
-	         seed, count, seed, count, top);
-
-	status =
-	    run_cmd(&out, "python3 tests/gen_rollouts.py %llu %d %s/in 2>&1", seed, count, top);
-	cr_assert_eq(status, 0, "%s: gen_rollouts.py failed:\n%s", why, out);
-	free(out);
+	cr_assert(getcwd(cwd, sizeof(cwd)));
+	generate(top, "property", seed, count);
 	status = run_cmd(&out, "cd %s && '%s' lint in/*.yaml 2>&1", top, meshroll_bin());
 	cr_assert(status == 0 && !out[0], "%s: meshroll lint refuses a generated rollout:\n%s", why,
 	          out);
@@ -254,21 +264,7 @@ Test(property, random_rollouts_route_alike_as_httproutes, .timeout = 900)
 	unsigned long long seed = seed_of_run();
 	int count = count_of_run(), status;
 
-	if (access(CONFORMANCE, R_OK) != 0)
-		test_skip(
-		    "../shared/conformance is not beside the project; the property test did not run");
-	if (!have_python_modules("yaml, jsonschema"))
-		test_skip(
-		    "python3 with yaml and jsonschema is missing; the property test did not run");
-	cr_assert(tmp_dir_new(top, "property-gw") == 0);
-	snprintf(why, sizeof(why),
-	         "seed %llu, %d rollouts (MESHROLL_PROPERTY_SEED=%llu MESHROLL_PROPERTY_COUNT=%d "
-	         "make the same; the files are kept in %s)",
-	         seed, count, seed, count, top);
-	status =
-	    run_cmd(&out, "python3 tests/gen_rollouts.py %llu %d %s/in 2>&1", seed, count, top);
-	cr_assert_eq(status, 0, "%s: gen_rollouts.py failed:\n%s", why, out);
-	free(out);
+	generate(top, "property-gw", seed, count);
 	status =
 	    run_cmd(&out, "python3 tests/route_eval.py --compare '%s' %s/docs %s/in/r*.yaml 2>&1",
 	            meshroll_bin(), top, top);
