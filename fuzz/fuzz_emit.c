@@ -191,6 +191,19 @@ take_rollout(struct input *in, struct arena *a)
 	r->provider = take(in) & 1 ? PROVIDER_GATEWAY_API : PROVIDER_ISTIO;
 	r->port_name = take_str(in, a);
 	r->policy = take(in) & 1 ? take_map(in, a) : NULL;
+	if (take(in) & 1) { /* analysis: any strings where the schema keeps them sane */
+		struct analysis *y = arena_alloc(a, sizeof(*y));
+		*y = (struct analysis){.success_rate = take(in) & 1 ? take_str(in, a) : NULL,
+		                       .latency = take_str(in, a),
+		                       .latency_ms = (long long)take(in),
+		                       .window = take_str(in, a),
+		                       .for_ = take_str(in, a),
+		                       .min_rate = take_str(in, a),
+		                       .labels = r->labels,
+		                       .rule_labels = r->workload_labels};
+		r->analysis = y;
+		r->file = take_str(in, a); /* the rollback command's path */
+	}
 	/* routes: maps of arbitrary fields, split or fixed, in each protocol */
 	for (size_t p = 0; p < NPROTOS; p++) {
 		r->routes[p].n = take(in) % 3;

@@ -82,7 +82,10 @@ static const char starter_spec[] =
     "    # http2MaxRequests: 100  # requests in flight to the service, at most\n"
     "    # maxRequestsPerConnection: 1   # requests over one connection before it closes\n"
     "    # maxRetries: 3          # retries in flight to the service, at most\n"
-    "  mtls: STRICT               # STRICT, PERMISSIVE, DISABLE or UNSET\n";
+    "  mtls: STRICT               # STRICT, PERMISSIVE, DISABLE or UNSET\n"
+    "  # analysis:                # alerts on the canary, in a PrometheusRule:\n"
+    "  #   successRate: 99        #   fewer of its requests than this percent without a 5xx\n"
+    "  #   latencyP99: 500ms      #   its 99th percentile slower than this\n";
 
 static void
 starter_line(struct buf *b, const char *line, const char *comment)

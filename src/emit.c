@@ -79,6 +79,23 @@ emit_quoted(struct buf *b, const char *s, size_t len)
 	buf_addc(b, '"');
 }
 
+/* Whether a literal block holds s as it is: no character emit_quoted() escapes but the line
+ * ends and tabs. */
+static bool
+emit_block_ok(const char *s, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	for (size_t i = 0, n; i < len; i += n) {
+		unsigned c = utf8_decode(p + i, len - i, &n);
+		if ((c < 0x20 && c != '\n' && c != '\t') || (c >= 0x7F && c < 0xA0) ||
+		    (n == 1 && c >= 0x80) || c == 0x2028 || c == 0x2029 || c == 0xFEFF ||
+		    c == 0xFFFE || c == 0xFFFF)
+			return false;
+	}
+	return true;
+}
+
 static void
 emit_string(struct buf *b, const char *s, size_t len)
 {
@@ -119,8 +136,12 @@ emit_scalar(struct buf *b, const struct node *n, int indent)
 {
 	switch (n->type) {
 	case SCALAR_BLOCK:
-		emit_block(b, n, indent);
-		return;
+		if (emit_block_ok(n->str, n->len)) {
+			emit_block(b, n, indent);
+			return;
+		}
+		emit_quoted(b, n->str, n->len);
+		break;
 	case SCALAR_STR:
 		emit_string(b, n->str, n->len);
 		break;

@@ -106,25 +106,38 @@ model_find_stage(const struct rollout *r, const struct node *sel)
 }
 
 const char *
-model_percent(const struct node *n, char buf[16])
+model_decimal(const struct node *n, int frac_max, char buf[32])
 {
 	const char *s = n && n->kind == NODE_SCALAR ? n->str : "";
 	size_t whole = strspn(s, "0123456789"), frac = 0;
 
 	if (!n || (n->type != SCALAR_INT && n->type != SCALAR_FLOAT) || n->nondecimal ||
-	    whole == 0 || whole > 3)
+	    whole == 0 || whole > 9)
 		return NULL;
 	if (s[whole] == '.')
 		frac = strspn(s + whole + 1, "0123456789");
 	if (s[whole + (s[whole] == '.') + frac] != '\0')
 		return NULL; /* an exponent, a sign, .inf */
-	long long v = strtoll(s, NULL, 10);
 	while (frac > 0 && s[whole + frac] == '0')
 		frac--; /* 20.50 is 20.5; 20.0 is 20 */
-	if (frac > 3 || v > 100 || (v == 100 && frac > 0))
+	if (frac > (size_t)frac_max)
 		return NULL;
-	snprintf(buf, 16, "%lld%s%.*s", v, frac ? "." : "", (int)frac, s + whole + 1);
+	snprintf(buf, 32, "%lld%s%.*s", strtoll(s, NULL, 10), frac ? "." : "", (int)frac,
+	         s + whole + 1);
 	return buf;
+}
+
+const char *
+model_percent(const struct node *n, char buf[16])
+{
+	char dec[32];
+	const char *d = model_decimal(n, 3, dec);
+
+	long long whole = d ? strtoll(d, NULL, 10) : 0;
+
+	if (!d || whole > 100 || (whole == 100 && strchr(d, '.')))
+		return NULL;
+	return memcpy(buf, d, strlen(d) + 1);
 }
 
 static const char *
@@ -414,6 +427,45 @@ model_sticky(struct rollout *r, const struct node *sticky, struct arena *a)
 		r->sticky_max_age = ns / 1000000000;
 }
 
+/* spec.analysis, with its defaults: window 1m, for 2m, minRequestRate 0.1. */
+static const struct analysis *
+model_analysis(const struct node *an, const struct node *meta_labels, struct arena *a)
+{
+	const struct node *rule_labels = node_get(an, "ruleLabels");
+	const struct node *latency = node_get(an, "latencyP99");
+	struct analysis *y;
+	char buf[32];
+	long long ns;
+
+	if (!an || an->kind != NODE_MAP)
+		return NULL;
+	y = arena_alloc(a, sizeof(*y));
+	memset(y, 0, sizeof(*y));
+	const char *rate = model_decimal(node_get(an, "successRate"), 3, buf);
+	y->success_rate = rate ? arena_strdup(a, rate) : NULL;
+	if (node_is_str(latency) && duration_parse(latency->str, &ns) == 0) {
+		y->latency = arena_strdup(a, latency->str);
+		y->latency_ms = ns / 1000000;
+	}
+	y->window = str_or(a, node_get(an, "window"), "1m");
+	y->for_ = str_or(a, node_get(an, "for"), "2m");
+	const char *min = model_decimal(node_get(an, "minRequestRate"), 6, buf);
+	y->min_rate = arena_strdup(a, min ? min : "0.1");
+	y->labels = kvs_from(a, node_get(an, "labels"));
+	/* metadata.labels, then each of ruleLabels that it does not hold (validate refuses one
+	 * that it holds with another value) */
+	size_t nmeta = meta_labels && meta_labels->kind == NODE_MAP ? meta_labels->n : 0;
+	size_t nrule = rule_labels && rule_labels->kind == NODE_MAP ? rule_labels->n : 0;
+	struct node *all = node_new_map(a, nmeta + nrule);
+	for (size_t i = 0; i < nmeta; i++)
+		node_map_add(all, meta_labels->kids[2 * i], meta_labels->kids[2 * i + 1]);
+	for (size_t i = 0; i < nrule; i++)
+		if (!node_get(meta_labels, rule_labels->kids[2 * i]->str))
+			node_map_add(all, rule_labels->kids[2 * i], rule_labels->kids[2 * i + 1]);
+	y->rule_labels = kvs_from(a, all);
+	return y;
+}
+
 /* Whether r has a split route of proto. */
 static bool
 model_splits(const struct rollout *r, enum proto proto)
@@ -522,6 +574,7 @@ model_build(const struct node *doc, const char *file, struct arena *a)
 	                                                 : MTLS_STRICT;
 	r->policy = dr_policy(a, r, node_get(spec, "trafficPolicy"));
 	model_sticky(r, node_get(spec, "stickySessions"), a);
+	r->analysis = model_analysis(node_get(spec, "analysis"), node_get(meta, "labels"), a);
 	model_split(r, spec, a);
 	return r;
 }

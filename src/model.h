@@ -70,6 +70,18 @@ enum split_mode { SPLIT_SUBSET, SPLIT_SERVICE };
  * split: service). */
 enum provider { PROVIDER_ISTIO, PROVIDER_GATEWAY_API };
 
+/* spec.analysis: the alerts on the canary (analysis.c). Numbers are in their shortest exact
+ * decimal, as PromQL reads them. */
+struct analysis {
+	const char *success_rate;  /* percent; NULL: no success-rate alert */
+	const char *latency;       /* latencyP99 as written; NULL: no latency alert */
+	long long latency_ms;      /* latencyP99 in milliseconds */
+	const char *window, *for_; /* Prometheus durations, as written */
+	const char *min_rate;      /* requests per second */
+	struct kvs labels;         /* the alerts' own labels */
+	struct kvs rule_labels;    /* the PrometheusRule's: metadata.labels and ruleLabels */
+};
+
 /* Optional numbers are -1 when unset; optional strings NULL. */
 struct circuit_breaker {
 	long long consecutive_5xx_errors, consecutive_gateway_errors;
@@ -116,6 +128,7 @@ struct rollout {
 	const struct node *target_port; /* split: service: the Services' targetPort; NULL: port */
 	const char *port_name, *app_protocol; /* and their port's name and appProtocol (NULL) */
 	const char *istio_version; /* "v1" or "v1beta1": of networking and security.istio.io */
+	const struct analysis *analysis; /* NULL: no spec.analysis */
 };
 
 /* A stage's weight, from its integer or map form (default 0); -1 when it has none the schema
@@ -135,6 +148,10 @@ const char *model_stage_missing(const struct rollout *r, const char *text, struc
 /* A mirror percent (0..100, at most 3 decimals) in its shortest exact decimal, into buf;
  * NULL when the scalar is not one. */
 const char *model_percent(const struct node *n, char buf[16]);
+/* A number of at most 9 whole digits and frac decimals, not negative, in plain decimal (no
+ * sign, no exponent), in its shortest exact form ("20.50" is "20.5") into buf; NULL when the
+ * scalar is not one. */
+const char *model_decimal(const struct node *n, int frac, char buf[32]);
 /* Whether a route (a map of spec.http, tcp or tls) is a split route. */
 bool model_route_is_split(const struct node *route);
 /* Builds the model of a document that passed schema_validate() and validate_rollout(). */

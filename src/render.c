@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "analysis.h"
 #include "emit.h"
 #include "gateway.h"
 #include "patch.h"
@@ -73,6 +74,13 @@ routes_gateway_api(const struct rollout *r, size_t v)
 	return r->provider == PROVIDER_GATEWAY_API;
 }
 
+static bool
+has_analysis(const struct rollout *r, size_t v)
+{
+	(void)v;
+	return r->analysis != NULL;
+}
+
 enum { NO_VERSION = 2 };
 
 static const struct output {
@@ -89,6 +97,7 @@ static const struct output {
     {"virtualservice", TMPL_VIRTUALSERVICE, routes_istio, NO_VERSION},
     {"httproute", TMPL_HTTPROUTE, routes_gateway_api, NO_VERSION},
     {"peerauthentication", TMPL_PEERAUTHENTICATION, has_peer_authentication, NO_VERSION},
+    {"prometheusrule", TMPL_PROMETHEUSRULE, has_analysis, NO_VERSION},
 };
 enum { NOUTPUTS = sizeof(outputs) / sizeof(outputs[0]) };
 
@@ -212,6 +221,11 @@ vals_fill(struct tvals *tv, const struct rollout *r, size_t stage, struct arena 
 		v[TV_HTTP] = plan_route_nodes(&plan, PROTO_HTTP, a);
 		v[TV_TCP] = plan_route_nodes(&plan, PROTO_TCP, a);
 		v[TV_TLS] = plan_route_nodes(&plan, PROTO_TLS, a);
+	}
+	if (r->analysis) {
+		v[TV_RULE_LABELS] = val_map(a, &r->analysis->rule_labels);
+		v[TV_ALERT_GROUP] = node_new_str(a, analysis_group(r, a));
+		v[TV_ALERTS] = analysis_alerts(r, a);
 	}
 	v[TV_TRAFFIC_POLICY] = (struct node *)r->policy; /* only read, as the routes are */
 	v[TV_SUBSETS] = val_subsets(a, r);

@@ -18,6 +18,7 @@ static const char *const tmpl_names[TMPL_COUNT] = {
     [TMPL_SERVICE] = "service.yaml",
     [TMPL_DESTINATIONRULE_VERSION] = "destinationrule-version.yaml",
     [TMPL_HTTPROUTE] = "httproute.yaml",
+    [TMPL_PROMETHEUSRULE] = "prometheusrule.yaml",
     [TMPL_KUSTOMIZATION] = "kustomization.yaml",
     [TMPL_KUSTOMIZATION_BASE] = "kustomization-base.yaml",
     [TMPL_KUSTOMIZATION_STAGE] = "kustomization-stage.yaml",
@@ -80,6 +81,9 @@ static const struct {
     [TV_PARENT_REFS] = {"parent_refs", TVAR_LIST},
     [TV_HOSTNAMES] = {"hostnames", TVAR_LIST},
     [TV_RULES] = {"rules", TVAR_LIST},
+    [TV_RULE_LABELS] = {"rule_labels", TVAR_MAP},
+    [TV_ALERT_GROUP] = {"alert_group", TVAR_STR},
+    [TV_ALERTS] = {"alerts", TVAR_LIST},
 };
 
 static const char *const tag_names[] = {

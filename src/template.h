@@ -19,6 +19,7 @@ enum tmpl_id {
 	TMPL_SERVICE,                 /* a version's Service, under split: service */
 	TMPL_DESTINATIONRULE_VERSION, /* a version Service's DestinationRule */
 	TMPL_HTTPROUTE,               /* provider: gateway-api's HTTPRoute */
+	TMPL_PROMETHEUSRULE,          /* spec.analysis's alerts */
 	TMPL_KUSTOMIZATION,
 	TMPL_KUSTOMIZATION_BASE,
 	TMPL_KUSTOMIZATION_STAGE,
@@ -84,6 +85,10 @@ enum tvar {
 	TV_PARENT_REFS, /* the Service for the mesh, a Gateway for each other gateway */
 	TV_HOSTNAMES,   /* spec.hosts where a Gateway is a parent; none for "*" */
 	TV_RULES,       /* the routes as rules */
+	/* The PrometheusRule's (spec.analysis; analysis.c): */
+	TV_RULE_LABELS, /* metadata.labels with spec.analysis.ruleLabels */
+	TV_ALERT_GROUP, /* its rule group's name: meshroll.<namespace>.<name> */
+	TV_ALERTS,      /* the group's alerting rules */
 	TV_COUNT
 };
 

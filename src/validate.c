@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "analysis.h"
 #include "gateway.h"
 #include "model.h"
 
@@ -868,5 +869,6 @@ validate_rollout(const struct node *doc, struct diags *d)
 	                node_is_str(ns) ? ns->str : "default", d);
 	validate_gateway(spec, node_is_str(name) ? name->str : NULL,
 	                 node_is_str(ns) ? ns->str : "default", d);
+	validate_analysis(doc, d);
 	return d->errors > errors ? -1 : 0;
 }
