@@ -11,6 +11,7 @@
 
 #include "buf.h"
 #include "cmd.h"
+#include "describe.h"
 #include "edit.h"
 #include "load.h"
 #include "run.h"
@@ -39,43 +40,6 @@ move_target(struct run *r, const struct rollout *ro, const char *to, int rollbac
 	return target;
 }
 
-/* The fields a stage's match blocks test, once each: header names, ?query parameters, "no "
- * and the headers they must not have, the other fields by name ("x-canary + ?beta + uri"). */
-static void
-match_fields(struct buf *b, const struct node *match)
-{
-	const char *seen[16];
-	size_t n = 0;
-
-	for (size_t i = 0; i < match->n; i++) {
-		const struct node *m = match->kids[i];
-		for (size_t f = 0; f < m->n; f++) {
-			const char *field = m->kids[2 * f]->str;
-			const struct node *v = m->kids[2 * f + 1];
-			bool query = !strcmp(field, "queryParams"),
-			     without = !strcmp(field, "withoutHeaders");
-			bool keyed = query || without || !strcmp(field, "headers");
-			if (!strcmp(field, "name") || !strcmp(field, "statPrefix"))
-				continue;
-			for (size_t k = 0; k < (keyed ? v->n : 1); k++) {
-				const char *what = keyed ? v->kids[2 * k]->str : field;
-				size_t j = 0;
-				while (j < n && strcmp(seen[j], what))
-					j++;
-				if (j < n)
-					continue;
-				if (n < sizeof(seen) / sizeof(*seen))
-					seen[n++] = what;
-				buf_addf(b, "%s%s%s", n > 1 ? " + " : "",
-				         query     ? "?"
-				         : without ? "no "
-				                   : "",
-				         what);
-			}
-		}
-	}
-}
-
 /* What a stage does, for the line promote prints: "canary 10%", "A/B on x-canary, weight 0%",
  * "mirror 20%, weight 0%". */
 static const char *
@@ -88,14 +52,14 @@ stage_what(const struct stage *s, struct arena *a)
 	buf_init(&b);
 	if (s->match) {
 		buf_adds(&b, "A/B on ");
-		match_fields(&b, s->match);
+		describe_match(&b, s->match);
 		buf_adds(&b, ", ");
 	}
 	if (s->mirror) {
 		buf_addf(&b, "mirror %s%%", s->mirror);
 		if (s->mirror_match) {
 			buf_adds(&b, " on ");
-			match_fields(&b, s->mirror_match);
+			describe_match(&b, s->mirror_match);
 		}
 		buf_adds(&b, ", ");
 	}

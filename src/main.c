@@ -12,6 +12,8 @@ static const struct {
 } cmds[] = {
     {"render", cmd_render, "write the manifests and kustomize tree of rollouts"},
     {"check", cmd_check, "compare the tree on disk with what render would write"},
+    {"status", cmd_status,
+     "print each rollout's active and next stage; with -o, if its tree is stale"},
     {"lint", cmd_lint, "validate rollout files; write nothing"},
     {"promote", cmd_promote, "move a rollout's activeStage to the next stage, in place"},
     {"rollback", cmd_rollback, "move a rollout's activeStage back to the first stage"},

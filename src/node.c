@@ -254,6 +254,28 @@ node_new_bool(struct arena *a, bool v)
 }
 
 struct node *
+node_new_null(struct arena *a)
+{
+	struct node *n = node_new(a, NODE_SCALAR);
+
+	n->type = SCALAR_NULL;
+	n->str = "null";
+	n->len = 4;
+	return n;
+}
+
+struct node *
+node_new_number(struct arena *a, const char *decimal)
+{
+	struct node *n = node_new(a, NODE_SCALAR);
+
+	n->type = SCALAR_FLOAT;
+	n->str = decimal;
+	n->len = strlen(decimal);
+	return n;
+}
+
+struct node *
 node_new_block(struct arena *a, const char *s, size_t len)
 {
 	struct node *n = node_new(a, NODE_SCALAR);

@@ -69,6 +69,9 @@ struct node *node_new_int(struct arena *a, long long v);
 struct node *node_new_str_or_none(struct arena *a, const char *s);
 struct node *node_new_int_or_none(struct arena *a, long long v);
 struct node *node_new_bool(struct arena *a, bool v);
+struct node *node_new_null(struct arena *a);
+/* A number in its decimal text as given ("12.5"), written as it is. */
+struct node *node_new_number(struct arena *a, const char *decimal);
 struct node *node_new_block(struct arena *a, const char *s, size_t len);
 struct node *node_new_seq(struct arena *a, size_t cap);
 struct node *node_new_map(struct arena *a, size_t cap);

@@ -138,9 +138,7 @@ source_line(const struct source *src, int line, size_t *len)
 	return NULL;
 }
 
-/* The length of the valid UTF-8 sequence at p, 0 when it is not one (overlong forms,
- * surrogates and code points past U+10FFFF are invalid). */
-static size_t
+size_t
 utf8_len(const unsigned char *p, const unsigned char *end)
 {
 	size_t n = end - p;

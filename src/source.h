@@ -57,5 +57,8 @@ size_t char_map_offset(const struct char_map *m, size_t chars);
 const char *source_line(const struct source *src, int line, size_t *len);
 /* Where n characters of UTF-8 after p end (at most at end). */
 const char *utf8_skip(const char *p, const char *end, size_t n);
+/* The length of the valid UTF-8 sequence at p (p < end), 0 when it is not one (overlong
+ * forms, surrogates and code points past U+10FFFF are invalid). */
+size_t utf8_len(const unsigned char *p, const unsigned char *end);
 
 #endif

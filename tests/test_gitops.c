@@ -1,4 +1,4 @@
-/* test_gitops.c: check, promote and pruning, as a GitOps repository sees them. */
+/* test_gitops.c: check, status, promote and pruning, as a GitOps repository sees them. */
 #include <criterion/criterion.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,8 +35,10 @@ tree_digest(void)
 	return out;
 }
 
-/* check writes nothing: not on a fresh, stale, missing or extra tree. */
-Test(gitops, check_writes_nothing)
+/* cmd (check, or status) writes nothing: not on a fresh, stale, missing or extra tree, nor on
+ * one holding a crashed run's temporary; it exits 0 on the fresh tree, else 1. */
+static void
+writes_nothing(const char *cmd)
 {
 	static const char *const breakage[] = {
 	    "true",
@@ -44,6 +46,7 @@ Test(gitops, check_writes_nothing)
 	    "rm out/default/example-service/base/virtualservice.yaml",
 	    "sed -i 's/stages: \\[0, 10, 25, 50, 100\\]/stages: [0, 10, 100]/' r.yaml",
 	    "rm -r out",
+	    "touch out/default/example-service/base/.virtualservice.yaml.meshroll-ab12-1.tmp",
 	};
 	for (size_t i = 0; i < sizeof(breakage) / sizeof(breakage[0]); i++) {
 		run_cmd(
@@ -52,14 +55,25 @@ Test(gitops, check_writes_nothing)
 		    "'%s' render -o out r.yaml && %s",
 		    dir, meshroll_bin(), breakage[i]);
 		char *before = tree_digest();
-		int status = run_cmd(NULL, "cd %s && '%s' check -o out r.yaml >/dev/null 2>&1", dir,
-		                     meshroll_bin());
+		int status = run_cmd(NULL, "cd %s && '%s' %s -o out r.yaml >/dev/null 2>&1", dir,
+		                     meshroll_bin(), cmd);
 		char *after = tree_digest();
-		cr_expect_eq(status, i == 0 ? 0 : 1, "case %zu: check exited %d", i, status);
-		cr_expect_str_eq(after, before, "case %zu: check changed the tree", i);
+		cr_expect_eq(status, i == 0 ? 0 : 1, "case %zu: %s exited %d", i, cmd, status);
+		cr_expect_str_eq(after, before, "case %zu: %s changed the tree", i, cmd);
 		free(before);
 		free(after);
 	}
+}
+
+Test(gitops, check_writes_nothing)
+{
+	writes_nothing("check");
+}
+
+Test(gitops, status_writes_nothing)
+{
+	writes_nothing("status");
+	writes_nothing("status --json");
 }
 
 /* The diff check prints is a real one: patch applies it and the tree is then up to date. */

@@ -1,6 +1,7 @@
 /* test_tools.c: meshroll's output checked by independent readers: PyYAML, libfyaml, kubectl
- * kustomize, the Istio conformance checker and python's jsonschema. Each runs where the
- * tool exists and says SKIP with the reason where it does not. */
+ * kustomize, the Istio conformance checker and python's jsonschema (the rollout file's schema,
+ * and status --json's). Each runs where the tool exists and says SKIP with the reason where it
+ * does not. */
 #include <criterion/criterion.h>
 #include <dirent.h>
 #include <ftw.h>
@@ -418,5 +419,25 @@ Test(tools, json_schema_agrees_with_the_tool)
 	int status = run_cmd(&out, "python3 tests/schema_check.py 2>&1");
 	cr_expect_eq(status, 0, "%s", out);
 	cr_expect(strstr(out, "checked") != NULL, "%s", out);
+	free(out);
+}
+
+/* status --json of every ok-* case, without -o and with -o on a tree just rendered, is valid
+ * JSON that schemas/status.schema.json accepts, to python's jsonschema (tests/status_check.py). */
+Test(tools, status_json_matches_its_schema)
+{
+	char *out = NULL;
+	const char *at;
+	int checked = 0;
+
+	if (!have_python_modules("jsonschema"))
+		test_skip(
+		    "python3 with jsonschema is missing; status --json was not checked against "
+		    "schemas/status.schema.json");
+	int status = run_cmd(&out, "python3 tests/status_check.py '%s' 2>&1", meshroll_bin());
+	cr_expect_eq(status, 0, "%s", out);
+	at = strstr(out, "checked ");
+	cr_expect(at && sscanf(at, "checked %d", &checked) == 1 && checked >= 100,
+	          "too few outputs checked:\n%s", out);
 	free(out);
 }

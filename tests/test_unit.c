@@ -5,6 +5,7 @@
 
 #include "emit.h"
 #include "helpers.h"
+#include "json.h"
 #include "krm.h"
 #include "load.h"
 #include "model.h"
@@ -275,6 +276,73 @@ Test(unit, writer_layout)
 	buf_init(&b);
 	emit_document(&b, root);
 	cr_expect_str_eq(b.data, "a:\n  b:\n  - 1\n  - c: d\n    e: f\n  g: []\nh: x\n");
+	buf_release(&b);
+}
+
+/* RFC 8259: what must be escaped is, UTF-8 passes as it is, a byte that is not UTF-8 becomes
+ * U+FFFD; numbers keep their text only where JSON reads it as a number. */
+Test(unit, json_strings_and_scalars)
+{
+	static const struct {
+		const char *in, *out;
+	} strs[] = {
+	    {"reviews", "\"reviews\""},
+	    {"a\"b\\c/d", "\"a\\\"b\\\\c/d\""},
+	    {"\b\f\n\r\t", "\"\\b\\f\\n\\r\\t\""},
+	    {"\x01\x1f\x7f", "\"\\u0001\\u001f\x7f\""},
+	    {"caf\xC3\xA9 \xE2\x80\xA8 \xF0\x9F\x98\x80",
+	     "\"caf\xC3\xA9 \xE2\x80\xA8 \xF0\x9F\x98\x80\""},
+	    {"x\xFFy\xC3", "\"x\xEF\xBF\xBDy\xEF\xBF\xBD\""},
+	    {"\xED\xA0\x80", "\"\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD\""}, /* a surrogate */
+	};
+	static const struct {
+		const char *s;
+		bool ok;
+	} nums[] = {
+	    {"0", 1},  {"-1", 1}, {"12.5", 1},  {"1e+20", 1}, {"0.125", 1}, {"1E5", 1},
+	    {"", 0},   {"01", 0}, {".5", 0},    {"5.", 0},    {"+1", 0},    {".inf", 0},
+	    {"1e", 0}, {"-", 0},  {"1_000", 0}, {"0x10", 0},  {"NaN", 0},   {"1.5e-3", 1},
+	};
+	struct buf b;
+
+	buf_init(&b);
+	for (size_t i = 0; i < sizeof(strs) / sizeof(strs[0]); i++) {
+		b.len = 0;
+		json_string(&b, strs[i].in, strlen(strs[i].in));
+		buf_addc(&b, '\0');
+		cr_expect_str_eq(b.data, strs[i].out);
+	}
+	b.len = 0;
+	json_string(&b, "a\0b", 3);
+	cr_expect(b.len == 10 && !memcmp(b.data, "\"a\\u0000b\"", 10));
+	for (size_t i = 0; i < sizeof(nums) / sizeof(nums[0]); i++)
+		cr_expect_eq(json_number_ok(nums[i].s, strlen(nums[i].s)), nums[i].ok, "'%s'",
+		             nums[i].s);
+	buf_release(&b);
+}
+
+Test(unit, json_layout)
+{
+	struct node *root = parse("a: {b: [1, {c: d, 'on': yes}], g: [], h: {}}\n"
+	                          "i: ~\nj: 2.50\nk: .inf\nl: '7'\n");
+	struct node *seq = node_new_seq(&arena, 2);
+	struct buf b;
+
+	cr_assert(root);
+	buf_init(&b);
+	json_node(&b, node_copy(&arena, root, 0), 0);
+	buf_addc(&b, '\0');
+	cr_expect_str_eq(b.data, "{\n  \"a\": {\n    \"b\": [\n      1,\n      {\n"
+	                         "        \"c\": \"d\",\n        \"on\": true\n      }\n    ],\n"
+	                         "    \"g\": [],\n    \"h\": {}\n  },\n  \"i\": null,\n"
+	                         "  \"j\": 2.5,\n  \"k\": \".inf\",\n  \"l\": \"7\"\n}");
+	node_seq_add(seq, node_new_null(&arena));
+	node_seq_add(seq, node_new_number(&arena, "12.5"));
+	b.len = 0;
+	json_node(&b, seq, 1);
+	json_node(&b, NULL, 0);
+	buf_addc(&b, '\0');
+	cr_expect_str_eq(b.data, "[\n    null,\n    12.5\n  ]null");
 	buf_release(&b);
 }
 
