@@ -6,6 +6,7 @@
 
 #include "buf.h"
 #include "gateway.h"
+#include "source.h"
 #include "validate.h"
 
 enum { PROM_SYNTAX = -1, PROM_OVERFLOW = -2 };
@@ -27,7 +28,7 @@ prom_duration_ms(const char *s)
 	             {"s", 1000},
 	             {"ms", 1}};
 	enum { NUNITS = sizeof(units) / sizeof(units[0]) };
-	const long long max = 9223372036854LL; /* 2^63 - 1 nanoseconds */
+	const long long max = 9223372036854LL; /* milliseconds: 2^63 - 1 nanoseconds */
 	long long total = 0;
 	size_t next = 0; /* units go largest first, each once */
 
@@ -64,24 +65,45 @@ prom_duration_ms(const char *s)
 /* The labels every alert carries, which spec.analysis.labels may not set. */
 static const char *const alert_labels[] = {"alertname", "canary", "namespace", "rollout"};
 
+/* Istio's largest finite bucket of request durations: a p99 above it reads as it. */
+enum { ISTIO_MAX_BUCKET_MS = 3600000 };
+
+/* window and for, in range; window long enough to hold samples. (What is not a Prometheus
+ * duration at all the schema reports.) */
 static void
 check_durations(struct diags *d, const struct node *an)
 {
-	static const char *const fields[] = {"window", "for"};
+	const struct node *window = node_get(an, "window"), *for_ = node_get(an, "for");
+	const struct node *latency = node_get(an, "latencyP99");
+	long long ms = node_is_str(window) ? prom_duration_ms(window->str) : PROM_SYNTAX;
+	long long ns;
 
-	for (size_t i = 0; i < 2; i++) {
-		const struct node *v = node_get(an, fields[i]);
-		long long ms = node_is_str(v) ? prom_duration_ms(v->str) : PROM_SYNTAX;
-		if (ms == PROM_OVERFLOW)
-			node_error(d, v,
+	if (ms == 0)
+		node_error(d, window,
+		           "spec.analysis.window: a rate over 0s sees no samples; give a window of "
+		           "a few scrape intervals, such as 1m");
+	else if (ms > 0 && ms < 30000)
+		node_warning(d, window,
+		             "spec.analysis.window: a rate over %s holds fewer than two samples at "
+		             "a 15s scrape interval, and then the alerts never fire; give at least "
+		             "four scrape intervals, such as 1m",
+		             window->str);
+	const struct node *over[] = {
+	    ms == PROM_OVERFLOW ? window : NULL,
+	    node_is_str(for_) && prom_duration_ms(for_->str) == PROM_OVERFLOW ? for_ : NULL};
+	for (size_t i = 0; i < 2; i++)
+		if (over[i])
+			node_error(d, over[i],
 			           "spec.analysis.%s: '%s' is longer than Prometheus takes (about "
 			           "292 years)",
-			           fields[i], v->str);
-		else if (ms == 0 && i == 0)
-			node_error(d, v,
-			           "spec.analysis.window: a rate over 0s sees no samples; give a "
-			           "window of a few scrape intervals, such as 1m");
-	}
+			           i ? "for" : "window", over[i]->str);
+	if (node_is_str(latency) && duration_parse(latency->str, &ns) == 0 &&
+	    ns / 1000000 >= ISTIO_MAX_BUCKET_MS)
+		node_error(d, latency,
+		           "spec.analysis.latencyP99: Istio's largest bucket of request durations "
+		           "ends at 1h, and a 99th percentile beyond it reads as 1h, so '%s' could "
+		           "never be exceeded; give less than 1h",
+		           latency->str);
 }
 
 static void
@@ -98,8 +120,8 @@ check_numbers(struct diags *d, const struct node *an)
 		if (!v)
 			node_error(
 			    d, rate,
-			    "spec.analysis.successRate: '%s' is not a percent with at most 3 "
-			    "decimals, such as 99 or 99.5",
+			    "spec.analysis.successRate: write '%s' as a plain decimal with at "
+			    "most 3 decimals, such as 99 or 99.5",
 			    rate->str);
 		else if (!strcmp(v, "0"))
 			node_error(
@@ -111,8 +133,8 @@ check_numbers(struct diags *d, const struct node *an)
 	if (min && min->kind == NODE_SCALAR &&
 	    (min->type == SCALAR_INT || min->type == SCALAR_FLOAT) && !model_decimal(min, 6, buf))
 		node_error(d, min,
-		           "spec.analysis.minRequestRate: '%s' is not a rate of requests per "
-		           "second with at most 6 decimals, such as 0.5",
+		           "spec.analysis.minRequestRate: write '%s' as a plain decimal of at "
+		           "most 9 digits before the point and 6 after, such as 0.5",
 		           min->str);
 }
 
@@ -225,103 +247,123 @@ enum canary_sight {
 	SIGHT_NONE,    /* not at all: every version of the host is judged */
 };
 
-static enum canary_sight
-canary_sight(const struct rollout *r)
+struct canary {
+	enum canary_sight sight;
+	const char *revision; /* the canary's revision; NULL: none */
+	const char *label;    /* SIGHT_REVISION: the metric label Istio reports it in */
+};
+
+static struct canary
+canary_find(const struct rollout *r)
 {
 	size_t ks, kc;
 	const char *rs = revision(r, 0, &ks), *rc = revision(r, 1, &kc);
+	struct canary c = {r->split == SPLIT_SERVICE ? SIGHT_SERVICE : SIGHT_NONE, rc, NULL};
 
-	if (rc && (!rs || strcmp(rs, rc)))
-		return SIGHT_REVISION;
-	return r->split == SPLIT_SERVICE ? SIGHT_SERVICE : SIGHT_NONE;
+	if (rc && (!rs || strcmp(rs, rc))) {
+		c.sight = SIGHT_REVISION;
+		c.label = kc == NREVISION_KEYS - 1 ? "destination_version"
+		                                   : "destination_canonical_revision";
+	}
+	return c;
+}
+
+/* A host as the cluster Service Istio reports it by: "name" (in r's namespace), "name.ns",
+ * "name.ns.svc", "name.ns.svc.cluster.local"; false for another host. */
+static bool
+host_service(const char *host, const struct rollout *r, struct arena *a, struct gw_svc *out)
+{
+	const char *dot = strchr(host, '.'), *rest;
+
+	if (strchr(host, '*'))
+		return false;
+	if (!dot) {
+		*out = (struct gw_svc){host, r->ns};
+		return true;
+	}
+	rest = strchr(dot + 1, '.');
+	if (!rest)
+		rest = dot + strlen(dot);
+	if (dot == host || rest == dot + 1 ||
+	    (*rest && strcmp(rest, ".svc") && strcmp(rest, ".svc.cluster.local")))
+		return false;
+	out->name = arena_strndup(a, host, (size_t)(dot - host));
+	out->ns = arena_strndup(a, dot + 1, (size_t)(rest - dot - 1));
+	return true;
 }
 
 /* Appends the matchers of requests to any of hosts (as written in r's namespace): by
- * destination_service_namespace and _name where they are Services of one namespace, else by
- * destination_service, the host. */
+ * destination_service_namespace and _name where they are cluster Services of one namespace,
+ * else by destination_service, the host (a Service's in full). */
 static void
 services(struct buf *b, const struct rollout *r, const char *const *hosts, size_t n,
          struct arena *a)
 {
 	struct gw_svc svc[2];
-	bool named = true;
+	bool cluster[2], named = true;
 
 	for (size_t i = 0; i < n; i++) {
-		named = named && gw_service_of(hosts[i], r->ns, a, &svc[i]);
-		if (named && !svc[i].ns)
-			svc[i].ns = r->ns;
-		named = named && !strcmp(svc[i].ns, svc[0].ns);
+		cluster[i] = host_service(hosts[i], r, a, &svc[i]);
+		named = named && cluster[i] && !strcmp(svc[i].ns, svc[0].ns);
 	}
-	if (named) {
-		buf_adds(b, ",destination_service_namespace=\"");
+	buf_adds(b, named ? ",destination_service_namespace=\"" : "");
+	if (named)
 		prom_quote(b, svc[0].ns);
-		buf_adds(b, n == 1 ? "\",destination_service_name=\""
-		                   : "\",destination_service_name=~\"");
-		for (size_t i = 0; i < n; i++) {
-			buf_adds(b, i ? "|" : "");
-			(n == 1 ? prom_quote : prom_quote_regex)(b, svc[i].name);
-		}
-		buf_addc(b, '"');
-		return;
-	}
-	buf_adds(b, n == 1 ? ",destination_service=\"" : ",destination_service=~\"");
+	buf_adds(b, named ? "\",destination_service_name=" : ",destination_service=");
+	buf_adds(b, n == 1 ? "\"" : "~\"");
 	for (size_t i = 0; i < n; i++) {
-		const char *h = hosts[i];
-		if (gw_service_of(h, r->ns, a, &svc[i]))
-			h = arena_printf(a, "%s.%s.svc.cluster.local", svc[i].name,
-			                 svc[i].ns ? svc[i].ns : r->ns);
+		const char *h =
+		    !cluster[i] ? hosts[i]
+		    : named     ? svc[i].name
+		            : arena_printf(a, "%s.%s.svc.cluster.local", svc[i].name, svc[i].ns);
 		buf_adds(b, i ? "|" : "");
 		(n == 1 ? prom_quote : prom_quote_regex)(b, h);
 	}
 	buf_addc(b, '"');
 }
 
-/* Appends the label matchers of the canary's requests, as canary_sight() finds them. */
+/* Appends the label matchers of the canary's requests: as reported by the proxy in front of
+ * its pods, the sidecar's (reporter "destination") or, in ambient mode, the waypoint's. */
 static void
 canary_matchers(struct buf *b, const struct rollout *r, struct arena *a)
 {
-	enum canary_sight sight = canary_sight(r);
+	struct canary c = canary_find(r);
 	const char *hosts[2];
-	size_t n = 0, key;
+	size_t n = 0;
 
-	if (sight != SIGHT_SERVICE)
+	if (c.sight != SIGHT_SERVICE)
 		hosts[n++] = r->host;
 	if (r->split == SPLIT_SERVICE) /* Istio may report the Service routed to */
 		hosts[n++] = r->subsets[1].service;
-	buf_adds(b, "reporter=\"destination\"");
+	buf_adds(b, "reporter=~\"destination|waypoint\"");
 	services(b, r, hosts, n, a);
-	if (sight == SIGHT_REVISION) {
-		const char *rc = revision(r, 1, &key);
-		buf_addf(b, ",%s=\"",
-		         key == NREVISION_KEYS - 1 ? "destination_version"
-		                                   : "destination_canonical_revision");
-		prom_quote(b, rc);
+	if (c.sight == SIGHT_REVISION) {
+		buf_addf(b, ",%s=\"", c.label);
+		prom_quote(b, c.revision);
 		buf_addc(b, '"');
 	}
 }
 
-int
+void
 analysis_check(const struct node *doc, struct diags *d)
 {
 	const struct node *spec = node_get(doc, "spec");
 	struct arena a;
 
 	if (!node_get(spec, "analysis"))
-		return 0;
+		return;
 	arena_init(&a);
 	const struct rollout *r = model_build(doc, "", &a);
-	enum canary_sight sight = canary_sight(r);
-	if (sight != SIGHT_REVISION)
+	struct canary c = canary_find(r);
+	if (c.sight != SIGHT_REVISION)
 		node_warning(
 		    d, node_get_key(spec, "analysis"),
 		    "spec.analysis: Istio reports a version of the pods it serves from their label "
 		    "service.istio.io/canonical-revision, app.kubernetes.io/version or version, "
 		    "and the canary '%s' %s; %s; give the versions different values of one of "
 		    "those labels",
-		    r->canary,
-		    revision(r, 1, &(size_t){0}) ? "has the same one as the stable"
-		                                 : "has none of them",
-		    sight == SIGHT_SERVICE
+		    r->canary, c.revision ? "has the same one as the stable" : "has none of them",
+		    c.sight == SIGHT_SERVICE
 		        ? arena_printf(&a,
 		                       "the alerts judge the requests to its Service '%s' alone",
 		                       r->subsets[1].service)
@@ -330,7 +372,6 @@ analysis_check(const struct node *doc, struct diags *d)
 		                       "every version of '%s' together",
 		                       r->host));
 	arena_release(&a);
-	return 0;
 }
 
 const char *
@@ -352,51 +393,60 @@ template_literal(struct buf *b, const char *text)
 		}
 }
 
-/* The command that rolls r back: its file as named on the command line, quoted for a POSIX
- * shell where it needs it, "./" and doubled slashes dropped. */
+/* Whether s is UTF-8 without control characters: a path a YAML string and a shell word hold
+ * as they are. */
+static bool
+printable(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s, *end = p + strlen(s);
+	size_t n;
+
+	for (; p < end; p += n)
+		if (*p < 0x20 || *p == 0x7f || !(n = utf8_len(p, end)))
+			return false;
+	return true;
+}
+
+/* The command that rolls r back, run from its repository's root: its file as the repository
+ * names it (rollout.home), quoted for a POSIX shell where it needs it; a generic one where the
+ * file is unknown or its name is not printable. */
 static const char *
 rollback_command(const struct rollout *r, struct arena *a)
 {
 	static const char safe[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 	                           "0123456789_./:=@%+-,";
-	struct buf path, b;
+	const char *home = r->home;
+	struct buf b;
 
-	if (!strcmp(r->file, "-") || !*r->file)
+	if (!home || !printable(home))
 		return arena_printf(a, "meshroll rollback FILE (the rollout file of %s/%s)", r->ns,
 		                    r->name);
-	buf_init(&path);
-	for (const char *s = r->file; *s; s++) {
-		bool start = s == r->file || s[-1] == '/';
-		if (start && s[0] == '.' && s[1] == '/' && s[2])
-			s++; /* "./": and its slash */
-		else if (!(s[0] == '/' && path.len && path.data[path.len - 1] == '/'))
-			buf_addc(&path, *s);
-	}
-	buf_addc(&path, '\0');
 	buf_init(&b);
 	buf_adds(&b, "meshroll rollback ");
-	if (path.data[strspn(path.data, safe)] == '\0') {
-		buf_adds(&b, path.data);
+	if (home[strspn(home, safe)] == '\0') {
+		buf_adds(&b, home[0] == '-' ? "./" : ""); /* not an option */
+		buf_adds(&b, home);
 	} else {
 		buf_addc(&b, '\'');
-		for (const char *s = path.data; *s; s++)
+		for (const char *s = home; *s; s++)
 			buf_adds(&b, *s == '\'' ? "'\\''" : (char[]){*s, '\0'});
 		buf_addc(&b, '\'');
 	}
-	buf_release(&path);
 	const char *out = arena_strndup(a, b.data, b.len);
 	buf_release(&b);
 	return out;
 }
 
-/* One alerting rule: its expression, its labels (meshroll's and the user's, sorted) and its
- * annotations. */
+/* One alerting rule: its expression (test, while the canary takes at least minRequestRate
+ * requests a second), its labels (meshroll's and the user's, sorted) and its annotations. */
 static struct node *
-alert(const struct rollout *r, const char *name, struct buf *expr, const char *summary,
-      const char *description, struct arena *a)
+alert(const struct rollout *r, const char *name, const char *test, const char *matchers,
+      const char *summary, const char *description, struct arena *a)
 {
 	const struct analysis *y = r->analysis;
 	const char *rollback = rollback_command(r, a);
+	const char *expr = arena_printf(a, "%sand sum(rate(istio_requests_total{%s}[%s])) >= %s\n",
+	                                test, matchers, y->window, y->min_rate);
 	struct buf text;
 
 	struct node *labels = node_new_map(a, 3 + y->labels.n);
@@ -423,75 +473,60 @@ alert(const struct rollout *r, const char *name, struct buf *expr, const char *s
 
 	struct node *rule = node_new_map(a, 5);
 	node_map_add(rule, node_new_str(a, "alert"), node_new_str(a, name));
-	node_map_add(rule, node_new_str(a, "expr"), node_new_block(a, expr->data, expr->len));
+	node_map_add(rule, node_new_str(a, "expr"), node_new_block(a, expr, strlen(expr)));
 	node_map_add(rule, node_new_str(a, "for"), node_new_str(a, y->for_));
 	node_map_add(rule, node_new_str(a, "labels"), node_sorted_map(a, labels));
 	node_map_add(rule, node_new_str(a, "annotations"), notes);
 	return rule;
 }
 
-/* Appends " and" the canary's request rate at least minRequestRate, and a line end. */
-static void
-judged(struct buf *b, const char *matchers, const struct analysis *y)
-{
-	buf_addf(b, "and sum(rate(istio_requests_total{%s}[%s])) >= %s\n", matchers, y->window,
-	         y->min_rate);
-}
-
 struct node *
 analysis_alerts(const struct rollout *r, struct arena *a)
 {
 	const struct analysis *y = r->analysis;
-	const char *who;
-	struct buf m, expr;
+	struct buf b;
 
 	if (!y)
 		return NULL;
-	who = arena_printf(a, "the canary %s of %s/%s", r->canary, r->ns, r->name);
+	const char *who = arena_printf(a, "the canary %s of %s/%s", r->canary, r->ns, r->name);
 	const char *title = arena_printf(a, "Canary %s of %s/%s", r->canary, r->ns, r->name);
-	buf_init(&m);
-	canary_matchers(&m, r, a);
-	buf_addc(&m, '\0');
-	buf_init(&expr);
+	buf_init(&b);
+	canary_matchers(&b, r, a);
+	const char *m = arena_strndup(a, b.data, b.len);
+	buf_release(&b);
 	struct node *rules = node_new_seq(a, 2);
-	if (y->success_rate) {
-		buf_addf(
-		    &expr,
-		    "100 * (1 - sum(rate(istio_requests_total{%s,response_code=~\"5..\"}[%s]))\n"
-		    "  / sum(rate(istio_requests_total{%s}[%s])))\n"
-		    "< %s\n",
-		    m.data, y->window, m.data, y->window, y->success_rate);
-		judged(&expr, m.data, y);
+	if (y->success_rate)
 		node_seq_add(
 		    rules,
-		    alert(r, "MeshrollCanarySuccessRate", &expr,
-		          arena_printf(a, "%s: success rate below %s%%", title, y->success_rate),
-		          arena_printf(a,
-		                       "{{ printf \"%%.2f\" $value }}%% of the requests to "
-		                       "%s had no 5xx response over the last %s, below "
-		                       "the rollout's %s%%.",
-		                       who, y->window, y->success_rate),
-		          a));
-	}
-	if (y->latency) {
-		expr.len = 0;
-		buf_addf(&expr,
-		         "histogram_quantile(0.99, sum by (le) "
-		         "(rate(istio_request_duration_milliseconds_bucket{%s}[%s])))\n"
-		         "> %lld\n",
-		         m.data, y->window, y->latency_ms);
-		judged(&expr, m.data, y);
+		    alert(
+		        r, "MeshrollCanarySuccessRate",
+		        arena_printf(
+		            a,
+		            "100 * (1 - sum(rate(istio_requests_total{%s,response_code=~\"5..\"}"
+		            "[%s]))\n  / sum(rate(istio_requests_total{%s}[%s])))\n< %s\n",
+		            m, y->window, m, y->window, y->success_rate),
+		        m, arena_printf(a, "%s: success rate below %s%%", title, y->success_rate),
+		        arena_printf(a,
+		                     "{{ printf \"%%.2f\" $value }}%% of the requests to %s had no "
+		                     "5xx response over the last %s, below the rollout's %s%%.",
+		                     who, y->window, y->success_rate),
+		        a));
+	if (y->latency)
 		node_seq_add(
-		    rules, alert(r, "MeshrollCanaryLatency", &expr,
-		                 arena_printf(a, "%s: p99 latency above %s", title, y->latency),
-		                 arena_printf(a,
-		                              "The 99th percentile of the request durations of %s "
-		                              "was {{ printf \"%%.0f\" $value }}ms over the last "
-		                              "%s, above the rollout's %s.",
-		                              who, y->window, y->latency),
-		                 a));
-	}
-	buf_release(&expr);
-	buf_release(&m);
+		    rules,
+		    alert(
+		        r, "MeshrollCanaryLatency",
+		        arena_printf(a,
+		                     "histogram_quantile(0.99, sum by (le) "
+		                     "(rate(istio_request_duration_milliseconds_bucket{%s}[%s])))\n"
+		                     "> %lld\n",
+		                     m, y->window, y->latency_ms),
+		        m, arena_printf(a, "%s: p99 latency above %s", title, y->latency),
+		        arena_printf(a,
+		                     "The 99th percentile of the request durations of %s was "
+		                     "{{ printf \"%%.0f\" $value }}ms over the last %s, above the "
+		                     "rollout's %s.",
+		                     who, y->window, y->latency),
+		        a));
 	return rules;
 }

@@ -17,9 +17,8 @@
  * skipped (the schema reports them). */
 void validate_analysis(const struct node *doc, struct diags *d);
 /* Of a rollout that passed every other check: a warning at spec.analysis when Istio's labels
- * cannot tell the canary's requests from the stable's, saying what the alerts judge instead.
- * Returns 0. */
-int analysis_check(const struct node *doc, struct diags *d);
+ * cannot tell the canary's requests from the stable's, saying what the alerts judge instead. */
+void analysis_check(const struct node *doc, struct diags *d);
 /* The PrometheusRule's rule group name: "meshroll.<namespace>.<name>". */
 const char *analysis_group(const struct rollout *r, struct arena *a);
 /* The group's alerting rules, MeshrollCanarySuccessRate and MeshrollCanaryLatency as

@@ -132,7 +132,6 @@ model_percent(const struct node *n, char buf[16])
 {
 	char dec[32];
 	const char *d = model_decimal(n, 3, dec);
-
 	long long whole = d ? strtoll(d, NULL, 10) : 0;
 
 	if (!d || whole > 100 || (whole == 100 && strchr(d, '.')))

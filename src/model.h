@@ -99,6 +99,9 @@ struct retries {
 struct rollout {
 	const char *file;   /* the rollout file, as named */
 	const char *source; /* file, as its generated files record it (run.c cleans it) */
+	const char *home;   /* file as its repository names it: relative to the nearest directory
+	                     * above it that holds .git, else its base name (run.c, for a rollout
+	                     * with spec.analysis, whose alerts name it); NULL: unknown */
 	int line, col;      /* where metadata.name is in it, for errors that span files */
 	const char *name, *ns;
 	struct kvs labels; /* metadata.labels */
@@ -148,10 +151,10 @@ const char *model_stage_missing(const struct rollout *r, const char *text, struc
 /* A mirror percent (0..100, at most 3 decimals) in its shortest exact decimal, into buf;
  * NULL when the scalar is not one. */
 const char *model_percent(const struct node *n, char buf[16]);
-/* A number of at most 9 whole digits and frac decimals, not negative, in plain decimal (no
- * sign, no exponent), in its shortest exact form ("20.50" is "20.5") into buf; NULL when the
- * scalar is not one. */
-const char *model_decimal(const struct node *n, int frac, char buf[32]);
+/* A number of at most 9 whole digits and frac_max decimals, not negative, in plain decimal
+ * (no sign, no exponent), in its shortest exact form ("20.50" is "20.5") into buf; NULL when
+ * the scalar is not one. */
+const char *model_decimal(const struct node *n, int frac_max, char buf[32]);
 /* Whether a route (a map of spec.http, tcp or tls) is a split route. */
 bool model_route_is_split(const struct node *route);
 /* Builds the model of a document that passed schema_validate() and validate_rollout(). */

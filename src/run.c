@@ -76,6 +76,33 @@ run_add(struct run *r, struct rollout *ro)
 
 /* Loads one file; a file found in a directory that is not a Rollout is skipped and does not
  * count toward RUN_MAX_FILES. */
+/* The file at path as its repository names it: relative to the nearest directory above it
+ * (links resolved) that holds a .git, else its base name; NULL when it cannot be resolved.
+ * The same however path is spelled and wherever the repository is checked out. */
+static const char *
+repo_path(struct arena *a, const char *path)
+{
+	char *real = realpath(path, NULL);
+	const char *home = NULL;
+	struct stat st;
+
+	if (!real)
+		return NULL;
+	for (size_t end = strlen(real); end > 0 && !home;) {
+		while (end > 0 && real[end - 1] != '/')
+			end--;
+		if (end == 0)
+			break;
+		end--; /* real[end] is the slash after a directory */
+		if (lstat(arena_printf(a, "%.*s/.git", (int)end, real), &st) == 0)
+			home = arena_strdup(a, real + end + 1);
+	}
+	if (!home)
+		home = arena_strdup(a, strrchr(real, '/') + 1);
+	free(real);
+	return home;
+}
+
 static void
 run_load_file(struct run *r, const char *path, unsigned flags)
 {
@@ -97,6 +124,8 @@ run_load_file(struct run *r, const char *path, unsigned flags)
 	}
 	if (ro && !strcmp(path, "-"))
 		ro->source = "-"; /* standard input: no path to record */
+	else if (ro && ro->analysis)
+		ro->home = repo_path(&r->arena, path);
 	if (ro)
 		run_add(r, ro);
 }

@@ -12,6 +12,7 @@ proxy (reporter="source") are not counted twice. Prints one line per failure and
 """
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -82,6 +83,26 @@ CASES = {
         "rate": "99.9", "latency": "250ms", "latency_ms": 250, "window": "1m", "min": 1,
         "labels": {"canary": "v2", "namespace": "shop", "rollout": "ratings"},
     },
+    "ok-analysis-gateway": {
+        # ambient mode: the waypoint reports the requests; the Service named or routed to
+        "stable": [istio("details", "bookinfo", "v1", "v1", "details-v1", reporter="waypoint"),
+                   istio("details-v1", "bookinfo", "v1", "v1", "details-v1",
+                         reporter="waypoint")],
+        "canary": [istio("details", "bookinfo", "v2", "v2", "details-v2", reporter="waypoint"),
+                   istio("details-v2", "bookinfo", "v2", "v2", "details-v2",
+                         reporter="waypoint")],
+        "who": "the canary v2 of bookinfo/details",
+        "rate": "99", "latency": "200ms", "latency_ms": 200, "window": "1m", "min": 0.1,
+        "labels": {"canary": "v2", "namespace": "bookinfo", "rollout": "details"},
+    },
+    "ok-analysis-hosts": {
+        # host reviews.bookinfo.svc, from a rollout in namespace frontend
+        "stable": [istio("reviews", "bookinfo", "v1", "v1", "reviews-v1")],
+        "canary": [istio("reviews", "bookinfo", "v2", "v2", "reviews-v2")],
+        "who": "the canary v2 of frontend/reviews-frontend",
+        "rate": "98", "latency": None, "window": "1m", "min": 0.1,
+        "labels": {"canary": "v2", "namespace": "frontend", "rollout": "reviews-frontend"},
+    },
     "ok-analysis-no-revision": {
         # track is no label Istio reports: both versions are "latest"
         "stable": [istio("cart-stable", "shop", "unknown", "latest", "cart-stable")],
@@ -139,14 +160,20 @@ def slow_bucket(threshold_ms):
     return BUCKETS[i], lo + (BUCKETS[i] - lo) * 0.99
 
 
+def rollback(name):
+    """The rollback command of a case rendered from its repository (see render_case)."""
+    return "meshroll rollback rollouts/%s.yaml" % name
+
+
 def rate_alert(case, success):
     return {"exp_labels": case["labels"], "exp_annotations": {
         "summary": "Canary %s: success rate below %s%%" % (case["who"][len("the canary "):],
                                                           case["rate"]),
         "description": "%.2f%% of the requests to %s had no 5xx response over the last %s, "
-                       "below the rollout's %s%%. Roll back: meshroll rollback rollout.yaml"
-                       % (success, case["who"], case["window"], case["rate"]),
-        "rollback": "meshroll rollback rollout.yaml"}}
+                       "below the rollout's %s%%. Roll back: %s"
+                       % (success, case["who"], case["window"], case["rate"],
+                          rollback(case["name"])),
+        "rollback": rollback(case["name"])}}
 
 
 def latency_alert(case, p99):
@@ -154,9 +181,10 @@ def latency_alert(case, p99):
         "summary": "Canary %s: p99 latency above %s" % (case["who"][len("the canary "):],
                                                        case["latency"]),
         "description": "The 99th percentile of the request durations of %s was %.0fms over "
-                       "the last %s, above the rollout's %s. Roll back: meshroll rollback "
-                       "rollout.yaml" % (case["who"], p99, case["window"], case["latency"]),
-        "rollback": "meshroll rollback rollout.yaml"}}
+                       "the last %s, above the rollout's %s. Roll back: %s"
+                       % (case["who"], p99, case["window"], case["latency"],
+                          rollback(case["name"])),
+        "rollback": rollback(case["name"])}}
 
 
 def scenarios(case):
@@ -214,6 +242,21 @@ def committed_rules():
                     out.append((os.path.relpath(os.path.join(top, f), ROOT),
                                 yaml.safe_load(fp)))
     return out
+
+
+def render_case(meshroll, name, tmp):
+    """A case's PrometheusRules, its rollout put in a repository of its own (a .git beside
+    rollouts/NAME.yaml) and named by an absolute path from elsewhere: the rollback command
+    names it as the repository does, rollouts/NAME.yaml."""
+    repo = os.path.join(tmp, "repo-" + name)
+    os.makedirs(os.path.join(repo, ".git"))
+    os.makedirs(os.path.join(repo, "rollouts"))
+    path = os.path.join(repo, "rollouts", name + ".yaml")
+    shutil.copy(os.path.join(ROOT, "testdata", name, "rollout.yaml"), path)
+    p = subprocess.run([meshroll, "render", "-o", "-", path], cwd=tmp, capture_output=True,
+                       text=True)
+    return [d for d in yaml.safe_load_all(p.stdout)
+            if isinstance(d, dict) and d.get("kind") == "PrometheusRule"]
 
 
 def prometheus_rules(meshroll, case_dir):
@@ -286,6 +329,15 @@ def main():
                 failed += 1
         for name, case in CASES.items():
             rules = name + ".rules.yaml"
+            case["name"] = name
+            docs = render_case(meshroll, name, tmp)
+            if len(docs) != 1:
+                print("%s: FAIL: %d PrometheusRules rendered from its repository"
+                      % (name, len(docs)))
+                failed += 1
+                continue
+            with open(os.path.join(tmp, rules), "w") as f:
+                yaml.safe_dump({"groups": docs[0]["spec"]["groups"]}, f)
             for title, series, expected in scenarios(case):
                 ran += 1
                 test = {"rule_files": [rules], "evaluation_interval": "%ds" % STEP,

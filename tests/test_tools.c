@@ -122,6 +122,12 @@ Test(tools, libyaml_and_libfyaml_agree)
 	cr_expect_gt(own, 100);
 }
 
+/* The directory where each_stage() set up the case it calls for: a copy of testdata/<case>
+ * made as tests/golden.sh makes one (its setup run), so that meshroll reads the files in the
+ * same place as when it wrote the golden tree (a rollback command names a file as the
+ * repository around it does). */
+static char case_dir[64];
+
 /* A shell command that prints the objects of one stage of a golden case's rollouts: render -o -
  * for each of its files (with the case's --templates), skipping those without that stage. */
 static void
@@ -140,11 +146,10 @@ stage_command(char *cmd, size_t size, const char *c, const char *stage)
 			strcat(strcat(opts, " --templates "), strtok(NULL, " \n"));
 	}
 	free(args);
-	snprintf(
-	    cmd, size,
-	    "cd testdata/%s && for f in%s; do out=$('%s' render -o - --stage %s%s $f 2>/dev/null) "
-	    "&& printf -- '---\\n%%s\\n' \"$out\" || :; done",
-	    c, files, meshroll_bin(), stage, opts);
+	snprintf(cmd, size,
+	         "cd %s && for f in%s; do out=$('%s' render -o - --stage %s%s $f 2>/dev/null) "
+	         "&& printf -- '---\\n%%s\\n' \"$out\" || :; done",
+	         case_dir, files, meshroll_bin(), stage, opts);
 }
 
 /* Calls fn for each rendered rollout directory and stage of each golden tree. */
@@ -155,6 +160,12 @@ each_stage(void (*fn)(const char *c, const char *dir, const char *stage))
 
 	for (size_t i = 0; cases[i]; i++) {
 		char *list = NULL;
+		cr_assert(tmp_dir_new(case_dir, "case") == 0);
+		cr_assert_eq(run_cmd(NULL,
+		                     "cp -R testdata/%s/. %s && cd %s && { [ ! -x setup ] || "
+		                     "MESHROLL='%s' ./setup; } >/dev/null 2>&1",
+		                     cases[i], case_dir, case_dir, meshroll_bin()),
+		             0, "%s: the setup failed", cases[i]);
 		run_cmd(&list, "cd golden/%s/tree 2>/dev/null && ls -d */*/stages/* | sort",
 		        cases[i]);
 		char *save = NULL;
@@ -166,6 +177,7 @@ each_stage(void (*fn)(const char *c, const char *dir, const char *stage))
 			         line);
 			fn(cases[i], dir, stage);
 		}
+		run_cmd(NULL, "rm -rf %s", case_dir);
 		free(list);
 		free(cases[i]);
 	}
