@@ -1,15 +1,20 @@
-/* test_docs.c: what comes with the binary, held to the binary's own --help: the bash
- * completion (driven by tests/bash_complete.sh) and the zsh completion (tests/zsh_complete.zsh,
- * in a real zsh under a pseudo-terminal) offer the commands, each command's options, the stage
+/* test_docs.c: what comes with the binary, held to the binary's own --help. The manual page
+ * (doc/meshroll.1) passes mandoc -T lint, and its commands and each command's options are
+ * those that meshroll --help and meshroll COMMAND --help list, each way; the bash completion
+ * (driven by tests/bash_complete.sh) and the zsh completion (tests/zsh_complete.zsh, in a
+ * real zsh under a pseudo-terminal) offer the commands, each command's options, the stage
  * ids of the rollout file on the line and files. */
 #include <criterion/criterion.h>
 #include <ctype.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "helpers.h"
+
+#define MAN_PAGE "doc/meshroll.1"
 
 /* Each test's directory: bin/meshroll, a link to the meshroll under test, which the
  * scripts find on PATH as a user's shell would; a.yaml, b.yml and sub/ to complete. */
@@ -189,6 +194,209 @@ help_options(struct names *s, const char *cmd, bool usage)
 
 	options_scan(s, help, usage ? strcspn(help, "\n") : strlen(help));
 	free(help);
+}
+
+/* The manual page as mandoc prints it for a terminal, overstrikes (bold, underline) removed;
+ * malloc'd. */
+static char *
+man_text(void)
+{
+	char *out = NULL;
+
+	if (!have_cmd("mandoc"))
+		test_skip(
+		    "mandoc is not installed (Debian: mandoc); the manual page was not checked");
+	cr_assert_eq(run_cmd(&out, "mandoc -T ascii %s", MAN_PAGE), 0, "mandoc failed");
+	char *w = out;
+	for (const char *r = out; *r; r++) {
+		if (*r == '\b' && w > out)
+			w--;
+		else
+			*w++ = *r;
+	}
+	*w = '\0';
+	return out;
+}
+
+/* The next line of text from *p: its start, with its length in *len; NULL at the end. */
+static const char *
+next_line(const char **p, size_t *len)
+{
+	const char *line = *p;
+
+	if (!*line)
+		return NULL;
+	*len = strcspn(line, "\n");
+	*p = line + *len + (line[*len] == '\n');
+	return line;
+}
+
+static size_t
+indent(const char *line, size_t len)
+{
+	size_t i = 0;
+
+	while (i < len && line[i] == ' ')
+		i++;
+	return i;
+}
+
+/* A heading: a section's at column 0, a subsection's at column 3. */
+static bool
+is_heading(const char *line, size_t len)
+{
+	size_t in = indent(line, len);
+
+	return in < len && (in == 0 || in == 3);
+}
+
+/* The text of section (at column 0) or, with sub, of its subsection sub: from the line after
+ * its heading to the next heading; malloc'd, NULL when there is none. */
+static char *
+man_part(const char *man, const char *section, const char *sub)
+{
+	const char *p = man, *line, *start = NULL;
+	size_t len;
+	bool in_section = false;
+
+	while ((line = next_line(&p, &len))) {
+		if (!is_heading(line, len))
+			continue;
+		if (start)
+			return strndup(start, (size_t)(line - start));
+		size_t in = indent(line, len);
+		if (in == 0)
+			in_section = len == strlen(section) && !strncmp(line, section, len);
+		if (in_section &&
+		    (sub ? in == 3 && len - 3 == strlen(sub) && !strncmp(line + 3, sub, len - 3)
+		         : in == 0))
+			start = p;
+	}
+	return start ? strdup(start) : NULL;
+}
+
+/* Where a line of the SYNOPSIS, "     meshroll WORD ...", has its WORD; NULL for other lines
+ * (continuation lines are indented further). */
+static const char *
+synopsis_word(const char *line, size_t len)
+{
+	return len > 14 && indent(line, len) == 5 && !strncmp(line + 5, "meshroll ", 9) ? line + 14
+	                                                                                : NULL;
+}
+
+/* The SYNOPSIS entry "meshroll WORD ..." with its continuation lines, where WORD is cmd, or
+ * with cmd NULL the entry of meshroll's own options (WORD starts with '-'); from WORD on,
+ * malloc'd; NULL when there is none. */
+static char *
+man_synopsis_entry(const char *man, const char *cmd)
+{
+	char *syn = man_part(man, "SYNOPSIS", NULL), *out = NULL;
+	const char *p = syn, *line, *w;
+	size_t len;
+
+	cr_assert(syn, "the manual page has no SYNOPSIS");
+	while (!out && (line = next_line(&p, &len))) {
+		if (!(w = synopsis_word(line, len)))
+			continue;
+		size_t wlen = strcspn(w, " \n");
+		if (cmd ? wlen != strlen(cmd) || strncmp(w, cmd, wlen) : *w != '-')
+			continue;
+		const char *end = p;
+		while ((line = next_line(&p, &len)) && indent(line, len) > 5)
+			end = p;
+		out = strndup(w, (size_t)(end - w));
+	}
+	free(syn);
+	return out;
+}
+
+/* mandoc -T lint says nothing, at the level of warnings and above. */
+Test(docs, man_lint)
+{
+	char *out = NULL;
+
+	if (!have_cmd("mandoc"))
+		test_skip(
+		    "mandoc is not installed (Debian: mandoc); the manual page was not linted");
+	int status = run_cmd(&out, "mandoc -T lint -W warning %s 2>&1", MAN_PAGE);
+	cr_expect_str_eq(out, "", "mandoc -T lint:\n%s", out);
+	cr_expect_eq(status, 0);
+	free(out);
+}
+
+/* The SYNOPSIS has an entry for each command meshroll --help lists, and no other; its entry
+ * without a command has the options of meshroll --help's usage. */
+Test(docs, man_commands)
+{
+	struct names want = {0}, got = {0};
+	char *man = man_text(), *syn = man_part(man, "SYNOPSIS", NULL), *globals;
+	const char *p = syn, *line, *w;
+	size_t len;
+
+	cr_assert(syn, "the manual page has no SYNOPSIS");
+	help_commands(&want);
+	while ((line = next_line(&p, &len)))
+		if ((w = synopsis_word(line, len)) && *w != '-')
+			names_add(&got, w, strcspn(w, " \n"));
+	names_expect_eq(&got, &want, "the commands of the SYNOPSIS and of meshroll --help");
+	names_free(&want);
+	names_free(&got);
+	cr_assert((globals = man_synopsis_entry(man, NULL)),
+	          "the SYNOPSIS has no entry for meshroll's own options");
+	help_globals(&want);
+	options_scan(&got, globals, strlen(globals));
+	names_expect_eq(&got, &want, "meshroll's options in the SYNOPSIS and in its usage");
+	names_free(&want);
+	names_free(&got);
+	free(globals);
+	free(syn);
+	free(man);
+}
+
+/* Expects the options that text names to be those of want; fmt says what the two are. */
+static void __attribute__((format(printf, 3, 4)))
+options_expect(const char *text, const struct names *want, const char *fmt, ...)
+{
+	struct names got = {0};
+	char *what = NULL;
+	va_list ap;
+
+	va_start(ap, fmt);
+	cr_assert(vasprintf(&what, fmt, ap) > 0);
+	va_end(ap);
+	options_scan(&got, text, strlen(text));
+	names_expect_eq(&got, want, what);
+	free(what);
+	names_free(&got);
+}
+
+/* For each command: its options in its subsection of DESCRIPTION are those that its --help
+ * lists, and in its SYNOPSIS entry those of its --help's usage line. */
+Test(docs, man_options)
+{
+	struct names cmds = {0};
+	char *man = man_text();
+
+	help_commands(&cmds);
+	for (size_t i = 0; i < cmds.n; i++) {
+		struct names want = {0}, want_usage = {0};
+		char *part = man_part(man, "DESCRIPTION", cmds.v[i]);
+		char *entry = man_synopsis_entry(man, cmds.v[i]);
+		cr_assert(part, "DESCRIPTION has no subsection '%s'", cmds.v[i]);
+		cr_assert(entry, "the SYNOPSIS has no entry for '%s'", cmds.v[i]);
+		help_options(&want, cmds.v[i], false);
+		help_options(&want_usage, cmds.v[i], true);
+		options_expect(part, &want, "%s: the options of its subsection and of its --help",
+		               cmds.v[i]);
+		options_expect(entry, &want_usage,
+		               "%s: the options of its SYNOPSIS entry and of its usage", cmds.v[i]);
+		names_free(&want);
+		names_free(&want_usage);
+		free(entry);
+		free(part);
+	}
+	names_free(&cmds);
+	free(man);
 }
 
 /* The candidates of a completion run: cmd's output, one a line, in *got. */
