@@ -3,7 +3,8 @@
  * those that meshroll --help and meshroll COMMAND --help list, each way; the bash completion
  * (driven by tests/bash_complete.sh) and the zsh completion (tests/zsh_complete.zsh, in a
  * real zsh under a pseudo-terminal) offer the commands, each command's options, the stage
- * ids of the rollout file on the line and files. */
+ * ids of the rollout file on the line and files; make install and make uninstall into a
+ * temporary DESTDIR install and remove exactly the files they should. */
 #include <criterion/criterion.h>
 #include <ctype.h>
 #include <stdarg.h>
@@ -606,4 +607,90 @@ Test(docs, zsh_completes)
 	zsh_expect(false, "meshroll promote testdata/status-middle/rollout.yaml --to=",
 	           "000 testers shadow 010 050 100", false);
 	zsh_expect(true, "meshroll lint ", "a.yaml b.yml sub", true);
+}
+
+/* The directory of the meshroll under test, where make keeps it (B): relative to the project's
+ * root when below it. */
+static const char *
+build_dir(char *b, size_t size)
+{
+	char cwd[2048];
+	const char *bin = meshroll_bin(), *slash = strrchr(bin, '/');
+	size_t len = slash ? (size_t)(slash - bin) : 0;
+
+	cr_assert(getcwd(cwd, sizeof(cwd)) && len);
+	if (!strncmp(bin, cwd, strlen(cwd)) && bin[strlen(cwd)] == '/')
+		bin += strlen(cwd) + 1, len -= strlen(cwd) + 1;
+	snprintf(b, size, "%.*s", (int)len, bin);
+	return b;
+}
+
+/* The installed meshroll says the version of the one under test, and the installed kustomize
+ * plugin, with it on PATH, prints what render -o - does. */
+static void
+installed_runs(void)
+{
+	char *out = NULL, *want = NULL;
+
+	run_cmd(&out, "%s/dest/usr/bin/meshroll --version", dir);
+	run_cmd(&want, "'%s' --version", meshroll_bin());
+	cr_expect_str_eq(out, want, "the installed meshroll's --version");
+	free(out);
+	free(want);
+	run_cmd(
+	    &out,
+	    "PATH=%s/dest/usr/bin:/usr/bin:/bin %s/dest/usr/share/meshroll/kustomize-plugin/Rollout "
+	    "testdata/ok-example/rollout.yaml",
+	    dir, dir);
+	run_cmd(&want, "'%s' render -o - testdata/ok-example/rollout.yaml", meshroll_bin());
+	cr_expect(*want && !strcmp(out, want), "the installed kustomize plugin printed:\n%s", out);
+	free(out);
+	free(want);
+}
+
+/* make install PREFIX=/usr into a temporary DESTDIR installs exactly these files, each a copy
+ * of its source (the kustomize plugin runs the meshroll on PATH), and make uninstall removes
+ * them all. The meshroll under test must be up to date: make must not rebuild it under the
+ * running suite. */
+Test(docs, install_uninstall)
+{
+	static const char installed[] = "./usr/bin/meshroll 755\n"
+	                                "./usr/share/bash-completion/completions/meshroll 644\n"
+	                                "./usr/share/man/man1/meshroll.1 644\n"
+	                                "./usr/share/meshroll/kustomize-plugin/Rollout 755\n"
+	                                "./usr/share/meshroll/rollout.schema.json 644\n"
+	                                "./usr/share/meshroll/status.schema.json 644\n"
+	                                "./usr/share/zsh/vendor-completions/_meshroll 644\n";
+	static const char *const copies[][2] = {
+	    {"usr/share/man/man1/meshroll.1", "doc/meshroll.1"},
+	    {"usr/share/bash-completion/completions/meshroll", "completion/meshroll.bash"},
+	    {"usr/share/zsh/vendor-completions/_meshroll", "completion/_meshroll"},
+	    {"usr/share/meshroll/rollout.schema.json", "schemas/rollout.schema.json"},
+	    {"usr/share/meshroll/status.schema.json", "schemas/status.schema.json"},
+	};
+	const char *make = "env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -s";
+	char b[2048], *out = NULL;
+
+	build_dir(b, sizeof(b));
+	cr_assert_eq(run_cmd(NULL, "%s -q B=%s %s/meshroll", make, b, b), 0,
+	             "%s/meshroll is older than its sources: make it first", b);
+	cr_assert_eq(
+	    run_cmd(&out, "%s install B=%s DESTDIR=%s/dest PREFIX=/usr 2>&1", make, b, dir), 0,
+	    "%s", out);
+	free(out);
+	run_cmd(&out, "cd %s/dest && find . ! -type d -printf '%%p %%m\\n' | sort", dir);
+	cr_expect_str_eq(out, installed, "make install installed:\n%s", out);
+	free(out);
+	for (size_t i = 0; i < sizeof(copies) / sizeof(copies[0]); i++)
+		cr_expect_eq(run_cmd(NULL, "cmp -s %s/dest/%s %s", dir, copies[i][0], copies[i][1]),
+		             0, "%s is not %s", copies[i][0], copies[i][1]);
+	installed_runs();
+	cr_assert_eq(
+	    run_cmd(&out, "%s uninstall B=%s DESTDIR=%s/dest PREFIX=/usr 2>&1", make, b, dir), 0,
+	    "%s", out);
+	free(out);
+	run_cmd(&out, "cd %s/dest && find . ! -type d; test ! -e usr/share/meshroll || echo %s",
+	        dir, "usr/share/meshroll");
+	cr_expect_str_eq(out, "", "make uninstall left:\n%s", out);
+	free(out);
 }
