@@ -120,22 +120,47 @@ format-check:
 	clang-format --dry-run --Werror src/*.c src/*.h tests/*.c tests/*.h tests/*/*.c tools/*.c fuzz/*.c
 
 # kustomize's legacy exec generator plugin for kind Rollout (kubectl kustomize
-# --enable-alpha-plugins); MESHROLL is the binary it calls.
+# --enable-alpha-plugins): $(call plugin_script,MESHROLL,FILE) writes the script, which runs
+# MESHROLL (a shell word) on the generator file kustomize passes it, into FILE.
+plugin_script = printf '\#!/bin/sh\n\# kustomize exec generator plugin for meshroll.dev/v1alpha1 Rollout.\n\# kustomize passes the generator file as $$1.\nexec %s render -o - "$$1"\n' "$(1)" > '$(2)' && chmod 755 '$(2)'
+
+# install-kustomize-plugin: for one user, calling MESHROLL (default: this checkout's).
 XDG_CONFIG_HOME ?= $(HOME)/.config
 MESHROLL ?= $(CURDIR)/$(B)/meshroll
 PLUGIN_DIR = $(XDG_CONFIG_HOME)/kustomize/plugin/meshroll.dev/v1alpha1/rollout
 
 install-kustomize-plugin:
 	install -d '$(PLUGIN_DIR)'
-	printf '#!/bin/sh\n# kustomize exec generator plugin for meshroll.dev/v1alpha1 Rollout\n# (make install-kustomize-plugin). kustomize passes the generator file as $$1.\nexec %s render -o - "$$1"\n' "'$(MESHROLL)'" > '$(PLUGIN_DIR)/Rollout'
-	chmod 755 '$(PLUGIN_DIR)/Rollout'
+	$(call plugin_script,'$(MESHROLL)',$(PLUGIN_DIR)/Rollout)
 	@echo "installed $(PLUGIN_DIR)/Rollout, calling $(MESHROLL)"
 
+# make install [PREFIX=/usr/local] [DESTDIR=]: the binary, the man page, the bash and zsh
+# completions, the JSON Schemas and the kustomize plugin (calling the meshroll on PATH);
+# make uninstall removes those files, and share/meshroll when that leaves it empty.
+BINDIR      ?= $(PREFIX)/bin
+MAN1DIR     ?= $(PREFIX)/share/man/man1
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+ZSHCOMPDIR  ?= $(PREFIX)/share/zsh/vendor-completions
+DATADIR     ?= $(PREFIX)/share/meshroll
+
 install: $(B)/meshroll
-	install -d $(DESTDIR)$(PREFIX)/bin
-	install -m 755 $(B)/meshroll $(DESTDIR)$(PREFIX)/bin/meshroll
+	install -d '$(DESTDIR)$(BINDIR)' '$(DESTDIR)$(MAN1DIR)' '$(DESTDIR)$(BASHCOMPDIR)' \
+		'$(DESTDIR)$(ZSHCOMPDIR)' '$(DESTDIR)$(DATADIR)/kustomize-plugin'
+	install -m 755 $(B)/meshroll '$(DESTDIR)$(BINDIR)/meshroll'
+	install -m 644 doc/meshroll.1 '$(DESTDIR)$(MAN1DIR)/meshroll.1'
+	install -m 644 completion/meshroll.bash '$(DESTDIR)$(BASHCOMPDIR)/meshroll'
+	install -m 644 completion/_meshroll '$(DESTDIR)$(ZSHCOMPDIR)/_meshroll'
+	install -m 644 schemas/rollout.schema.json schemas/status.schema.json '$(DESTDIR)$(DATADIR)'
+	$(call plugin_script,meshroll,$(DESTDIR)$(DATADIR)/kustomize-plugin/Rollout)
+
+uninstall:
+	rm -f '$(DESTDIR)$(BINDIR)/meshroll' '$(DESTDIR)$(MAN1DIR)/meshroll.1' \
+		'$(DESTDIR)$(BASHCOMPDIR)/meshroll' '$(DESTDIR)$(ZSHCOMPDIR)/_meshroll' \
+		'$(DESTDIR)$(DATADIR)/rollout.schema.json' '$(DESTDIR)$(DATADIR)/status.schema.json' \
+		'$(DESTDIR)$(DATADIR)/kustomize-plugin/Rollout'
+	rmdir '$(DESTDIR)$(DATADIR)/kustomize-plugin' '$(DESTDIR)$(DATADIR)' 2>/dev/null || true
 
 clean:
 	rm -rf build
 
-.PHONY: all test check sanitize valgrind fuzz golden-update bench example examples install-kustomize-plugin format format-check install clean
+.PHONY: all test check sanitize valgrind fuzz golden-update bench example examples install-kustomize-plugin format format-check install uninstall clean

@@ -30,6 +30,8 @@ check | test | sanitize | valgrind)
 	need git command -v git
 	need patch command -v patch
 	need prometheus command -v promtool # promtool: tests/prom_rules.py
+	need mandoc command -v mandoc # tests/test_docs.c: mandoc -T lint on the manual page
+	need zsh command -v zsh # tests/test_docs.c: the zsh completion, in a real zsh
 	# tools::output_is_deterministic: locale sources for localedef, libc's translations
 	# of its messages, and the time zones
 	need locales test -e /usr/share/i18n/locales/tr_TR

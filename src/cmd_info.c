@@ -111,8 +111,10 @@ starter(struct buf *b, struct arena *a, const char *name, const char *ns)
 	buf_adds(b, starter_spec);
 }
 
-static const char init_usage[] = "usage: meshroll init NAME [-n NAMESPACE]\n"
-                                 "  prints a commented starter rollout file for service NAME\n";
+static const char init_usage[] =
+    "usage: meshroll init NAME [-n NAMESPACE]\n"
+    "  prints a commented starter rollout file for service NAME\n"
+    "  -n, --namespace NAMESPACE  its metadata.namespace (default: default)\n";
 
 int
 cmd_init(int argc, char **argv)

@@ -222,9 +222,11 @@ check_tree(struct run *r, const struct opts *o, char **files, int nfiles)
 
 static const char check_usage[] =
     "usage: meshroll check [-o DIR] [--templates DIR] FILE|DIR...\n"
-    "  renders in memory and compares with the tree under DIR (default: deploy); writes\n"
-    "  nothing. Exit 0 when the tree is what render would write, else 1 and a unified diff\n"
-    "  of each file that differs, is missing, or is a stale file render would remove.\n";
+    "  renders in memory and compares with the tree under DIR; writes nothing. Exit 0 when\n"
+    "  the tree is what render would write, else 1 and a unified diff of each file that\n"
+    "  differs, is missing, or is a stale file render would remove.\n"
+    "  -o, --output DIR    the tree to compare with (default: deploy)\n"
+    "      --templates DIR take templates from DIR where it has them\n";
 
 int
 cmd_check(int argc, char **argv)

@@ -23,6 +23,7 @@ enum status_tree {
 struct status_opts {
 	const char *out, *templates; /* NULL: not given */
 	bool json;
+	bool ids; /* --ids: the stage ids alone */
 };
 
 static const char status_usage[] =
@@ -35,7 +36,10 @@ static const char status_usage[] =
     "      --templates DIR with -o: take templates from DIR where it has them\n";
 
 /* Returns the index of the first file, or -1 with the exit status in *status (after --help
- * or a usage error). */
+ * or a usage error). --ids is hidden from the usage: it is for the completion scripts
+ * (completion/), which ask `meshroll status --ids FILE` for the stage ids that --stage and
+ * promote --to take. It prints every stage id of each rollout, one a line, and exits 0; on
+ * invalid input, nothing on stdout and exit 1. It goes with no other option. */
 static int
 status_parse(int argc, char **argv, struct status_opts *o, int *status)
 {
@@ -43,6 +47,7 @@ status_parse(int argc, char **argv, struct status_opts *o, int *status)
 	    {"output", required_argument, NULL, 'o'},
 	    {"json", no_argument, NULL, 'j'},
 	    {"templates", required_argument, NULL, 't'},
+	    {"ids", no_argument, NULL, 'i'},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
@@ -56,6 +61,8 @@ status_parse(int argc, char **argv, struct status_opts *o, int *status)
 			o->json = true;
 		else if (c == 't')
 			o->templates = optarg;
+		else if (c == 'i')
+			o->ids = true;
 		else if (c == 'h')
 			return *status = print_help(status_usage), -1;
 		else
@@ -71,6 +78,8 @@ status_parse(int argc, char **argv, struct status_opts *o, int *status)
 		why = "status: -o - has no tree to compare";
 	else if (o->templates && !o->out)
 		why = "status: --templates goes with -o";
+	else if (o->ids && (o->out || o->json))
+		why = "status: --ids goes with no other option";
 	if (why)
 		return *status = usage_error(status_usage, "%s", why), -1;
 	return optind;
@@ -194,6 +203,15 @@ status_print(struct run *r, const enum status_tree *trees, bool json)
 	buf_release(&b);
 }
 
+/* --ids: every stage id of each rollout, one a line, for the completion scripts. */
+static void
+status_ids(const struct run *r)
+{
+	for (size_t i = 0; i < r->n; i++)
+		for (size_t j = 0; j < r->rollouts[i]->nstages; j++)
+			puts(r->rollouts[i]->stages[j].id);
+}
+
 int
 cmd_status(int argc, char **argv)
 {
@@ -206,6 +224,10 @@ cmd_status(int argc, char **argv)
 	run_init(&r);
 	if (run_load(&r, argv + first, argc - first, o.templates, o.out ? RUN_TEMPLATES : 0) < 0)
 		return run_finish(&r, EXIT_INVALID);
+	if (o.ids) {
+		status_ids(&r);
+		return run_finish(&r, EXIT_OK);
+	}
 	enum status_tree *trees = arena_alloc(&r.arena, (r.n + 1) * sizeof(*trees));
 	status = o.out ? status_trees(&r, o.out, trees) : EXIT_OK;
 	if (status != EXIT_OK || r.diags.errors) /* nothing on stdout after an error */
