@@ -1,6 +1,7 @@
 #!/bin/sh
 # build.sh TARGET [MAKE ARGS...]: installs the Debian packages meshroll needs where they
-# are missing (as root, with apt-get), then runs `make TARGET [MAKE ARGS...]`. README.md's
+# are missing (as root, with apt-get), and for the tests the pinned yaml-language-server from
+# npm into build/node, then runs `make TARGET [MAKE ARGS...]`. README.md's
 # two commands are `./build.sh example` and `./build.sh check`; .ci/run uses it too.
 set -eu
 cd "$(dirname "$0")"
@@ -32,6 +33,8 @@ check | test | sanitize | valgrind)
 	need prometheus command -v promtool # promtool: tests/prom_rules.py
 	need mandoc command -v mandoc # tests/test_docs.c: mandoc -T lint on the manual page
 	need zsh command -v zsh # tests/test_docs.c: the zsh completion, in a real zsh
+	need nodejs command -v node # tests/yaml_lsp.js and yaml-language-server
+	need npm command -v npm
 	# tools::output_is_deterministic: locale sources for localedef, libc's translations
 	# of its messages, and the time zones
 	need locales test -e /usr/share/i18n/locales/tr_TR
@@ -59,4 +62,16 @@ if [ -n "$missing" ]; then
 	# shellcheck disable=SC2086 # one word per package
 	apt-get install -y -qq --no-install-recommends $missing >&2
 fi
+
+# tests/test_editor.c's yaml-language-server, pinned (1.25.0 runs on Debian 12's node 18), in
+# build/node/node_modules/.bin; installed again when missing or another version.
+YLS_VERSION=1.25.0
+case $target in
+check | test | sanitize | valgrind)
+	grep -qs "\"version\": \"$YLS_VERSION\"" \
+		build/node/node_modules/yaml-language-server/package.json ||
+		npm install --no-save --no-audit --no-fund --prefix build/node \
+			"yaml-language-server@$YLS_VERSION" >&2
+	;;
+esac
 exec make "$@"
