@@ -35,6 +35,12 @@ check | test | sanitize | valgrind)
 	need zsh command -v zsh # tests/test_docs.c: the zsh completion, in a real zsh
 	need nodejs command -v node # tests/yaml_lsp.js and yaml-language-server
 	need npm command -v npm
+	# tests/test_deb.c: dpkg-buildpackage -us -uc -b and lintian on the .deb; dpkg-buildpackage
+	# also wants build-essential, which gcc and make alone do not install
+	need dpkg-dev command -v dpkg-buildpackage
+	need debhelper command -v dh
+	need build-essential sh -c "dpkg-query -W -f '\${Status}' build-essential | grep -q ' installed$'"
+	need lintian command -v lintian
 	# tools::output_is_deterministic: locale sources for localedef, libc's translations
 	# of its messages, and the time zones
 	need locales test -e /usr/share/i18n/locales/tr_TR
