@@ -413,8 +413,6 @@ printable(const char *s)
 static const char *
 rollback_command(const struct rollout *r, struct arena *a)
 {
-	static const char safe[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-	                           "0123456789_./:=@%+-,";
 	const char *home = r->home;
 	struct buf b;
 
@@ -423,15 +421,7 @@ rollback_command(const struct rollout *r, struct arena *a)
 		                    r->name);
 	buf_init(&b);
 	buf_adds(&b, "meshroll rollback ");
-	if (home[strspn(home, safe)] == '\0') {
-		buf_adds(&b, home[0] == '-' ? "./" : ""); /* not an option */
-		buf_adds(&b, home);
-	} else {
-		buf_addc(&b, '\'');
-		for (const char *s = home; *s; s++)
-			buf_adds(&b, *s == '\'' ? "'\\''" : (char[]){*s, '\0'});
-		buf_addc(&b, '\'');
-	}
+	buf_add_shell_word(&b, home[0] == '-' ? arena_printf(a, "./%s", home) : home);
 	const char *out = arena_strndup(a, b.data, b.len);
 	buf_release(&b);
 	return out;

@@ -84,3 +84,19 @@ buf_addf(struct buf *b, const char *fmt, ...)
 	va_end(ap);
 	b->len += (size_t)n;
 }
+
+void
+buf_add_shell_word(struct buf *b, const char *w)
+{
+	static const char safe[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+	                           "0123456789_./:=@%+-,";
+
+	if (*w && w[strspn(w, safe)] == '\0') {
+		buf_adds(b, w);
+		return;
+	}
+	buf_addc(b, '\'');
+	for (; *w; w++)
+		buf_adds(b, *w == '\'' ? "'\\''" : (char[]){*w, '\0'});
+	buf_addc(b, '\'');
+}

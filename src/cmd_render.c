@@ -152,22 +152,17 @@ cmd_render(int argc, char **argv)
 	return run_finish(&r, status);
 }
 
-/* Prints " word", quoted for a POSIX shell where it holds anything but safe characters. */
+/* Prints " word", quoted for a POSIX shell where it needs it. */
 static void
 put_word(const char *w, FILE *fp)
 {
-	static const char safe[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-	                           "0123456789_./:=@%+-,";
+	struct buf b;
 
-	fputc(' ', fp);
-	if (*w && w[strspn(w, safe)] == '\0') {
-		fputs(w, fp);
-		return;
-	}
-	fputc('\'', fp);
-	for (; *w; w++)
-		fputs(*w == '\'' ? "'\\''" : (char[]){*w, '\0'}, fp);
-	fputc('\'', fp);
+	buf_init(&b);
+	buf_addc(&b, ' ');
+	buf_add_shell_word(&b, w);
+	fwrite(b.data, 1, b.len, fp);
+	buf_release(&b);
 }
 
 /* The render command that brings the tree up to date, for the hint: every option that changes

@@ -206,15 +206,22 @@ node_new(struct arena *a, enum node_kind kind)
 	return n;
 }
 
-struct node *
-node_new_str(struct arena *a, const char *s)
+/* A scalar of type with the text s (borrowed). */
+static struct node *
+node_new_scalar(struct arena *a, enum scalar_type type, const char *s)
 {
 	struct node *n = node_new(a, NODE_SCALAR);
 
-	n->type = SCALAR_STR;
+	n->type = type;
 	n->str = s;
 	n->len = strlen(s);
 	return n;
+}
+
+struct node *
+node_new_str(struct arena *a, const char *s)
+{
+	return node_new_scalar(a, SCALAR_STR, s);
 }
 
 struct node *
@@ -244,35 +251,22 @@ node_new_int_or_none(struct arena *a, long long v)
 struct node *
 node_new_bool(struct arena *a, bool v)
 {
-	struct node *n = node_new(a, NODE_SCALAR);
+	struct node *n = node_new_scalar(a, SCALAR_BOOL, v ? "true" : "false");
 
-	n->type = SCALAR_BOOL;
 	n->ival = v;
-	n->str = v ? "true" : "false";
-	n->len = strlen(n->str);
 	return n;
 }
 
 struct node *
 node_new_null(struct arena *a)
 {
-	struct node *n = node_new(a, NODE_SCALAR);
-
-	n->type = SCALAR_NULL;
-	n->str = "null";
-	n->len = 4;
-	return n;
+	return node_new_scalar(a, SCALAR_NULL, "null");
 }
 
 struct node *
 node_new_number(struct arena *a, const char *decimal)
 {
-	struct node *n = node_new(a, NODE_SCALAR);
-
-	n->type = SCALAR_FLOAT;
-	n->str = decimal;
-	n->len = strlen(decimal);
-	return n;
+	return node_new_scalar(a, SCALAR_FLOAT, decimal);
 }
 
 struct node *

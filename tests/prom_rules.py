@@ -244,6 +244,42 @@ def committed_rules():
     return out
 
 
+ODD = "{{a}}-it's.yaml"  # a file name the shell and Prometheus's templates read specially
+
+
+def odd_name(meshroll, tmp):
+    """A rollout file named ODD: Prometheus expands its rollback annotation to a command that
+    names the file (shell-quoted, its braces kept). Returns the failure lines."""
+    repo = os.path.join(tmp, "repo-odd")
+    os.makedirs(os.path.join(repo, ".git"))
+    shutil.copy(os.path.join(ROOT, "testdata", "ok-analysis-defaults", "rollout.yaml"),
+                os.path.join(repo, ODD))
+    p = subprocess.run([meshroll, "render", "-o", "-", ODD], cwd=repo, capture_output=True,
+                       text=True)
+    docs = [d for d in yaml.safe_load_all(p.stdout)
+            if isinstance(d, dict) and d.get("kind") == "PrometheusRule"]
+    if p.returncode != 0 or len(docs) != 1:
+        return ["odd file name: render failed: %s" % p.stderr]
+    with open(os.path.join(tmp, "odd.rules.yaml"), "w") as f:
+        yaml.safe_dump({"groups": docs[0]["spec"]["groups"]}, f)
+    case = dict(CASES["ok-analysis-defaults"], name=None)
+    expected = rate_alert(case, 0)
+    command = "meshroll rollback '{{a}}-it'\\''s.yaml'"
+    expected["exp_annotations"]["rollback"] = command
+    expected["exp_annotations"]["description"] = expected["exp_annotations"][
+        "description"].replace(rollback(None), command)
+    test = {"rule_files": ["odd.rules.yaml"], "evaluation_interval": "%ds" % STEP,
+            "tests": [{"interval": "%ds" % STEP,
+                       "input_series": traffic(case["canary"][0], 2, errors=1),
+                       "alert_rule_test": [{"eval_time": EVAL,
+                                            "alertname": "MeshrollCanarySuccessRate",
+                                            "exp_alerts": [expected]}]}]}
+    with open(os.path.join(tmp, "odd.yaml"), "w") as f:
+        yaml.safe_dump(test, f, sort_keys=False)
+    status, out = promtool(["test", "rules", "odd.yaml"], tmp)
+    return [] if status == 0 else ["odd file name: promtool test rules:\n" + out]
+
+
 def render_case(meshroll, name, tmp):
     """A case's PrometheusRules, its rollout put in a repository of its own (a .git beside
     rollouts/NAME.yaml) and named by an absolute path from elsewhere: the rollback command
@@ -353,6 +389,10 @@ def main():
                 if status != 0:
                     print("%s: FAIL: %s:\n%s" % (name, title, out))
                     failed += 1
+        ran += 1
+        for why in odd_name(meshroll, tmp):
+            print("FAIL: " + why)
+            failed += 1
     print("prom_rules: %d rule files checked, %d scenarios, %d failed" % (checked, ran, failed))
     return 1 if failed else 0
 
