@@ -21,6 +21,7 @@ run_init(struct run *r)
 	arena_init(&r->arena);
 	arena_init(&r->scratch);
 	diags_init(&r->diags, &r->arena);
+	conflicts_init(&r->conflicts);
 }
 
 int
@@ -35,6 +36,7 @@ run_finish(struct run *r, int status)
 	}
 	schema_release(&r->schema);
 	free(r->rollouts);
+	conflicts_release(&r->conflicts);
 	arena_release(&r->scratch);
 	arena_release(&r->arena);
 	if (io)
@@ -126,8 +128,10 @@ run_load_file(struct run *r, const char *path, unsigned flags)
 		ro->source = "-"; /* standard input: no path to record */
 	else if (ro && ro->analysis)
 		ro->home = repo_path(&r->arena, path);
-	if (ro)
-		run_add(r, ro);
+	if (!ro)
+		return;
+	run_add(r, ro);
+	conflicts_add(&r->conflicts, ro, &r->scratch, &r->diags);
 }
 
 static int
@@ -169,136 +173,6 @@ run_load_dir(struct run *r, const char *dir)
 	free(ents);
 }
 
-/* A host as Istio reads it in namespace ns: a short name means <name>.<ns>.svc.cluster.local. */
-static const char *
-host_fqdn(struct arena *a, const char *host, const char *ns)
-{
-	if (strchr(host, '.') || !strcmp(host, "*"))
-		return host;
-	return arena_printf(a, "%s.%s.svc.cluster.local", host, ns);
-}
-
-/* A gateway as Istio reads it in namespace ns: "mesh", or "<namespace>/<name>" (from "name",
- * "ns/name" or "name.ns.svc.cluster.local"). */
-static const char *
-gateway_key(struct arena *a, const char *gw, const char *ns)
-{
-	const char *dot = strchr(gw, '.');
-
-	if (!strcmp(gw, "mesh") || strchr(gw, '/'))
-		return gw;
-	if (!dot)
-		return arena_printf(a, "%s/%s", ns, gw);
-	return arena_printf(a, "%.*s/%.*s", (int)strcspn(dot + 1, "."), dot + 1, (int)(dot - gw),
-	                    gw);
-}
-
-/* The i-th gateway of r, as gateway_key() says; none given means the mesh. */
-static const char *
-rollout_gateway(struct arena *a, const struct rollout *r, size_t i)
-{
-	return r->gateways.n ? gateway_key(a, r->gateways.v[i], r->ns) : "mesh";
-}
-
-/* The i-th host of r's VirtualService, as host_fqdn() says. */
-static const char *
-rollout_host(struct arena *a, const struct rollout *r, size_t i)
-{
-	return host_fqdn(a, r->hosts.v[i], r->ns);
-}
-
-/* A gateway both route through, or NULL. */
-static const char *
-shared_gateway(struct arena *a, const struct rollout *x, const struct rollout *y)
-{
-	for (size_t i = 0; i < (x->gateways.n ? x->gateways.n : 1); i++) {
-		const char *g = rollout_gateway(a, x, i);
-		for (size_t j = 0; j < (y->gateways.n ? y->gateways.n : 1); j++)
-			if (!strcmp(g, rollout_gateway(a, y, j)))
-				return g;
-	}
-	return NULL;
-}
-
-/* A host both route, as Istio compares hosts, or NULL. */
-static const char *
-shared_host(struct arena *a, const struct rollout *x, const struct rollout *y)
-{
-	for (size_t i = 0; i < x->hosts.n; i++) {
-		const char *h = rollout_host(a, x, i);
-		for (size_t j = 0; j < y->hosts.n; j++)
-			if (!strcmp(h, rollout_host(a, y, j)))
-				return x->hosts.v[i];
-	}
-	return NULL;
-}
-
-/* An object both rollouts write, in one namespace, as "Service 'x'"; NULL for none: the
- * version Services and their DestinationRules of split: service, against the other's, and
- * against the DestinationRule named after the other of split: subset. */
-static const char *
-shared_object(struct arena *a, const struct rollout *x, const struct rollout *y)
-{
-	for (size_t k = 0; k < 2; k++) {
-		const struct rollout *p = k ? y : x, *q = k ? x : y;
-		for (size_t v = 0; p->split == SPLIT_SERVICE && v < 2; v++) {
-			const char *s = p->subsets[v].service;
-			if (q->split == SPLIT_SUBSET && !strcmp(s, q->name))
-				return arena_printf(a, "DestinationRule '%s'", s);
-			for (size_t w = 0; q->split == SPLIT_SERVICE && w < 2; w++)
-				if (!strcmp(s, q->subsets[w].service))
-					return arena_printf(a, "Service '%s'", s);
-		}
-	}
-	return NULL;
-}
-
-/* Two rollouts may not make the same objects, nor route one host through one gateway
- * (istioctl's IST0109: Istio would merge or drop one of the VirtualServices); hosts compare
- * as Istio resolves them, a short name in its rollout's namespace. */
-static void
-run_check_conflicts(struct run *r)
-{
-	for (size_t i = 0; i < r->n; i++) {
-		const struct rollout *b = r->rollouts[i];
-		for (size_t j = 0; j < i; j++) {
-			const struct rollout *a = r->rollouts[j];
-			if (!strcmp(a->ns, b->ns) && !strcmp(a->name, b->name)) {
-				diag_loc(&r->diags, DIAG_ERROR, b->file, b->line, b->col,
-				         "rollout '%s/%s' is also defined in %s:%d:%d", b->ns,
-				         b->name, a->file, a->line, a->col);
-				break;
-			}
-			const char *object =
-			    strcmp(a->ns, b->ns) ? NULL : shared_object(&r->scratch, b, a);
-			if (object) {
-				diag_loc(
-				    &r->diags, DIAG_ERROR, b->file, b->line, b->col,
-				    "rollout '%s/%s' writes %s, as rollout '%s/%s' of %s:%d:%d does; "
-				    "give a version another service: name",
-				    b->ns, b->name, object, a->ns, a->name, a->file, a->line,
-				    a->col);
-				arena_reset(&r->scratch);
-				break;
-			}
-			const char *host = shared_host(&r->scratch, b, a);
-			const char *gw = host ? shared_gateway(&r->scratch, b, a) : NULL;
-			if (gw) {
-				diag_loc(
-				    &r->diags, DIAG_ERROR, b->file, b->line, b->col,
-				    "rollout '%s/%s' routes host '%s' through gateway '%s', as "
-				    "rollout '%s/%s' of %s:%d:%d does; one host takes one "
-				    "VirtualService per gateway (IST0109)",
-				    b->ns, b->name, host, gw, a->ns, a->name, a->file, a->line,
-				    a->col);
-				arena_reset(&r->scratch);
-				break;
-			}
-			arena_reset(&r->scratch);
-		}
-	}
-}
-
 int
 run_load(struct run *r, char **args, int nargs, const char *templates, unsigned flags)
 {
@@ -324,7 +198,6 @@ run_load(struct run *r, char **args, int nargs, const char *templates, unsigned 
 			run_load_file(r, args[i], 0);
 		}
 	}
-	run_check_conflicts(r);
 	return r->diags.errors ? -1 : 0;
 }
 

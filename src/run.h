@@ -4,6 +4,7 @@
 #define MESHROLL_RUN_H
 
 #include "arena.h"
+#include "conflict.h"
 #include "diag.h"
 #include "model.h"
 #include "schema.h"
@@ -19,6 +20,7 @@ struct run {
 	struct arena arena;   /* the models, the diagnostics, names */
 	struct arena scratch; /* one file's parse tree or rendered tree at a time */
 	struct diags diags;
+	struct conflicts conflicts; /* what the checks across rollouts need of each */
 	struct schema schema;
 	struct templates templates;
 	struct rollout **rollouts; /* in the order found; heap */
