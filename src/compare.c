@@ -18,8 +18,7 @@ compare_scope(struct run *r)
 	struct buf b;
 
 	for (size_t i = 0; i < r->n; i++)
-		s.trees[i] =
-		    arena_printf(&r->arena, "%s/%s", r->rollouts[i]->ns, r->rollouts[i]->name);
+		s.trees[i] = arena_printf(&r->arena, "%s/%s", r->refs[i].ns, r->refs[i].name);
 	qsort(s.trees, s.ntrees, sizeof(*s.trees), tree_path_cmp);
 	buf_init(&b);
 	for (size_t i = 0; i < r->ndirs; i++) {
@@ -66,7 +65,7 @@ run_sources(struct run *r, struct buf *b)
 
 	for (size_t i = 0; i < r->n; i++) {
 		b->len = 0;
-		render_source(b, r->rollouts[i]->source);
+		render_source(b, r->refs[i].source);
 		v[i] = arena_strndup(&r->arena, b->data, b->len);
 	}
 	qsort(v, r->n, sizeof(*v), tree_path_cmp);
@@ -94,7 +93,7 @@ compare_owners(struct run *r, struct tree *t, const struct tree_scope *scope, co
 	buf_init(&b);
 	char **sources = run_sources(r, &b);
 	for (size_t i = 0; i < r->n; i++) {
-		const struct rollout *ro = r->rollouts[i];
+		const struct run_ref *ro = &r->refs[i];
 		const char *top =
 		    arena_printf(&r->scratch, "%s/%s/kustomization.yaml", ro->ns, ro->name);
 		if (tree_owner(t, top, head) != 1 || run_reads(sources, r->n, scope, head) ||

@@ -20,6 +20,7 @@ run_init(struct run *r)
 	memset(r, 0, sizeof(*r));
 	arena_init(&r->arena);
 	arena_init(&r->scratch);
+	arena_init(&r->model);
 	diags_init(&r->diags, &r->arena);
 	conflicts_init(&r->conflicts);
 }
@@ -36,6 +37,8 @@ run_finish(struct run *r, int status)
 	}
 	schema_release(&r->schema);
 	free(r->rollouts);
+	free(r->refs);
+	arena_release(&r->model);
 	conflicts_release(&r->conflicts);
 	arena_release(&r->scratch);
 	arena_release(&r->arena);
@@ -64,16 +67,31 @@ print_help(const char *text)
 	return fflush(stdout) == 0 ? EXIT_OK : EXIT_IO;
 }
 
+/* Adds ro (kept unless streamed) and what the run keeps of it. */
 static void
-run_add(struct run *r, struct rollout *ro)
+run_add(struct run *r, struct rollout *ro, unsigned flags)
 {
 	if (r->n == r->cap) {
 		r->cap = r->cap ? r->cap * 2 : 16;
-		r->rollouts = realloc(r->rollouts, r->cap * sizeof(*r->rollouts));
-		if (!r->rollouts)
+		r->refs = realloc(r->refs, r->cap * sizeof(*r->refs));
+		if (!r->refs)
 			abort();
+		if (!(flags & RUN_STREAM)) {
+			r->rollouts = realloc(r->rollouts, r->cap * sizeof(*r->rollouts));
+			if (!r->rollouts)
+				abort();
+		}
 	}
-	r->rollouts[r->n++] = ro;
+	if (!(flags & RUN_STREAM))
+		r->rollouts[r->n] = ro;
+	r->refs[r->n++] = (struct run_ref){
+	    .file = ro->file,
+	    .source = ro->source,
+	    .line = ro->line,
+	    .col = ro->col,
+	    .ns = flags & RUN_STREAM ? arena_strdup(&r->arena, ro->ns) : ro->ns,
+	    .name = flags & RUN_STREAM ? arena_strdup(&r->arena, ro->name) : ro->name,
+	};
 }
 
 /* Loads one file; a file found in a directory that is not a Rollout is skipped and does not
@@ -105,6 +123,34 @@ repo_path(struct arena *a, const char *path)
 	return home;
 }
 
+static char *path_real(struct arena *a, const char *path);
+static char *path_relative(struct arena *a, const char *to, const char *from);
+
+/* ro's source relative to the output directory, where it is known: in r's arena. */
+static int
+run_place_one(struct run *r, struct rollout *ro)
+{
+	char *real = r->base && strcmp(ro->source, "-") ? realpath(ro->file, NULL) : NULL;
+
+	if (real)
+		ro->source = path_relative(&r->arena, real, r->base);
+	free(real);
+	return r->base != NULL;
+}
+
+/* Keeps what the run needs of ro once its model is gone. */
+static void
+run_stream(struct run *r, struct rollout *ro)
+{
+	int placed = run_place_one(r, ro);
+
+	ro->file = arena_strdup(&r->arena, ro->file);
+	if (!placed)
+		ro->source = arena_strdup(&r->arena, ro->source);
+	run_add(r, ro, RUN_STREAM);
+	r->refs[r->n - 1].placed = placed;
+}
+
 static void
 run_load_file(struct run *r, const char *path, unsigned flags)
 {
@@ -112,8 +158,9 @@ run_load_file(struct run *r, const char *path, unsigned flags)
 
 	if (r->files > RUN_MAX_FILES)
 		return; /* said once */
+	struct arena *a = r->flags & RUN_STREAM ? &r->model : &r->arena;
 	struct rollout *ro =
-	    load_rollout(path, flags, &r->schema, &r->arena, &r->scratch, &r->diags, &skipped);
+	    load_rollout(path, flags, &r->schema, a, &r->scratch, &r->diags, &skipped);
 
 	arena_reset(&r->scratch);
 	if (skipped)
@@ -127,11 +174,17 @@ run_load_file(struct run *r, const char *path, unsigned flags)
 	if (ro && !strcmp(path, "-"))
 		ro->source = "-"; /* standard input: no path to record */
 	else if (ro && ro->analysis)
-		ro->home = repo_path(&r->arena, path);
+		ro->home = repo_path(a, path);
 	if (!ro)
 		return;
-	run_add(r, ro);
+	if (r->flags & RUN_STREAM)
+		run_stream(r, ro);
+	else
+		run_add(r, ro, 0);
 	conflicts_add(&r->conflicts, ro, &r->scratch, &r->diags);
+	if (r->each && !r->stopped && !r->diags.errors && r->each(r, ro, r->ctx) < 0)
+		r->stopped = 1;
+	arena_reset(&r->model);
 }
 
 static int
@@ -176,6 +229,7 @@ run_load_dir(struct run *r, const char *dir)
 int
 run_load(struct run *r, char **args, int nargs, const char *templates, unsigned flags)
 {
+	r->flags = flags;
 	if (schema_load(&r->schema, &r->arena, &r->diags) < 0)
 		return -1;
 	if ((flags & RUN_TEMPLATES) &&
@@ -284,20 +338,29 @@ path_relative(struct arena *a, const char *to, const char *from)
 	return out;
 }
 
+void
+run_base(struct run *r, const char *out)
+{
+	r->base = path_real(&r->arena, out);
+	r->base_err = errno;
+}
+
 int
 run_place(struct run *r, const char *out)
 {
-	const char *base = path_real(&r->arena, out);
+	const char *base = r->base ? r->base : path_real(&r->arena, out);
 
 	if (!base)
-		return diag_io(&r->diags, out, errno, "cannot resolve the output directory");
+		return diag_io(&r->diags, out, r->base_err ? r->base_err : errno,
+		               "cannot resolve the output directory");
+	r->base = base;
 	for (size_t i = 0; i < r->n; i++) {
-		char *real = strcmp(r->rollouts[i]->source, "-")
-		                 ? realpath(r->rollouts[i]->file, NULL)
-		                 : NULL; /* it was read: it is there */
-		if (real)
-			r->rollouts[i]->source = path_relative(&r->arena, real, base);
-		free(real);
+		if (r->refs[i].placed)
+			continue;
+		struct rollout *ro = r->rollouts[i]; /* not streamed: it is kept */
+		run_place_one(r, ro);
+		r->refs[i].source = ro->source;
+		r->refs[i].placed = 1;
 	}
 	for (size_t i = 0; i < r->ndirs; i++) {
 		const char *real = path_real(&r->arena, r->dirs[i]);
