@@ -224,33 +224,60 @@ check_hint(const struct compare *c, const struct opts *o, char **files, int nfil
 	fputc('\n', stderr);
 }
 
-static int
-check_tree(struct run *r, const struct opts *o, char **files, int nfiles)
-{
-	struct compare c = {.tree.root = -1};
+/* A check, one rollout at a time. */
+struct check_tree {
+	const struct opts *o;
+	struct compare c;
 	struct buf diff;
-	int status =
-	    run_place(r, o->out) < 0 || compare_open(&c, r, o->out, &diff) < 0 ? EXIT_IO : EXIT_OK;
-	struct tree_scope scope = compare_scope(r);
+	int status; /* of the comparisons so far */
+	int opened; /* c is open */
+};
 
-	buf_init(&diff);
-	if (status == EXIT_OK && c.tree.root >= 0 && compare_owners(r, &c.tree, &scope, o->out) < 0)
-		status = EXIT_INVALID;
-	for (size_t i = 0; i < r->n && status == EXIT_OK; i++)
-		if (compare_rollout(&c, r->rollouts[i]) < 0)
+/* run.each: renders one rollout in memory and compares it with the disk. */
+static int
+check_each(struct run *r, struct rollout *ro, void *ctx)
+{
+	struct check_tree *ct = ctx;
+
+	if (!r->base) /* run_place() reports it */
+		return -1;
+	if (!ct->opened) {
+		ct->opened = 1;
+		if (compare_open(&ct->c, r, ct->o->out, &ct->diff) < 0)
+			return ct->status = EXIT_IO, -1;
+	}
+	if (compare_rollout(&ct->c, ro) < 0)
+		ct->status = EXIT_IO;
+	return ct->status == EXIT_OK ? 0 : -1;
+}
+
+/* After run_load() streamed every rollout through check_each(). */
+static int
+check_tree(struct run *r, struct check_tree *ct, char **files, int nfiles)
+{
+	struct compare *c = &ct->c;
+	int status = run_place(r, ct->o->out) < 0 ? EXIT_IO : ct->status;
+	struct tree_scope scope;
+
+	if (status == EXIT_OK && !ct->opened) {
+		ct->opened = 1;
+		if (compare_open(c, r, ct->o->out, &ct->diff) < 0)
 			status = EXIT_IO;
-	if (status == EXIT_OK && compare_stale(&c, &scope) < 0)
-		status = EXIT_IO;
-	if (status == EXIT_OK)
-		tree_unclaimed(&c.tree, c.unclaimed, c.first, &r->diags);
-	if (status == EXIT_OK && c.differ) {
-		fwrite(diff.data, 1, diff.len, stdout);
+	}
+	if (status != EXIT_OK)
+		return status;
+	scope = compare_scope(r);
+	if (c->tree.root >= 0 && compare_owners(r, &c->tree, &scope, ct->o->out) < 0)
+		return EXIT_INVALID;
+	if (compare_stale(c, &scope) < 0)
+		return EXIT_IO;
+	tree_unclaimed(&c->tree, c->unclaimed, c->first, &r->diags);
+	if (c->differ) {
+		fwrite(ct->diff.data, 1, ct->diff.len, stdout);
 		fflush(stdout);
-		check_hint(&c, o, files, nfiles);
+		check_hint(c, ct->o, files, nfiles);
 		status = EXIT_INVALID;
 	}
-	compare_close(&c);
-	buf_release(&diff);
 	return status;
 }
 
@@ -273,9 +300,19 @@ cmd_check(int argc, char **argv)
 		return status;
 	if (!strcmp(o.out, "-"))
 		return usage_error(check_usage, "check: -o - has no tree to compare");
+	struct check_tree ct = {.o = &o, .c.tree.root = -1, .status = EXIT_OK};
 	run_init(&r);
-	if (run_load(&r, argv + first, argc - first, o.templates, RUN_TEMPLATES) < 0)
-		return run_finish(&r, EXIT_INVALID);
-	diags_print(&r.diags, stderr);
-	return run_finish(&r, check_tree(&r, &o, argv + first, argc - first));
+	buf_init(&ct.diff);
+	run_base(&r, o.out);
+	r.each = check_each;
+	r.ctx = &ct;
+	if (run_load(&r, argv + first, argc - first, o.templates, RUN_TEMPLATES | RUN_STREAM) < 0) {
+		status = EXIT_INVALID;
+	} else {
+		diags_print(&r.diags, stderr);
+		status = check_tree(&r, &ct, argv + first, argc - first);
+	}
+	compare_close(&ct.c);
+	buf_release(&ct.diff);
+	return run_finish(&r, status);
 }
