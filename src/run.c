@@ -355,8 +355,8 @@ run_place(struct run *r, const char *out)
 		               "cannot resolve the output directory");
 	r->base = base;
 	for (size_t i = 0; i < r->n; i++) {
-		if (r->refs[i].placed)
-			continue;
+		if (r->refs[i].placed || !r->rollouts)
+			continue; /* streamed before the output directory resolved: it fails here */
 		struct rollout *ro = r->rollouts[i]; /* not streamed: it is kept */
 		run_place_one(r, ro);
 		r->refs[i].source = ro->source;
