@@ -23,7 +23,7 @@ cmd_lint(int argc, char **argv)
 	if (argc < 2)
 		return usage_error(lint_usage, "lint: no rollout file or directory named");
 	run_init(&r);
-	run_load(&r, argv + 1, argc - 1, NULL, 0);
+	run_load(&r, argv + 1, argc - 1, NULL, RUN_STREAM);
 	return run_finish(&r, EXIT_OK);
 }
 

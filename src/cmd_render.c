@@ -43,42 +43,67 @@ render_removed(void *ctx, const char *rel, int temp)
 	        temp ? " (a temporary of a run that crashed)" : "");
 }
 
-static int
-render_dir(struct run *r, const char *dir)
-{
+/* A render into a directory, one rollout at a time. */
+struct render_dir {
+	const char *dir;
 	struct write_txn w;
-	int status = run_place(r, dir) < 0 ? EXIT_IO : EXIT_OK;
-	struct tree_scope scope = compare_scope(r);
+	int status; /* of the writes so far */
+	int begun;  /* the lock is taken */
+};
+
+/* Takes the output directory's lock, waiting for it, saying so, when another run holds it. */
+static int
+render_begin(struct run *r, struct render_dir *rd)
+{
+	int busy = write_txn_begin(&rd->w, WRITE_CREATE, &r->diags);
+
+	rd->begun = 1;
+	if (busy == 1) {
+		fprintf(stderr, "meshroll: waiting for another meshroll writing '%s'\n", rd->dir);
+		fflush(stderr);
+		busy = write_txn_begin(&rd->w, WRITE_CREATE | WRITE_WAIT, &r->diags);
+	}
+	return busy < 0 ? -1 : 0;
+}
+
+/* run.each: renders one rollout and writes its changed files to temporaries. */
+static int
+render_each(struct run *r, struct rollout *ro, void *ctx)
+{
+	struct render_dir *rd = ctx;
+	struct render_set set = {0};
+
+	if (!r->base) /* run_place() reports it */
+		return -1;
+	if (!rd->begun && render_begin(r, rd) < 0)
+		return rd->status = EXIT_IO, -1;
+	render_tree(ro, &r->templates, &r->scratch, &set);
+	if (write_txn_add(&rd->w, &set, &r->diags) < 0)
+		rd->status = EXIT_IO;
+	arena_reset(&r->scratch);
+	return rd->status == EXIT_OK ? 0 : -1;
+}
+
+/* After run_load() streamed every rollout through render_each(): the checks that need all
+ * of them, then the stale files, and the commit. */
+static int
+render_dir(struct run *r, struct render_dir *rd)
+{
+	struct tree_scope scope;
+	int status = run_place(r, rd->dir) < 0 ? EXIT_IO : rd->status;
 
 	if (status != EXIT_OK)
 		return status;
-
-	write_txn_init(&w, dir);
-	unsigned create = r->n ? WRITE_CREATE : 0; /* nothing to write: make no directory */
-	int busy = write_txn_begin(&w, create, &r->diags);
-	if (busy == 1) {
-		fprintf(stderr, "meshroll: waiting for another meshroll writing '%s'\n", dir);
-		fflush(stderr);
-		busy = write_txn_begin(&w, create | WRITE_WAIT, &r->diags);
-	}
-	if (busy < 0)
-		status = EXIT_IO;
-	else if (compare_owners(r, &w.tree, &scope, dir) < 0)
-		status = EXIT_INVALID;
-	for (size_t i = 0; i < r->n && status == EXIT_OK; i++) {
-		struct render_set set = {0};
-		render_tree(r->rollouts[i], &r->templates, &r->scratch, &set);
-		if (write_txn_add(&w, &set, &r->diags) < 0)
-			status = EXIT_IO;
-		arena_reset(&r->scratch);
-	}
-	if (status == EXIT_OK &&
-	    (write_txn_prune(&w, &scope, &r->diags) < 0 || write_txn_commit(&w, &r->diags) < 0))
-		status = EXIT_IO;
-	if (status == EXIT_OK)
-		write_txn_removed(&w, render_removed, (void *)dir);
-	write_txn_release(&w);
-	return status;
+	scope = compare_scope(r);
+	if (!rd->begun && render_begin(r, rd) < 0)
+		return EXIT_IO;
+	if (compare_owners(r, &rd->w.tree, &scope, rd->dir) < 0)
+		return EXIT_INVALID;
+	if (write_txn_prune(&rd->w, &scope, &r->diags) < 0 ||
+	    write_txn_commit(&rd->w, &r->diags) < 0)
+		return EXIT_IO;
+	write_txn_removed(&rd->w, render_removed, (void *)rd->dir);
+	return EXIT_OK;
 }
 
 struct opts {
@@ -145,10 +170,24 @@ cmd_render(int argc, char **argv)
 	if (o.stage && strcmp(o.out, "-") != 0)
 		return usage_error(render_usage, "render: --stage goes with -o -");
 	run_init(&r);
-	if (run_load(&r, argv + first, argc - first, o.templates, RUN_TEMPLATES) < 0)
-		return run_finish(&r, EXIT_INVALID);
-	diags_print(&r.diags, stderr); /* warnings, before the output */
-	status = strcmp(o.out, "-") == 0 ? render_stream(&r, o.stage) : render_dir(&r, o.out);
+	if (!strcmp(o.out, "-")) {
+		if (run_load(&r, argv + first, argc - first, o.templates, RUN_TEMPLATES) < 0)
+			return run_finish(&r, EXIT_INVALID);
+		diags_print(&r.diags, stderr); /* warnings, before the output */
+		return run_finish(&r, render_stream(&r, o.stage));
+	}
+	struct render_dir rd = {.dir = o.out, .status = EXIT_OK};
+	write_txn_init(&rd.w, o.out);
+	run_base(&r, o.out);
+	r.each = render_each;
+	r.ctx = &rd;
+	if (run_load(&r, argv + first, argc - first, o.templates, RUN_TEMPLATES | RUN_STREAM) < 0)
+		status = EXIT_INVALID;
+	else {
+		diags_print(&r.diags, stderr); /* warnings, before the output */
+		status = render_dir(&r, &rd);
+	}
+	write_txn_release(&rd.w);
 	return run_finish(&r, status);
 }
 
@@ -185,33 +224,60 @@ check_hint(const struct compare *c, const struct opts *o, char **files, int nfil
 	fputc('\n', stderr);
 }
 
-static int
-check_tree(struct run *r, const struct opts *o, char **files, int nfiles)
-{
-	struct compare c = {.tree.root = -1};
+/* A check, one rollout at a time. */
+struct check_tree {
+	const struct opts *o;
+	struct compare c;
 	struct buf diff;
-	int status =
-	    run_place(r, o->out) < 0 || compare_open(&c, r, o->out, &diff) < 0 ? EXIT_IO : EXIT_OK;
-	struct tree_scope scope = compare_scope(r);
+	int status; /* of the comparisons so far */
+	int opened; /* c is open */
+};
 
-	buf_init(&diff);
-	if (status == EXIT_OK && c.tree.root >= 0 && compare_owners(r, &c.tree, &scope, o->out) < 0)
-		status = EXIT_INVALID;
-	for (size_t i = 0; i < r->n && status == EXIT_OK; i++)
-		if (compare_rollout(&c, r->rollouts[i]) < 0)
+/* run.each: renders one rollout in memory and compares it with the disk. */
+static int
+check_each(struct run *r, struct rollout *ro, void *ctx)
+{
+	struct check_tree *ct = ctx;
+
+	if (!r->base) /* run_place() reports it */
+		return -1;
+	if (!ct->opened) {
+		ct->opened = 1;
+		if (compare_open(&ct->c, r, ct->o->out, &ct->diff) < 0)
+			return ct->status = EXIT_IO, -1;
+	}
+	if (compare_rollout(&ct->c, ro) < 0)
+		ct->status = EXIT_IO;
+	return ct->status == EXIT_OK ? 0 : -1;
+}
+
+/* After run_load() streamed every rollout through check_each(). */
+static int
+check_tree(struct run *r, struct check_tree *ct, char **files, int nfiles)
+{
+	struct compare *c = &ct->c;
+	int status = run_place(r, ct->o->out) < 0 ? EXIT_IO : ct->status;
+	struct tree_scope scope;
+
+	if (status == EXIT_OK && !ct->opened) {
+		ct->opened = 1;
+		if (compare_open(c, r, ct->o->out, &ct->diff) < 0)
 			status = EXIT_IO;
-	if (status == EXIT_OK && compare_stale(&c, &scope) < 0)
-		status = EXIT_IO;
-	if (status == EXIT_OK)
-		tree_unclaimed(&c.tree, c.unclaimed, c.first, &r->diags);
-	if (status == EXIT_OK && c.differ) {
-		fwrite(diff.data, 1, diff.len, stdout);
+	}
+	if (status != EXIT_OK)
+		return status;
+	scope = compare_scope(r);
+	if (c->tree.root >= 0 && compare_owners(r, &c->tree, &scope, ct->o->out) < 0)
+		return EXIT_INVALID;
+	if (compare_stale(c, &scope) < 0)
+		return EXIT_IO;
+	tree_unclaimed(&c->tree, c->unclaimed, c->first, &r->diags);
+	if (c->differ) {
+		fwrite(ct->diff.data, 1, ct->diff.len, stdout);
 		fflush(stdout);
-		check_hint(&c, o, files, nfiles);
+		check_hint(c, ct->o, files, nfiles);
 		status = EXIT_INVALID;
 	}
-	compare_close(&c);
-	buf_release(&diff);
 	return status;
 }
 
@@ -234,9 +300,19 @@ cmd_check(int argc, char **argv)
 		return status;
 	if (!strcmp(o.out, "-"))
 		return usage_error(check_usage, "check: -o - has no tree to compare");
+	struct check_tree ct = {.o = &o, .c.tree.root = -1, .status = EXIT_OK};
 	run_init(&r);
-	if (run_load(&r, argv + first, argc - first, o.templates, RUN_TEMPLATES) < 0)
-		return run_finish(&r, EXIT_INVALID);
-	diags_print(&r.diags, stderr);
-	return run_finish(&r, check_tree(&r, &o, argv + first, argc - first));
+	buf_init(&ct.diff);
+	run_base(&r, o.out);
+	r.each = check_each;
+	r.ctx = &ct;
+	if (run_load(&r, argv + first, argc - first, o.templates, RUN_TEMPLATES | RUN_STREAM) < 0) {
+		status = EXIT_INVALID;
+	} else {
+		diags_print(&r.diags, stderr);
+		status = check_tree(&r, &ct, argv + first, argc - first);
+	}
+	compare_close(&ct.c);
+	buf_release(&ct.diff);
+	return run_finish(&r, status);
 }

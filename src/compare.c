@@ -18,8 +18,7 @@ compare_scope(struct run *r)
 	struct buf b;
 
 	for (size_t i = 0; i < r->n; i++)
-		s.trees[i] =
-		    arena_printf(&r->arena, "%s/%s", r->rollouts[i]->ns, r->rollouts[i]->name);
+		s.trees[i] = arena_printf(&r->arena, "%s/%s", r->refs[i].ns, r->refs[i].name);
 	qsort(s.trees, s.ntrees, sizeof(*s.trees), tree_path_cmp);
 	buf_init(&b);
 	for (size_t i = 0; i < r->ndirs; i++) {
@@ -58,18 +57,28 @@ source_exists(const char *out, const char *source)
 	return there;
 }
 
-/* Whether this run reads the rollout file that source names: one of its rollouts', or one
- * below a directory it was given. */
-static int
-run_reads(const struct run *r, const struct tree_scope *scope, const char *source, struct buf *b)
+/* The sources of r's rollouts as headers write them, sorted for run_reads(); in r's arena. */
+static char **
+run_sources(struct run *r, struct buf *b)
 {
+	char **v = arena_alloc(&r->arena, (r->n + 1) * sizeof(*v));
+
 	for (size_t i = 0; i < r->n; i++) {
 		b->len = 0;
-		render_source(b, r->rollouts[i]->source);
-		if (b->len == strlen(source) && !memcmp(b->data, source, b->len))
-			return 1;
+		render_source(b, r->refs[i].source);
+		v[i] = arena_strndup(&r->arena, b->data, b->len);
 	}
-	return tree_scope_dirs_hold(scope, source);
+	qsort(v, r->n, sizeof(*v), tree_path_cmp);
+	return v;
+}
+
+/* Whether this run reads the rollout file that source names: one of its rollouts' (sources,
+ * sorted), or one below a directory it was given. */
+static int
+run_reads(char **sources, size_t n, const struct tree_scope *scope, const char *source)
+{
+	return (n && bsearch(&source, sources, n, sizeof(*sources), tree_path_cmp)) ||
+	       tree_scope_dirs_hold(scope, source);
 }
 
 int
@@ -82,11 +91,12 @@ compare_owners(struct run *r, struct tree *t, const struct tree_scope *scope, co
 	if (!head)
 		abort();
 	buf_init(&b);
+	char **sources = run_sources(r, &b);
 	for (size_t i = 0; i < r->n; i++) {
-		const struct rollout *ro = r->rollouts[i];
+		const struct run_ref *ro = &r->refs[i];
 		const char *top =
 		    arena_printf(&r->scratch, "%s/%s/kustomization.yaml", ro->ns, ro->name);
-		if (tree_owner(t, top, head) != 1 || run_reads(r, scope, head, &b) ||
+		if (tree_owner(t, top, head) != 1 || run_reads(sources, r->n, scope, head) ||
 		    !source_exists(out, head))
 			continue;
 		b.len = 0;

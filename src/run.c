@@ -20,7 +20,9 @@ run_init(struct run *r)
 	memset(r, 0, sizeof(*r));
 	arena_init(&r->arena);
 	arena_init(&r->scratch);
+	arena_init(&r->model);
 	diags_init(&r->diags, &r->arena);
+	conflicts_init(&r->conflicts);
 }
 
 int
@@ -35,6 +37,9 @@ run_finish(struct run *r, int status)
 	}
 	schema_release(&r->schema);
 	free(r->rollouts);
+	free(r->refs);
+	arena_release(&r->model);
+	conflicts_release(&r->conflicts);
 	arena_release(&r->scratch);
 	arena_release(&r->arena);
 	if (io)
@@ -62,16 +67,31 @@ print_help(const char *text)
 	return fflush(stdout) == 0 ? EXIT_OK : EXIT_IO;
 }
 
+/* Adds ro (kept unless streamed) and what the run keeps of it. */
 static void
-run_add(struct run *r, struct rollout *ro)
+run_add(struct run *r, struct rollout *ro, unsigned flags)
 {
 	if (r->n == r->cap) {
 		r->cap = r->cap ? r->cap * 2 : 16;
-		r->rollouts = realloc(r->rollouts, r->cap * sizeof(*r->rollouts));
-		if (!r->rollouts)
+		r->refs = realloc(r->refs, r->cap * sizeof(*r->refs));
+		if (!r->refs)
 			abort();
+		if (!(flags & RUN_STREAM)) {
+			r->rollouts = realloc(r->rollouts, r->cap * sizeof(*r->rollouts));
+			if (!r->rollouts)
+				abort();
+		}
 	}
-	r->rollouts[r->n++] = ro;
+	if (!(flags & RUN_STREAM))
+		r->rollouts[r->n] = ro;
+	r->refs[r->n++] = (struct run_ref){
+	    .file = ro->file,
+	    .source = ro->source,
+	    .line = ro->line,
+	    .col = ro->col,
+	    .ns = flags & RUN_STREAM ? arena_strdup(&r->arena, ro->ns) : ro->ns,
+	    .name = flags & RUN_STREAM ? arena_strdup(&r->arena, ro->name) : ro->name,
+	};
 }
 
 /* Loads one file; a file found in a directory that is not a Rollout is skipped and does not
@@ -103,6 +123,34 @@ repo_path(struct arena *a, const char *path)
 	return home;
 }
 
+static char *path_real(struct arena *a, const char *path);
+static char *path_relative(struct arena *a, const char *to, const char *from);
+
+/* ro's source relative to the output directory, where it is known: in r's arena. */
+static int
+run_place_one(struct run *r, struct rollout *ro)
+{
+	char *real = r->base && strcmp(ro->source, "-") ? realpath(ro->file, NULL) : NULL;
+
+	if (real)
+		ro->source = path_relative(&r->arena, real, r->base);
+	free(real);
+	return r->base != NULL;
+}
+
+/* Keeps what the run needs of ro once its model is gone. */
+static void
+run_stream(struct run *r, struct rollout *ro)
+{
+	int placed = run_place_one(r, ro);
+
+	ro->file = arena_strdup(&r->arena, ro->file);
+	if (!placed)
+		ro->source = arena_strdup(&r->arena, ro->source);
+	run_add(r, ro, RUN_STREAM);
+	r->refs[r->n - 1].placed = placed;
+}
+
 static void
 run_load_file(struct run *r, const char *path, unsigned flags)
 {
@@ -110,8 +158,9 @@ run_load_file(struct run *r, const char *path, unsigned flags)
 
 	if (r->files > RUN_MAX_FILES)
 		return; /* said once */
+	struct arena *a = r->flags & RUN_STREAM ? &r->model : &r->arena;
 	struct rollout *ro =
-	    load_rollout(path, flags, &r->schema, &r->arena, &r->scratch, &r->diags, &skipped);
+	    load_rollout(path, flags, &r->schema, a, &r->scratch, &r->diags, &skipped);
 
 	arena_reset(&r->scratch);
 	if (skipped)
@@ -125,9 +174,17 @@ run_load_file(struct run *r, const char *path, unsigned flags)
 	if (ro && !strcmp(path, "-"))
 		ro->source = "-"; /* standard input: no path to record */
 	else if (ro && ro->analysis)
-		ro->home = repo_path(&r->arena, path);
-	if (ro)
-		run_add(r, ro);
+		ro->home = repo_path(a, path);
+	if (!ro)
+		return;
+	if (r->flags & RUN_STREAM)
+		run_stream(r, ro);
+	else
+		run_add(r, ro, 0);
+	conflicts_add(&r->conflicts, ro, &r->scratch, &r->diags);
+	if (r->each && !r->stopped && !r->diags.errors && r->each(r, ro, r->ctx) < 0)
+		r->stopped = 1;
+	arena_reset(&r->model);
 }
 
 static int
@@ -169,139 +226,10 @@ run_load_dir(struct run *r, const char *dir)
 	free(ents);
 }
 
-/* A host as Istio reads it in namespace ns: a short name means <name>.<ns>.svc.cluster.local. */
-static const char *
-host_fqdn(struct arena *a, const char *host, const char *ns)
-{
-	if (strchr(host, '.') || !strcmp(host, "*"))
-		return host;
-	return arena_printf(a, "%s.%s.svc.cluster.local", host, ns);
-}
-
-/* A gateway as Istio reads it in namespace ns: "mesh", or "<namespace>/<name>" (from "name",
- * "ns/name" or "name.ns.svc.cluster.local"). */
-static const char *
-gateway_key(struct arena *a, const char *gw, const char *ns)
-{
-	const char *dot = strchr(gw, '.');
-
-	if (!strcmp(gw, "mesh") || strchr(gw, '/'))
-		return gw;
-	if (!dot)
-		return arena_printf(a, "%s/%s", ns, gw);
-	return arena_printf(a, "%.*s/%.*s", (int)strcspn(dot + 1, "."), dot + 1, (int)(dot - gw),
-	                    gw);
-}
-
-/* The i-th gateway of r, as gateway_key() says; none given means the mesh. */
-static const char *
-rollout_gateway(struct arena *a, const struct rollout *r, size_t i)
-{
-	return r->gateways.n ? gateway_key(a, r->gateways.v[i], r->ns) : "mesh";
-}
-
-/* The i-th host of r's VirtualService, as host_fqdn() says. */
-static const char *
-rollout_host(struct arena *a, const struct rollout *r, size_t i)
-{
-	return host_fqdn(a, r->hosts.v[i], r->ns);
-}
-
-/* A gateway both route through, or NULL. */
-static const char *
-shared_gateway(struct arena *a, const struct rollout *x, const struct rollout *y)
-{
-	for (size_t i = 0; i < (x->gateways.n ? x->gateways.n : 1); i++) {
-		const char *g = rollout_gateway(a, x, i);
-		for (size_t j = 0; j < (y->gateways.n ? y->gateways.n : 1); j++)
-			if (!strcmp(g, rollout_gateway(a, y, j)))
-				return g;
-	}
-	return NULL;
-}
-
-/* A host both route, as Istio compares hosts, or NULL. */
-static const char *
-shared_host(struct arena *a, const struct rollout *x, const struct rollout *y)
-{
-	for (size_t i = 0; i < x->hosts.n; i++) {
-		const char *h = rollout_host(a, x, i);
-		for (size_t j = 0; j < y->hosts.n; j++)
-			if (!strcmp(h, rollout_host(a, y, j)))
-				return x->hosts.v[i];
-	}
-	return NULL;
-}
-
-/* An object both rollouts write, in one namespace, as "Service 'x'"; NULL for none: the
- * version Services and their DestinationRules of split: service, against the other's, and
- * against the DestinationRule named after the other of split: subset. */
-static const char *
-shared_object(struct arena *a, const struct rollout *x, const struct rollout *y)
-{
-	for (size_t k = 0; k < 2; k++) {
-		const struct rollout *p = k ? y : x, *q = k ? x : y;
-		for (size_t v = 0; p->split == SPLIT_SERVICE && v < 2; v++) {
-			const char *s = p->subsets[v].service;
-			if (q->split == SPLIT_SUBSET && !strcmp(s, q->name))
-				return arena_printf(a, "DestinationRule '%s'", s);
-			for (size_t w = 0; q->split == SPLIT_SERVICE && w < 2; w++)
-				if (!strcmp(s, q->subsets[w].service))
-					return arena_printf(a, "Service '%s'", s);
-		}
-	}
-	return NULL;
-}
-
-/* Two rollouts may not make the same objects, nor route one host through one gateway
- * (istioctl's IST0109: Istio would merge or drop one of the VirtualServices); hosts compare
- * as Istio resolves them, a short name in its rollout's namespace. */
-static void
-run_check_conflicts(struct run *r)
-{
-	for (size_t i = 0; i < r->n; i++) {
-		const struct rollout *b = r->rollouts[i];
-		for (size_t j = 0; j < i; j++) {
-			const struct rollout *a = r->rollouts[j];
-			if (!strcmp(a->ns, b->ns) && !strcmp(a->name, b->name)) {
-				diag_loc(&r->diags, DIAG_ERROR, b->file, b->line, b->col,
-				         "rollout '%s/%s' is also defined in %s:%d:%d", b->ns,
-				         b->name, a->file, a->line, a->col);
-				break;
-			}
-			const char *object =
-			    strcmp(a->ns, b->ns) ? NULL : shared_object(&r->scratch, b, a);
-			if (object) {
-				diag_loc(
-				    &r->diags, DIAG_ERROR, b->file, b->line, b->col,
-				    "rollout '%s/%s' writes %s, as rollout '%s/%s' of %s:%d:%d does; "
-				    "give a version another service: name",
-				    b->ns, b->name, object, a->ns, a->name, a->file, a->line,
-				    a->col);
-				arena_reset(&r->scratch);
-				break;
-			}
-			const char *host = shared_host(&r->scratch, b, a);
-			const char *gw = host ? shared_gateway(&r->scratch, b, a) : NULL;
-			if (gw) {
-				diag_loc(
-				    &r->diags, DIAG_ERROR, b->file, b->line, b->col,
-				    "rollout '%s/%s' routes host '%s' through gateway '%s', as "
-				    "rollout '%s/%s' of %s:%d:%d does; one host takes one "
-				    "VirtualService per gateway (IST0109)",
-				    b->ns, b->name, host, gw, a->ns, a->name, a->file, a->line,
-				    a->col);
-				arena_reset(&r->scratch);
-				break;
-			}
-			arena_reset(&r->scratch);
-		}
-	}
-}
-
 int
 run_load(struct run *r, char **args, int nargs, const char *templates, unsigned flags)
 {
+	r->flags = flags;
 	if (schema_load(&r->schema, &r->arena, &r->diags) < 0)
 		return -1;
 	if ((flags & RUN_TEMPLATES) &&
@@ -324,7 +252,6 @@ run_load(struct run *r, char **args, int nargs, const char *templates, unsigned 
 			run_load_file(r, args[i], 0);
 		}
 	}
-	run_check_conflicts(r);
 	return r->diags.errors ? -1 : 0;
 }
 
@@ -411,20 +338,29 @@ path_relative(struct arena *a, const char *to, const char *from)
 	return out;
 }
 
+void
+run_base(struct run *r, const char *out)
+{
+	r->base = path_real(&r->arena, out);
+	r->base_err = errno;
+}
+
 int
 run_place(struct run *r, const char *out)
 {
-	const char *base = path_real(&r->arena, out);
+	const char *base = r->base ? r->base : path_real(&r->arena, out);
 
 	if (!base)
-		return diag_io(&r->diags, out, errno, "cannot resolve the output directory");
+		return diag_io(&r->diags, out, r->base_err ? r->base_err : errno,
+		               "cannot resolve the output directory");
+	r->base = base;
 	for (size_t i = 0; i < r->n; i++) {
-		char *real = strcmp(r->rollouts[i]->source, "-")
-		                 ? realpath(r->rollouts[i]->file, NULL)
-		                 : NULL; /* it was read: it is there */
-		if (real)
-			r->rollouts[i]->source = path_relative(&r->arena, real, base);
-		free(real);
+		if (r->refs[i].placed || !r->rollouts)
+			continue; /* streamed before the output directory resolved: it fails here */
+		struct rollout *ro = r->rollouts[i]; /* not streamed: it is kept */
+		run_place_one(r, ro);
+		r->refs[i].source = ro->source;
+		r->refs[i].placed = 1;
 	}
 	for (size_t i = 0; i < r->ndirs; i++) {
 		const char *real = path_real(&r->arena, r->dirs[i]);

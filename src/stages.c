@@ -35,6 +35,7 @@ struct ctx {
 	size_t nsplit;
 	struct stage_info *st;
 	size_t n;
+	struct arena tmp; /* what the checks build, released after them; not the run's */
 };
 
 static bool
@@ -266,7 +267,7 @@ check_names(struct ctx *c, size_t i)
 	}
 	for (size_t j = 0; j < c->nsplit; j++) {
 		const char *route = names[c->split[j]] ? names[c->split[j]] : c->name;
-		struct arena *a = c->d->arena;
+		struct arena *a = &c->tmp;
 		if (s->match)
 			names[k] = plan_route_name(route, s->id, PLAN_AB, a),
 			owner[k++] = c->split[j];
@@ -406,6 +407,7 @@ validate_stages(const struct node *spec, const char *name, struct diags *d)
 	if (!is_seq(stages))
 		return;
 	c.n = stages->n;
+	arena_init(&c.tmp);
 	c.st = calloc(c.n ? c.n : 1, sizeof(*c.st));
 	c.split = calloc(c.http && c.http->n ? c.http->n : 1, sizeof(*c.split));
 	if (!c.st || !c.split)
@@ -415,8 +417,8 @@ validate_stages(const struct node *spec, const char *name, struct diags *d)
 			c.split[c.nsplit++] = i;
 	/* no routes at all: the one split http route meshroll writes, named after the rollout */
 	if (!c.http && !is_seq(node_get(spec, "tcp")) && !is_seq(node_get(spec, "tls"))) {
-		struct node *route = node_new_map(d->arena, 1), *seq = node_new_seq(d->arena, 1);
-		node_map_add(route, node_new_str(d->arena, "name"), node_new_str(d->arena, c.name));
+		struct node *route = node_new_map(&c.tmp, 1), *seq = node_new_seq(&c.tmp, 1);
+		node_map_add(route, node_new_str(&c.tmp, "name"), node_new_str(&c.tmp, c.name));
 		node_seq_add(seq, route);
 		c.http = seq;
 		c.implicit = true;
@@ -451,4 +453,5 @@ validate_stages(const struct node *spec, const char *name, struct diags *d)
 	check_inserted(&c, sticky);
 	free(c.split);
 	free(c.st);
+	arena_release(&c.tmp);
 }

@@ -23,7 +23,9 @@ enum write_op {
 };
 
 struct write_entry {
-	char *rel; /* the target, relative to the output directory; heap */
+	/* the target, relative to the output directory: NEW, REPLACE: borrowed from the
+	 * expected paths; REMOVE, LEFTOVER: heap */
+	char *rel;
 	char *tmp; /* a temporary's name in rel's directory; heap; NULL when none */
 	enum write_op op;
 	int done;  /* applied by the commit, so undone if a later step fails */
@@ -273,8 +275,9 @@ temp_create(struct write_txn *w, int dfd, const char *base, char **tmp)
 	return -1;
 }
 
+/* rel is kept (NEW, REPLACE), or copied. */
 static struct write_entry *
-entry_push(struct write_txn *w, const char *rel, char *tmp, enum write_op op)
+entry_push(struct write_txn *w, char *rel, char *tmp, enum write_op op)
 {
 	if (w->n == w->cap) {
 		w->cap = w->cap ? w->cap * 2 : 64;
@@ -282,7 +285,11 @@ entry_push(struct write_txn *w, const char *rel, char *tmp, enum write_op op)
 		if (!w->v)
 			abort();
 	}
-	w->v[w->n] = (struct write_entry){.rel = xstrdup(rel), .tmp = tmp, .op = op};
+	w->v[w->n] = (struct write_entry){
+	    .rel = op == WRITE_NEW || op == WRITE_REPLACE ? rel : xstrdup(rel),
+	    .tmp = tmp,
+	    .op = op,
+	};
 	return &w->v[w->n++];
 }
 
@@ -305,7 +312,9 @@ write_temp(struct write_txn *w, int dfd, const struct rendered *f, int old, stru
 		free(tmp);
 		return tree_error(&w->tree, f->path, err, "cannot write", d);
 	}
-	struct write_entry *e = entry_push(w, f->path, tmp, old ? WRITE_REPLACE : WRITE_NEW);
+	/* the path's one copy: the last of the expected ones */
+	struct write_entry *e =
+	    entry_push(w, w->expected[w->nexpected - 1], tmp, old ? WRITE_REPLACE : WRITE_NEW);
 	e->dev = st.st_dev;
 	e->ino = st.st_ino;
 	return 0;
@@ -344,7 +353,8 @@ stale_add(void *ctx, const char *rel, enum tree_found what)
 	struct prune *p = ctx;
 
 	if (what != TREE_UNCLAIMED)
-		entry_push(p->w, rel, NULL, what == TREE_TEMP ? WRITE_LEFTOVER : WRITE_REMOVE);
+		entry_push(p->w, (char *)rel, NULL,
+		           what == TREE_TEMP ? WRITE_LEFTOVER : WRITE_REMOVE);
 	else if (!p->unclaimed++)
 		p->first = xstrdup(rel);
 }
@@ -642,7 +652,8 @@ write_txn_release(struct write_txn *w)
 		if (dfd >= 0)
 			unlinkat(dfd, w->v[i].tmp, 0);
 		free(w->v[i].tmp);
-		free(w->v[i].rel);
+		if (w->v[i].op != WRITE_NEW && w->v[i].op != WRITE_REPLACE)
+			free(w->v[i].rel);
 	}
 	for (size_t i = w->nmade; i-- > 0 && !w->committed;) {
 		char parent[4096];

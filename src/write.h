@@ -40,7 +40,8 @@ struct write_txn {
 	char id[40];           /* "<kind>-<random hex>": in this run's temporaries' names */
 	unsigned long counter; /* for temporary names */
 	int committed;         /* in place: keep the directories made */
-	char **expected;       /* every path the rollouts produce, relative; heap */
+	char **expected; /* every path the rollouts produce, relative; heap (the entries borrow
+	                    them) */
 	size_t nexpected, capexpected;
 };
 

@@ -1,0 +1,271 @@
+/* conflict.c: the checks across rollouts through a hash table of their keys. */
+#include "conflict.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hash.h"
+
+/* What the checks need of a rollout once its model is gone. */
+struct conflict_rec {
+	const char *file;
+	int line, col;
+	const char *ns, *name;
+	enum split_mode split;
+	const char *svc[2]; /* split: service: the versions' Services */
+	const char **hosts; /* as Istio resolves them (host_fqdn) */
+	size_t nhosts;
+	const char **gws; /* as gateway_key() says; none given: "mesh" */
+	size_t ngws;
+};
+
+struct conflict_slot {
+	const char *key; /* NULL: empty */
+	uint32_t hash;
+	size_t rec; /* the earliest record with this key */
+};
+
+void
+conflicts_init(struct conflicts *c)
+{
+	memset(c, 0, sizeof(*c));
+	arena_init(&c->arena);
+}
+
+void
+conflicts_release(struct conflicts *c)
+{
+	free(c->v);
+	free(c->slots);
+	arena_release(&c->arena);
+}
+
+/* A host as Istio reads it in namespace ns: a short name means <name>.<ns>.svc.cluster.local. */
+static const char *
+host_fqdn(struct arena *a, const char *host, const char *ns)
+{
+	if (strchr(host, '.') || !strcmp(host, "*"))
+		return arena_strdup(a, host);
+	return arena_printf(a, "%s.%s.svc.cluster.local", host, ns);
+}
+
+/* A gateway as Istio reads it in namespace ns: "mesh", or "<namespace>/<name>" (from "name",
+ * "ns/name" or "name.ns.svc.cluster.local"). */
+static const char *
+gateway_key(struct arena *a, const char *gw, const char *ns)
+{
+	const char *dot = strchr(gw, '.');
+
+	if (!strcmp(gw, "mesh") || strchr(gw, '/'))
+		return arena_strdup(a, gw);
+	if (!dot)
+		return arena_printf(a, "%s/%s", ns, gw);
+	return arena_printf(a, "%.*s/%.*s", (int)strcspn(dot + 1, "."), dot + 1, (int)(dot - gw),
+	                    gw);
+}
+
+/* ro's record, in a. */
+static struct conflict_rec *
+rec_new(struct arena *a, const struct rollout *ro)
+{
+	struct conflict_rec *x = arena_alloc(a, sizeof(*x));
+
+	x->file = arena_strdup(a, ro->file);
+	x->line = ro->line;
+	x->col = ro->col;
+	x->ns = arena_strdup(a, ro->ns);
+	x->name = arena_strdup(a, ro->name);
+	x->split = ro->split;
+	for (size_t v = 0; ro->split == SPLIT_SERVICE && v < 2; v++)
+		x->svc[v] = arena_strdup(a, ro->subsets[v].service);
+	x->nhosts = ro->hosts.n;
+	x->hosts = arena_alloc(a, (x->nhosts + 1) * sizeof(*x->hosts));
+	for (size_t i = 0; i < x->nhosts; i++)
+		x->hosts[i] = host_fqdn(a, ro->hosts.v[i], ro->ns);
+	x->ngws = ro->gateways.n ? ro->gateways.n : 1;
+	x->gws = arena_alloc(a, x->ngws * sizeof(*x->gws));
+	for (size_t i = 0; i < x->ngws; i++)
+		x->gws[i] = ro->gateways.n ? gateway_key(a, ro->gateways.v[i], ro->ns) : "mesh";
+	return x;
+}
+
+/* A gateway both route through, or NULL. */
+static const char *
+shared_gateway(const struct conflict_rec *x, const struct conflict_rec *y)
+{
+	for (size_t i = 0; i < x->ngws; i++)
+		for (size_t j = 0; j < y->ngws; j++)
+			if (!strcmp(x->gws[i], y->gws[j]))
+				return x->gws[i];
+	return NULL;
+}
+
+/* The index of a host of x both route, as Istio compares hosts, or -1. */
+static long
+shared_host(const struct conflict_rec *x, const struct conflict_rec *y)
+{
+	for (size_t i = 0; i < x->nhosts; i++)
+		for (size_t j = 0; j < y->nhosts; j++)
+			if (!strcmp(x->hosts[i], y->hosts[j]))
+				return (long)i;
+	return -1;
+}
+
+/* An object both rollouts write, in one namespace, as "Service 'x'"; NULL for none: the
+ * version Services and their DestinationRules of split: service, against the other's, and
+ * against the DestinationRule named after the other of split: subset. */
+static const char *
+shared_object(struct arena *a, const struct conflict_rec *x, const struct conflict_rec *y)
+{
+	for (size_t k = 0; k < 2; k++) {
+		const struct conflict_rec *p = k ? y : x, *q = k ? x : y;
+		for (size_t v = 0; p->split == SPLIT_SERVICE && v < 2; v++) {
+			const char *s = p->svc[v];
+			if (q->split == SPLIT_SUBSET && !strcmp(s, q->name))
+				return arena_printf(a, "DestinationRule '%s'", s);
+			for (size_t w = 0; q->split == SPLIT_SERVICE && w < 2; w++)
+				if (!strcmp(s, q->svc[w]))
+					return arena_printf(a, "Service '%s'", s);
+		}
+	}
+	return NULL;
+}
+
+/* The slot of key: where it is, or the empty one where it goes. */
+static struct conflict_slot *
+slot_find(const struct conflicts *c, const char *key, uint32_t h)
+{
+	for (size_t i = h & (c->nslots - 1);; i = (i + 1) & (c->nslots - 1))
+		if (!c->slots[i].key || (c->slots[i].hash == h && !strcmp(c->slots[i].key, key)))
+			return &c->slots[i];
+}
+
+/* The earliest record with key, or SIZE_MAX. */
+static size_t
+key_lookup(const struct conflicts *c, const char *key)
+{
+	const struct conflict_slot *s = c->nslots ? slot_find(c, key, hash_str(key)) : NULL;
+
+	return s && s->key ? s->rec : SIZE_MAX;
+}
+
+static void
+slots_grow(struct conflicts *c)
+{
+	struct conflict_slot *old = c->slots;
+	size_t n = c->nslots;
+
+	c->nslots = n ? 2 * n : 256;
+	c->slots = calloc(c->nslots, sizeof(*c->slots));
+	if (!c->slots)
+		abort();
+	for (size_t i = 0; i < n; i++)
+		if (old[i].key)
+			*slot_find(c, old[i].key, old[i].hash) = old[i];
+	free(old);
+}
+
+/* Maps key (copied) to record rec unless an earlier record has it. */
+static void
+key_add(struct conflicts *c, const char *key, size_t rec)
+{
+	uint32_t h = hash_str(key);
+
+	if (2 * (c->used + 1) > c->nslots)
+		slots_grow(c);
+	struct conflict_slot *s = slot_find(c, key, h);
+	if (s->key)
+		return;
+	*s = (struct conflict_slot){arena_strdup(&c->arena, key), h, rec};
+	c->used++;
+}
+
+/* Calls fn with each key of x: "n" namespace and name; "s" a version Service and "d" the
+ * DestinationRule of split: subset, both in their namespace; "h" a host and a gateway. With
+ * probe, the keys of the objects x conflicts with instead of those it owns. */
+static void
+rec_keys(const struct conflict_rec *x, int probe, struct arena *a,
+         void (*fn)(void *ctx, const char *key), void *ctx)
+{
+	fn(ctx, arena_printf(a, "n %s\n%s", x->ns, x->name));
+	for (size_t v = 0; x->split == SPLIT_SERVICE && v < 2; v++) {
+		fn(ctx, arena_printf(a, "s %s\n%s", x->ns, x->svc[v]));
+		if (probe) /* its Service against another's DestinationRule */
+			fn(ctx, arena_printf(a, "d %s\n%s", x->ns, x->svc[v]));
+	}
+	if (x->split == SPLIT_SUBSET)
+		fn(ctx, arena_printf(a, "%c %s\n%s", probe ? 's' : 'd', x->ns, x->name));
+	for (size_t i = 0; i < x->nhosts; i++)
+		for (size_t j = 0; j < x->ngws; j++)
+			fn(ctx, arena_printf(a, "h %s\n%s", x->hosts[i], x->gws[j]));
+}
+
+struct probe {
+	struct conflicts *c;
+	size_t first; /* the earliest record found */
+};
+
+static void
+probe_key(void *ctx, const char *key)
+{
+	struct probe *p = ctx;
+	size_t rec = key_lookup(p->c, key);
+
+	if (rec < p->first)
+		p->first = rec;
+}
+
+static void
+own_key(void *ctx, const char *key)
+{
+	struct conflicts *c = ctx;
+
+	key_add(c, key, c->n - 1);
+}
+
+/* The error of b against a, which conflicts with it in one way or more. */
+static void
+conflict_report(const struct conflict_rec *b, const struct conflict_rec *a,
+                const struct rollout *ro, struct arena *scratch, struct diags *d)
+{
+	const char *object = strcmp(a->ns, b->ns) ? NULL : shared_object(scratch, b, a);
+	long host = object ? -1 : shared_host(b, a);
+
+	if (!strcmp(a->ns, b->ns) && !strcmp(a->name, b->name))
+		diag_loc(d, DIAG_ERROR, b->file, b->line, b->col,
+		         "rollout '%s/%s' is also defined in %s:%d:%d", b->ns, b->name, a->file,
+		         a->line, a->col);
+	else if (object)
+		diag_loc(d, DIAG_ERROR, b->file, b->line, b->col,
+		         "rollout '%s/%s' writes %s, as rollout '%s/%s' of %s:%d:%d does; "
+		         "give a version another service: name",
+		         b->ns, b->name, object, a->ns, a->name, a->file, a->line, a->col);
+	else if (host >= 0 && shared_gateway(b, a))
+		diag_loc(d, DIAG_ERROR, b->file, b->line, b->col,
+		         "rollout '%s/%s' routes host '%s' through gateway '%s', as "
+		         "rollout '%s/%s' of %s:%d:%d does; one host takes one "
+		         "VirtualService per gateway (IST0109)",
+		         b->ns, b->name, ro->hosts.v[host], shared_gateway(b, a), a->ns, a->name,
+		         a->file, a->line, a->col);
+}
+
+void
+conflicts_add(struct conflicts *c, const struct rollout *ro, struct arena *scratch, struct diags *d)
+{
+	struct conflict_rec *b = rec_new(&c->arena, ro);
+	struct probe p = {c, SIZE_MAX};
+
+	rec_keys(b, 1, scratch, probe_key, &p);
+	if (p.first != SIZE_MAX)
+		conflict_report(b, c->v[p.first], ro, scratch, d);
+	if (c->n == c->cap) {
+		c->cap = c->cap ? 2 * c->cap : 64;
+		c->v = realloc(c->v, c->cap * sizeof(*c->v));
+		if (!c->v)
+			abort();
+	}
+	c->v[c->n++] = b;
+	rec_keys(b, 0, scratch, own_key, c);
+	arena_reset(scratch);
+}
