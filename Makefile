@@ -102,8 +102,11 @@ build/runstat: tools/runstat.c
 	@mkdir -p build
 	$(CC) $(BASE_CFLAGS) -O1 -o $@ $<
 
+# make bench [N="1 100 1000 5000"]: figures, see tools/bench.sh. The floor program it builds
+# (links libyaml, exits) gets meshroll's compiler, flags and libraries.
 bench: $(B)/meshroll build/runstat
-	MESHROLL=$(B)/meshroll tools/bench.sh $(N)
+	MESHROLL=$(B)/meshroll BENCH_CC='$(CC)' BENCH_CFLAGS='$(BASE_CFLAGS) $(YAML_CFLAGS) $(CFLAGS)' \
+		BENCH_LIBS='$(LDFLAGS) $(YAML_LIBS)' tools/bench.sh $(N)
 
 examples: $(B)/meshroll
 	cd examples/gitops && $(CURDIR)/$(B)/meshroll render -o deploy rollouts
