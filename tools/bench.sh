@@ -81,6 +81,7 @@ cat >"$work/empty.c" <<'C'
 #include <yaml.h>
 int main(void) { return yaml_get_version_string()[0] == 'x'; }
 C
+# shellcheck disable=SC2086 # flags are lists of words
 ${BENCH_CC:-cc} ${BENCH_CFLAGS:--O2} -o "$work/empty" "$work/empty.c" ${BENCH_LIBS:--lyaml}
 empty=$work/empty
 
@@ -105,7 +106,6 @@ row1() { # row1 LABEL [-p PREP] COMMAND...
 }
 echo "one rollout (5 stages, 10 files), $k1 runs each, beside an empty program linking libyaml:"
 row1 "render -o -" "$bin" render -o - "$one"
-render_wall=$(med A wall)
 render_cpu_ratio=$(ratio "$(med A cpu)" "$(med B cpu)")
 row1 "render, fresh tree" -p "rm -rf '$fast/one-fresh'" "$bin" render -o "$fast/one-fresh" "$one"
 row1 "render, unchanged tree" "$bin" render -o "$fast/one-same" "$one"
@@ -159,11 +159,11 @@ for n in $sizes; do
 	rown "unchanged tree" "$n" "$bin" render -o "$out" "$in"
 	rown "check" "$n" "$bin" check -o "$out" "$in"
 	rown "lint" "$n" "$bin" lint "$in"
-	[ "$n" = "$(echo $sizes | awk '{print $NF}')" ] &&
+	[ "$n" = "$(echo "$sizes" | awk '{print $NF}')" ] &&
 		echo "  N=$n wrote $(find "$out" -type f | wc -l) files, $(find "$out" -type f -exec cat {} + | wc -c) bytes"
 	rm -rf "$out" "$in"
 done
-big=$(echo $sizes | tr ' ' '\n' | sort -n | tail -n 1)
+big=$(echo "$sizes" | tr ' ' '\n' | sort -n | tail -n 1)
 if [ "$big" -gt 1000 ] && grep -q '^1000 ' "$work/medians"; then
 	echo "per-rollout time at N=$big / at N=1000 (target: at most 1.20x):"
 	for what in fresh-tree unchanged-tree check lint; do
