@@ -23,10 +23,26 @@ B = build
 OBJ      = $(LIB:src/%.c=$(B)/%.o) $(B)/embedded.o
 TEST_OBJ = $(TESTS:tests/%.c=$(B)/tests/%.o)
 
+# make STATIC=1: a statically linked meshroll (glibc's libc.a and libyaml.a). The tests then
+# inject write faults through build/meshroll-faults, LD_PRELOAD reaching no static binary.
+STATIC ?=
+ifeq ($(STATIC),1)
+STATIC_LDFLAGS = -static
+YAML_LIBS := $(shell $(PKG_CONFIG) --static --libs yaml-0.1 2>/dev/null || echo -lyaml)
+FAULT_BIN = $(B)/meshroll-faults
+endif
+LINK = $(CC) $(LDFLAGS) $(STATIC_LDFLAGS)
+
 all: $(B)/meshroll
 
-$(B)/meshroll: $(B)/main.o $(OBJ)
-	$(CC) $(LDFLAGS) -o $@ $^ $(YAML_LIBS)
+# link-mode holds "static" or "dynamic": a change of STATIC relinks what it links.
+LINK_MODE = $(if $(STATIC_LDFLAGS),static,dynamic)
+$(B)/link-mode: FORCE
+	@mkdir -p $(@D)
+	@echo $(LINK_MODE) | cmp -s - $@ || echo $(LINK_MODE) > $@
+
+$(B)/meshroll: $(B)/main.o $(OBJ) $(B)/link-mode
+	$(LINK) -o $@ $(filter %.o,$^) $(YAML_LIBS)
 
 $(B)/%.o: src/%.c $(wildcard src/*.h) build/embedded.c
 	@mkdir -p $(@D)
@@ -51,15 +67,26 @@ $(B)/faultinject.so: tests/faultinject/faultinject.c
 	@mkdir -p $(@D)
 	$(CC) -shared -fPIC -O1 -Wall -Wextra -o $@ $< -ldl
 
+# The same injector linked into a meshroll, each call it injects into wrapped by the linker:
+# what the tests run under STATIC=1. Test-only; never installed.
+FAULT_CALLS = open openat write fsync close rename renameat renameat2 linkat mkdir mkdirat \
+	unlink unlinkat fchown fchmod
+$(B)/faultinject-wrap.o: tests/faultinject/faultinject.c
+	@mkdir -p $(@D)
+	$(CC) -DFAULT_WRAP -O1 -Wall -Wextra -c -o $@ $<
+
+$(B)/meshroll-faults: $(B)/main.o $(OBJ) $(B)/faultinject-wrap.o $(B)/link-mode
+	$(LINK) $(foreach f,$(FAULT_CALLS),-Wl,--wrap=$(f)) -o $@ $(filter %.o,$^) $(YAML_LIBS)
+
 $(B)/unit: $(TEST_OBJ) $(OBJ)
 	$(CC) $(LDFLAGS) -o $@ $^ $(TEST_LIBS) $(YAML_LIBS)
 
 # The whole suite: unit tests, golden cases and the checks against outside tools.
 # SLOWDOWN: how much slower the meshroll under test is (sanitizers, valgrind), for time bounds.
 SLOWDOWN ?= 1
-test: $(B)/meshroll $(B)/unit $(B)/faultinject.so
+test: $(B)/meshroll $(B)/unit $(B)/faultinject.so $(FAULT_BIN)
 	MESHROLL=$(B)/meshroll MESHROLL_SLOWDOWN=$(SLOWDOWN) FAULTINJECT=$(B)/faultinject.so \
-		$(B)/unit $(TESTFLAGS)
+		$(if $(FAULT_BIN),MESHROLL_FAULTS=$(FAULT_BIN)) $(B)/unit $(TESTFLAGS)
 
 check: format-check test
 
@@ -106,7 +133,7 @@ build/runstat: tools/runstat.c
 # (links libyaml, exits) gets meshroll's compiler, flags and libraries.
 bench: $(B)/meshroll build/runstat
 	MESHROLL=$(B)/meshroll BENCH_CC='$(CC)' BENCH_CFLAGS='$(BASE_CFLAGS) $(YAML_CFLAGS) $(CFLAGS)' \
-		BENCH_LIBS='$(LDFLAGS) $(YAML_LIBS)' tools/bench.sh $(N)
+		BENCH_LIBS='$(LDFLAGS) $(STATIC_LDFLAGS) $(YAML_LIBS)' tools/bench.sh $(N)
 
 examples: $(B)/meshroll
 	cd examples/gitops && $(CURDIR)/$(B)/meshroll render -o deploy rollouts
@@ -166,4 +193,4 @@ uninstall:
 clean:
 	rm -rf build
 
-.PHONY: all test check sanitize valgrind fuzz golden-update bench example examples install-kustomize-plugin format format-check install uninstall clean
+.PHONY: FORCE all test check sanitize valgrind fuzz golden-update bench example examples install-kustomize-plugin format format-check install uninstall clean
