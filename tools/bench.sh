@@ -129,7 +129,7 @@ fi
 echo
 
 # 3. N rollouts.
-printf '%-36s %-22s %-22s %8s %12s\n' "N rollouts" "wall ms" "cpu ms" "RSS MiB" "per rollout"
+printf '%-36s %-24s %-24s %8s %12s\n' "N rollouts" "wall ms" "cpu ms" "RSS MiB" "per rollout"
 rown() { # rown LABEL N [-p PREP] COMMAND...: one row; appends "N LABEL WALL CPU" to medians
 	label=$1 n=$2
 	shift 2
@@ -141,7 +141,7 @@ rown() { # rown LABEL N [-p PREP] COMMAND...: one row; appends "N LABEL WALL CPU
 	rss=$(pick A rss | tail -n 1)
 	flag=
 	awk -v r="$rss" 'BEGIN {exit !(r > 10)}' && flag=" OVER 10 MiB"
-	printf '%-36s %-22s %-22s %8.1f %9.1f us%s\n' "$label, N=$n (k=$k)" "$(mmm A wall 1)" \
+	printf '%-36s %-24s %-24s %8.1f %9.1f us%s\n' "$label, N=$n (k=$k)" "$(mmm A wall 1)" \
 		"$(mmm A cpu 1)" "$rss" "$(awk -v w="$(med A wall)" -v n="$n" 'BEGIN {print w * 1000 / n}')" \
 		"$flag"
 	echo "$n $(echo "$label" | tr ' ' -) $(med A wall) $(med A cpu)" >>"$work/medians"
@@ -169,7 +169,7 @@ if [ "$big" -gt 1000 ] && grep -q '^1000 ' "$work/medians"; then
 	for what in fresh-tree unchanged-tree check lint; do
 		awk -v big="$big" -v w="$what" '$2 == w && $1 == 1000 {wa = $3; ca = $4}
 			$2 == w && $1 == big {wb = $3; cb = $4}
-			END {if (wa > 0 && ca > 0) printf "  %-12s wall %.2fx  cpu %.2fx\n", w,
+			END {if (wa > 0 && ca > 0) printf "  %-16s wall %.2fx  cpu %.2fx\n", w,
 				wb / big / (wa / 1000), cb / big / (ca / 1000)}' "$work/medians"
 	done
 fi
