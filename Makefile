@@ -35,13 +35,14 @@ LINK = $(CC) $(LDFLAGS) $(STATIC_LDFLAGS)
 
 all: $(B)/meshroll
 
-# link-mode holds "static" or "dynamic": a change of STATIC relinks what it links.
-LINK_MODE = $(if $(STATIC_LDFLAGS),static,dynamic)
-$(B)/link-mode: FORCE
+# A stamp, link-static or link-dynamic, the only one there: a change of STATIC relinks.
+LINK_STAMP = $(B)/link-$(if $(STATIC_LDFLAGS),static,dynamic)
+$(B)/link-%:
 	@mkdir -p $(@D)
-	@echo $(LINK_MODE) | cmp -s - $@ || echo $(LINK_MODE) > $@
+	@rm -f $(B)/link-static $(B)/link-dynamic
+	@touch $@
 
-$(B)/meshroll: $(B)/main.o $(OBJ) $(B)/link-mode
+$(B)/meshroll: $(B)/main.o $(OBJ) $(LINK_STAMP)
 	$(LINK) -o $@ $(filter %.o,$^) $(YAML_LIBS)
 
 $(B)/%.o: src/%.c $(wildcard src/*.h) build/embedded.c
@@ -75,7 +76,7 @@ $(B)/faultinject-wrap.o: tests/faultinject/faultinject.c
 	@mkdir -p $(@D)
 	$(CC) -DFAULT_WRAP -O1 -Wall -Wextra -c -o $@ $<
 
-$(B)/meshroll-faults: $(B)/main.o $(OBJ) $(B)/faultinject-wrap.o $(B)/link-mode
+$(B)/meshroll-faults: $(B)/main.o $(OBJ) $(B)/faultinject-wrap.o $(LINK_STAMP)
 	$(LINK) $(foreach f,$(FAULT_CALLS),-Wl,--wrap=$(f)) -o $@ $(filter %.o,$^) $(YAML_LIBS)
 
 $(B)/unit: $(TEST_OBJ) $(OBJ)
@@ -86,7 +87,8 @@ $(B)/unit: $(TEST_OBJ) $(OBJ)
 SLOWDOWN ?= 1
 test: $(B)/meshroll $(B)/unit $(B)/faultinject.so $(FAULT_BIN)
 	MESHROLL=$(B)/meshroll MESHROLL_SLOWDOWN=$(SLOWDOWN) FAULTINJECT=$(B)/faultinject.so \
-		$(if $(FAULT_BIN),MESHROLL_FAULTS=$(FAULT_BIN)) $(B)/unit $(TESTFLAGS)
+		$(if $(FAULT_BIN),MESHROLL_FAULTS=$(FAULT_BIN) MESHROLL_MAKEFLAGS=STATIC=1) \
+		$(B)/unit $(TESTFLAGS)
 
 check: format-check test
 
@@ -193,4 +195,4 @@ uninstall:
 clean:
 	rm -rf build
 
-.PHONY: FORCE all test check sanitize valgrind fuzz golden-update bench example examples install-kustomize-plugin format format-check install uninstall clean
+.PHONY: all test check sanitize valgrind fuzz golden-update bench example examples install-kustomize-plugin format format-check install uninstall clean
