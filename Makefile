@@ -23,10 +23,27 @@ B = build
 OBJ      = $(LIB:src/%.c=$(B)/%.o) $(B)/embedded.o
 TEST_OBJ = $(TESTS:tests/%.c=$(B)/tests/%.o)
 
+# make STATIC=1: a statically linked meshroll (glibc's libc.a and libyaml.a). The tests then
+# inject write faults through build/meshroll-faults, LD_PRELOAD reaching no static binary.
+STATIC ?=
+ifeq ($(STATIC),1)
+STATIC_LDFLAGS = -static
+YAML_LIBS := $(shell $(PKG_CONFIG) --static --libs yaml-0.1 2>/dev/null || echo -lyaml)
+FAULT_BIN = $(B)/meshroll-faults
+endif
+LINK = $(CC) $(LDFLAGS) $(STATIC_LDFLAGS)
+
 all: $(B)/meshroll
 
-$(B)/meshroll: $(B)/main.o $(OBJ)
-	$(CC) $(LDFLAGS) -o $@ $^ $(YAML_LIBS)
+# A stamp, link-static or link-dynamic, the only one there: a change of STATIC relinks.
+LINK_STAMP = $(B)/link-$(if $(STATIC_LDFLAGS),static,dynamic)
+$(B)/link-%:
+	@mkdir -p $(@D)
+	@rm -f $(B)/link-static $(B)/link-dynamic
+	@touch $@
+
+$(B)/meshroll: $(B)/main.o $(OBJ) $(LINK_STAMP)
+	$(LINK) -o $@ $(filter %.o,$^) $(YAML_LIBS)
 
 $(B)/%.o: src/%.c $(wildcard src/*.h) build/embedded.c
 	@mkdir -p $(@D)
@@ -51,14 +68,26 @@ $(B)/faultinject.so: tests/faultinject/faultinject.c
 	@mkdir -p $(@D)
 	$(CC) -shared -fPIC -O1 -Wall -Wextra -o $@ $< -ldl
 
+# The same injector linked into a meshroll, each call it injects into wrapped by the linker:
+# what the tests run under STATIC=1. Test-only; never installed.
+FAULT_CALLS = open openat write fsync close rename renameat renameat2 linkat mkdir mkdirat \
+	unlink unlinkat fchown fchmod
+$(B)/faultinject-wrap.o: tests/faultinject/faultinject.c
+	@mkdir -p $(@D)
+	$(CC) -DFAULT_WRAP -O1 -Wall -Wextra -c -o $@ $<
+
+$(B)/meshroll-faults: $(B)/main.o $(OBJ) $(B)/faultinject-wrap.o $(LINK_STAMP)
+	$(LINK) $(foreach f,$(FAULT_CALLS),-Wl,--wrap=$(f)) -o $@ $(filter %.o,$^) $(YAML_LIBS)
+
 $(B)/unit: $(TEST_OBJ) $(OBJ)
 	$(CC) $(LDFLAGS) -o $@ $^ $(TEST_LIBS) $(YAML_LIBS)
 
 # The whole suite: unit tests, golden cases and the checks against outside tools.
 # SLOWDOWN: how much slower the meshroll under test is (sanitizers, valgrind), for time bounds.
 SLOWDOWN ?= 1
-test: $(B)/meshroll $(B)/unit $(B)/faultinject.so
+test: $(B)/meshroll $(B)/unit $(B)/faultinject.so $(FAULT_BIN)
 	MESHROLL=$(B)/meshroll MESHROLL_SLOWDOWN=$(SLOWDOWN) FAULTINJECT=$(B)/faultinject.so \
+		$(if $(FAULT_BIN),MESHROLL_FAULTS=$(FAULT_BIN) MESHROLL_MAKEFLAGS=STATIC=1) \
 		$(B)/unit $(TESTFLAGS)
 
 check: format-check test
@@ -102,8 +131,11 @@ build/runstat: tools/runstat.c
 	@mkdir -p build
 	$(CC) $(BASE_CFLAGS) -O1 -o $@ $<
 
+# make bench [N="1 100 1000 5000"]: figures, see tools/bench.sh. The floor program it builds
+# (links libyaml, exits) gets meshroll's compiler, flags and libraries.
 bench: $(B)/meshroll build/runstat
-	MESHROLL=$(B)/meshroll tools/bench.sh $(N)
+	MESHROLL=$(B)/meshroll BENCH_CC='$(CC)' BENCH_CFLAGS='$(BASE_CFLAGS) $(YAML_CFLAGS) $(CFLAGS)' \
+		BENCH_LIBS='$(LDFLAGS) $(STATIC_LDFLAGS) $(YAML_LIBS)' tools/bench.sh $(N)
 
 examples: $(B)/meshroll
 	cd examples/gitops && $(CURDIR)/$(B)/meshroll render -o deploy rollouts

@@ -1,6 +1,8 @@
 /* arena.c: bump allocation in chunks; see arena.h for the ownership rule. */
 #include "arena.h"
 
+#include "buf.h"
+
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -117,12 +119,46 @@ arena_strdup(struct arena *a, const char *s)
 }
 
 char *
+arena_int(struct arena *a, long long v)
+{
+	char s[20];
+
+	return arena_strndup(a, s, fmt_int(s, v));
+}
+
+char *
+arena_concat_(struct arena *a, ...)
+{
+	va_list ap;
+	size_t n = 0;
+
+	va_start(ap, a);
+	for (const char *s; (s = va_arg(ap, const char *));)
+		n += strlen(s);
+	va_end(ap);
+	char *p = arena_alloc(a, n + 1), *q = p;
+	va_start(ap, a);
+	for (const char *s; (s = va_arg(ap, const char *));)
+		q = stpcpy(q, s);
+	va_end(ap);
+	return p;
+}
+
+char *
 arena_vprintf(struct arena *a, const char *fmt, va_list ap)
 {
 	va_list ap2;
 
 	va_copy(ap2, ap);
-	int n = vsnprintf(NULL, 0, fmt, ap2);
+	int n = fmt_simple(NULL, 0, fmt, ap2);
+	va_end(ap2);
+	if (n >= 0) { /* the common case, without vsnprintf's cost */
+		char *p = arena_alloc(a, (size_t)n + 1);
+		fmt_simple(p, (size_t)n + 1, fmt, ap);
+		return p;
+	}
+	va_copy(ap2, ap);
+	n = vsnprintf(NULL, 0, fmt, ap2);
 	va_end(ap2);
 	if (n < 0)
 		return arena_strdup(a, "(unprintable message)");

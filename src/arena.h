@@ -26,6 +26,11 @@ void *arena_alloc(struct arena *a, size_t size); /* zeroed, aligned for any type
 void *arena_grow(struct arena *a, void *old, size_t oldsize, size_t newsize);
 char *arena_strndup(struct arena *a, const char *s, size_t n);
 char *arena_strdup(struct arena *a, const char *s);
+char *arena_int(struct arena *a, long long v); /* v in decimal, like "%lld" */
+/* The strings given, one after the other: arena_concat(a, dir, "/", name). */
+#define arena_concat(a, ...) arena_concat_((a), __VA_ARGS__, (const char *)NULL)
+char *arena_concat_(struct arena *a, ...);
+/* Formats: the simple conversions (see fmt_simple in buf.h) without vsnprintf's cost. */
 char *arena_printf(struct arena *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 char *arena_vprintf(struct arena *a, const char *fmt, va_list ap)
     __attribute__((format(printf, 2, 0)));

@@ -1,6 +1,7 @@
 /* buf.c: growable byte buffer. */
 #include "buf.h"
 
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -69,20 +70,107 @@ buf_pad(struct buf *b, int n)
 }
 
 void
+buf_add_int(struct buf *b, long long v)
+{
+	char s[20];
+
+	buf_add(b, s, fmt_int(s, v));
+}
+
+void
 buf_addf(struct buf *b, const char *fmt, ...)
 {
 	va_list ap;
 
 	va_start(ap, fmt);
-	int n = vsnprintf(NULL, 0, fmt, ap);
+	int n = fmt_simple(NULL, 0, fmt, ap);
 	va_end(ap);
+	int simple = n >= 0;
+	if (!simple) {
+		va_start(ap, fmt);
+		n = vsnprintf(NULL, 0, fmt, ap);
+		va_end(ap);
+	}
 	if (n <= 0)
 		return;
 	buf_reserve(b, (size_t)n);
 	va_start(ap, fmt);
-	vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+	if (simple)
+		fmt_simple(b->data + b->len, (size_t)n + 1, fmt, ap);
+	else
+		vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
 	va_end(ap);
 	b->len += (size_t)n;
+}
+
+size_t
+fmt_int(char out[static 20], long long v)
+{
+	char tmp[20];
+	unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+	size_t n = 0, len = 0;
+
+	do
+		tmp[n++] = (char)('0' + u % 10);
+	while (u /= 10);
+	if (v < 0)
+		out[len++] = '-';
+	while (n)
+		out[len++] = tmp[--n];
+	return len;
+}
+
+/* Appends s[0..len) to out, as far as cap allows; *n counts every byte. */
+static void
+fmt_put(char *out, size_t cap, size_t *n, const char *s, size_t len)
+{
+	if (*n < cap)
+		memcpy(out + *n, s, len < cap - *n ? len : cap - *n);
+	*n += len;
+}
+
+int
+fmt_simple(char *out, size_t cap, const char *fmt, va_list ap)
+{
+	size_t n = 0;
+	char num[20];
+	va_list aq;
+
+	va_copy(aq, ap);
+	for (const char *f = fmt; *f;) {
+		const char *s = f;
+		size_t len = strcspn(f, "%");
+		if (len)
+			f += len;
+		else if (f[1] == '%')
+			s = "%", len = 1, f += 2;
+		else if (f[1] == 's' && (s = va_arg(aq, const char *)))
+			len = strlen(s), f += 2;
+		else if (!strncmp(f, "%.*s", 4) && (len = (size_t)va_arg(aq, int)) <= INT_MAX &&
+		         (s = va_arg(aq, const char *)))
+			len = strnlen(s, len), f += 4;
+		else if (f[1] == 'd')
+			s = num, len = fmt_int(num, va_arg(aq, int)), f += 2;
+		else if (f[1] == 'u')
+			s = num, len = fmt_int(num, va_arg(aq, unsigned)), f += 2;
+		else if (!strncmp(f, "%ld", 3))
+			s = num, len = fmt_int(num, va_arg(aq, long)), f += 3;
+		else if (!strncmp(f, "%lld", 4))
+			s = num, len = fmt_int(num, va_arg(aq, long long)), f += 4;
+		else if (!strncmp(f, "%zu", 3) && (len = va_arg(aq, size_t)) <= LLONG_MAX)
+			s = num, len = fmt_int(num, (long long)len), f += 3;
+		else {
+			va_end(aq);
+			return -1;
+		}
+		fmt_put(out, cap, &n, s, len);
+	}
+	va_end(aq);
+	if (n > INT_MAX)
+		return -1;
+	if (cap)
+		out[n < cap ? n : cap - 1] = '\0';
+	return (int)n;
 }
 
 void

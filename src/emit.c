@@ -116,7 +116,7 @@ emit_block(struct buf *b, const struct node *n, int indent)
 		trailing++;
 	buf_addc(b, '|');
 	if (n->len && s[0] == ' ')
-		buf_addf(b, "%d", 2);
+		buf_addc(b, '2');
 	buf_adds(b, trailing == 0 ? "-" : trailing > 1 ? "+" : "");
 	buf_addc(b, '\n');
 	while (s < end) {
@@ -149,7 +149,7 @@ emit_scalar(struct buf *b, const struct node *n, int indent)
 		buf_adds(b, "null");
 		break;
 	case SCALAR_INT:
-		buf_addf(b, "%lld", n->ival);
+		buf_add_int(b, n->ival);
 		break;
 	case SCALAR_BOOL:
 		buf_adds(b, n->ival ? "true" : "false");

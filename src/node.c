@@ -231,7 +231,7 @@ node_new_int(struct arena *a, long long v)
 
 	n->type = SCALAR_INT;
 	n->ival = v;
-	n->str = arena_printf(a, "%lld", v);
+	n->str = arena_int(a, v);
 	n->len = strlen(n->str);
 	return n;
 }
@@ -363,7 +363,7 @@ float_copy(struct arena *a, const struct node *n)
 	if (*end || end == n->str || !(v - v == 0)) /* not a number strtod reads, or inf, nan */
 		c->str = arena_strndup(a, n->str, n->len);
 	else if (v == (double)(long long)v && v > -1e15 && v < 1e15)
-		c->str = arena_printf(a, "%lld", (long long)v);
+		c->str = arena_int(a, (long long)v);
 	else if (strtod(arena_printf(a, "%.15g", v), NULL) == v)
 		c->str = arena_printf(a, "%.15g", v);
 	else

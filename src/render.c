@@ -118,8 +118,8 @@ static const char *
 output_file(const struct rollout *r, const struct output *o, struct arena *a)
 {
 	if (o->version == NO_VERSION)
-		return arena_printf(a, "%s.yaml", o->file);
-	return arena_printf(a, "%s-%s.yaml", o->file, r->subsets[o->version].name);
+		return arena_concat(a, o->file, ".yaml");
+	return arena_concat(a, o->file, "-", r->subsets[o->version].name, ".yaml");
 }
 
 static struct node *
@@ -190,7 +190,7 @@ vals_fill(struct tvals *tv, const struct rollout *r, size_t stage, struct arena 
 	v[TV_BASE_CANARY_WEIGHT] = node_new_int_or_none(a, w0);
 	v[TV_STAGE_ID] = node_new_str_or_none(a, r->stages[stage].id);
 	v[TV_ACTIVE_STAGE_PATH] =
-	    node_new_str_or_none(a, arena_printf(a, "stages/%s", r->stages[r->active].id));
+	    node_new_str_or_none(a, arena_concat(a, "stages/", r->stages[r->active].id));
 	v[TV_TIMEOUT] = node_new_str_or_none(a, r->timeout);
 	v[TV_RETRY_ATTEMPTS] = node_new_int_or_none(a, r->retries.attempts);
 	v[TV_RETRY_PER_TRY_TIMEOUT] = node_new_str_or_none(a, r->retries.per_try_timeout);
@@ -230,9 +230,9 @@ vals_fill(struct tvals *tv, const struct rollout *r, size_t stage, struct arena 
 	v[TV_TRAFFIC_POLICY] = (struct node *)r->policy; /* only read, as the routes are */
 	v[TV_SUBSETS] = val_subsets(a, r);
 	v[TV_NETWORKING_API] =
-	    node_new_str_or_none(a, arena_printf(a, "networking.istio.io/%s", r->istio_version));
+	    node_new_str_or_none(a, arena_concat(a, "networking.istio.io/", r->istio_version));
 	v[TV_SECURITY_API] =
-	    node_new_str_or_none(a, arena_printf(a, "security.istio.io/%s", r->istio_version));
+	    node_new_str_or_none(a, arena_concat(a, "security.istio.io/", r->istio_version));
 	const struct output *outs[NOUTPUTS];
 	size_t nouts = wanted_outputs(r, outs);
 	v[TV_RESOURCES] = node_new_seq(a, nouts);
@@ -376,19 +376,18 @@ void
 render_tree(const struct rollout *r, const struct templates *t, struct arena *a,
             struct render_set *set)
 {
-	const char *dir = arena_printf(a, "%s/%s", r->ns, r->name);
+	const char *dir = arena_concat(a, r->ns, "/", r->name);
 	struct node *base = render_stage_nodes(r, 0, t, a);
 	struct tvals vals;
 	size_t first = set->n;
 
 	vals_fill(&vals, r, 0, a);
-	render_file(set, a, r, arena_printf(a, "%s/kustomization.yaml", dir), t, TMPL_KUSTOMIZATION,
+	render_file(set, a, r, arena_concat(a, dir, "/kustomization.yaml"), t, TMPL_KUSTOMIZATION,
 	            &vals);
-	render_file(set, a, r, arena_printf(a, "%s/base/kustomization.yaml", dir), t,
+	render_file(set, a, r, arena_concat(a, dir, "/base/kustomization.yaml"), t,
 	            TMPL_KUSTOMIZATION_BASE, &vals);
 	for (size_t i = 0; i < base->n; i++)
-		render_doc(set, a, r,
-		           arena_printf(a, "%s/base/%s", dir, render_object_file(r, i, a)),
+		render_doc(set, a, r, arena_concat(a, dir, "/base/", render_object_file(r, i, a)),
 		           base->kids[i]);
 	/* a stage's objects and patches in a scratch arena: only its file's text is kept */
 	struct arena scratch;
@@ -399,7 +398,7 @@ render_tree(const struct rollout *r, const struct templates *t, struct arena *a,
 		    stage_patches(base, render_stage_nodes(r, s, t, &scratch), &scratch);
 		render_file(
 		    set, a, r,
-		    arena_printf(a, "%s/stages/%s/kustomization.yaml", dir, r->stages[s].id), t,
+		    arena_concat(a, dir, "/stages/", r->stages[s].id, "/kustomization.yaml"), t,
 		    TMPL_KUSTOMIZATION_STAGE, &vals);
 		arena_reset(&scratch);
 	}

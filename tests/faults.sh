@@ -6,10 +6,15 @@
 # after its commit, exit status 0, a warning naming the file and the error, and the new tree.
 # Either way the next normal run repairs everything.
 # Usage: MESHROLL=... FAULTINJECT=.../faultinject.so tests/faults.sh render|promote
+# MESHROLL_FAULTS, when set, is the meshroll the faults are injected into (one linked with
+# the injector: build/meshroll-faults, for a static build that LD_PRELOAD cannot reach).
 set -u
 root=$(cd "$(dirname "$0")/.." && pwd)
 bin=${MESHROLL:-build/meshroll}
 case $bin in /*) ;; *) bin=$root/$bin ;; esac
+fbin=${MESHROLL_FAULTS:-$bin}
+case $fbin in /*) ;; *) fbin=$root/$fbin ;; esac
+use=$bin # the meshroll run() runs
 shim=${FAULTINJECT:-build/faultinject.so}
 case $shim in /*) ;; *) shim=$root/$shim ;; esac
 what=$1
@@ -29,7 +34,7 @@ sed 's/activeStage: 25/activeStage: 50/; s/stages: \[0, 10, 25, 50, 100\]/stages
 if [ "$what" = render ]; then
 	"$bin" render -o A a.yaml && "$bin" render -o B b.yaml || exit 1
 	prepare() { rm -rf out && cp -a A out; }
-	run() { "$bin" render -o out b.yaml; }
+	run() { "$use" render -o out b.yaml; }
 	files() { (cd "$1" && find . -type f ! -name '*.tmp' -exec md5sum {} + | sort); }
 	# failed: the tree as it was, directories too; committed: the new files
 	verify() {
@@ -43,7 +48,7 @@ else
 	cp a.yaml B.yaml
 	"$bin" promote --to 100 B.yaml >/dev/null || exit 1
 	prepare() { cp A.yaml r.yaml && chmod 640 r.yaml; }
-	run() { "$bin" promote --to 100 r.yaml; }
+	run() { "$use" promote --to 100 r.yaml; }
 	verify() {
 		cmp -s r.yaml A.yaml || echo "r.yaml changed"
 		[ "$(stat -c %a r.yaml)" = 640 ] || echo "mode changed"
@@ -54,15 +59,21 @@ fi
 
 prepare
 rm -f counts
+use=$fbin
 FAULT_COUNT="$work/counts" LD_PRELOAD="$shim" run >/dev/null 2>&1 || { echo "faults: the counting run failed"; exit 1; }
+# a static meshroll that LD_PRELOAD cannot reach counts nothing: that is no pass
+[ -s counts ] && awk '$2 > 0 {n++} END {exit !n}' counts ||
+	{ echo "faults: the injector counted no call of $fbin (a static build? see MESHROLL_FAULTS)"; exit 1; }
 while read -r call count; do
 	n=1
 	while [ "$n" -le "$count" ]; do
 		for err in ENOSPC EIO; do
 			points=$((points + 1))
 			prepare
+			use=$fbin
 			FAULT_CALL=$call FAULT_NTH=$n FAULT_ERRNO=$err LD_PRELOAD="$shim" run >/dev/null 2>stderr
 			status=$?
+			use=$bin
 			text="No space left on device"
 			[ $err = EIO ] && text="Input/output error"
 			level=error

@@ -23,6 +23,19 @@ meshroll_bin(void)
 	return path;
 }
 
+const char *
+meshroll_faults_bin(void)
+{
+	static char path[4096];
+	const char *bin = getenv("MESHROLL_FAULTS");
+
+	if (!bin || !*bin)
+		return meshroll_bin();
+	if (!path[0] && !realpath(bin, path))
+		snprintf(path, sizeof(path), "%s", bin);
+	return path;
+}
+
 int
 run_cmd(char **out, const char *fmt, ...)
 {

@@ -11,6 +11,9 @@
 
 /* The meshroll binary under test: $MESHROLL, else build/meshroll. */
 const char *meshroll_bin(void);
+/* The meshroll the write-fault tests run: $MESHROLL_FAULTS (one linked with the fault
+ * injector, for a static build, which LD_PRELOAD cannot reach), else meshroll_bin(). */
+const char *meshroll_faults_bin(void);
 /* Runs a shell command; its stdout goes to *out (malloc'd, may be NULL). Returns the exit
  * status, or -1 when it did not exit normally. */
 int run_cmd(char **out, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

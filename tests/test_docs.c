@@ -668,7 +668,8 @@ Test(docs, install_uninstall)
 	    {"usr/share/meshroll/rollout.schema.json", "schemas/rollout.schema.json"},
 	    {"usr/share/meshroll/status.schema.json", "schemas/status.schema.json"},
 	};
-	const char *make = "env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -s";
+	/* MESHROLL_MAKEFLAGS: how make test was run (STATIC=1), so the same binary is up to date */
+	const char *make = "env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -s ${MESHROLL_MAKEFLAGS-}";
 	char b[2048], *out = NULL;
 
 	build_dir(b, sizeof(b));

@@ -289,7 +289,7 @@ Test(gitops, promote_fsyncs_before_it_replaces)
 	    run_cmd(NULL,
 	            "ASAN_OPTIONS=\"${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0\" "
 	            "FAULT_CALL=fsync LD_PRELOAD=%s '%s' promote %s/r.yaml >/dev/null 2>&1",
-	            shim, meshroll_bin(), dir),
+	            shim, meshroll_faults_bin(), dir),
 	    3); /* ASan lets the fault injector load first */
 	cr_expect_eq(run_cmd(NULL, "cmp -s testdata/ok-example/rollout.yaml %s/r.yaml", dir), 0,
 	             "the file changed");

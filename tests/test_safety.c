@@ -36,16 +36,17 @@ teardown(void)
 
 TestSuite(safety, .init = setup, .fini = teardown);
 
-/* Runs a shell script in the test's directory with $M the meshroll under test; its stdout
- * in *out (may be NULL). Returns its exit status. (ASan lets the fault injector load first.) */
+/* Runs a shell script in the test's directory with $M the meshroll under test and $F the one
+ * to inject faults into (see meshroll_faults_bin); its stdout in *out (may be NULL). Returns
+ * its exit status. (ASan lets the fault injector load first.) */
 static int
 sh(char **out, const char *script)
 {
 	return run_cmd(
 	    out,
-	    "cd %s || exit 99; M='%s'; export ASAN_OPTIONS=\"${ASAN_OPTIONS:+$ASAN_OPTIONS:}"
+	    "cd %s || exit 99; M='%s'; F='%s'; export ASAN_OPTIONS=\"${ASAN_OPTIONS:+$ASAN_OPTIONS:}"
 	    "verify_asan_link_order=0\"; %s",
-	    dir, meshroll_bin(), script);
+	    dir, meshroll_bin(), meshroll_faults_bin(), script);
 }
 
 /* Every file and link below a directory, with its content digest or its target. */
@@ -303,7 +304,7 @@ Test(safety, a_killed_render_leaves_nothing_that_lasts, .timeout = 300)
 	    script, sizeof(script),
 	    "inns() { if [ %d = 1 ]; then unshare -fp sh -c '\"$@\"; exit $?' sh \"$@\"; "
 	    "else \"$@\"; fi; }; \"$M\" render -o out r.yaml && "
-	    "inns env FAULT_CALL=write FAULT_NTH=2 FAULT_SIGNAL=KILL LD_PRELOAD='%s' \"$M\" "
+	    "inns env FAULT_CALL=write FAULT_NTH=2 FAULT_SIGNAL=KILL LD_PRELOAD='%s' \"$F\" "
 	    "render -o out r2.yaml 2>/dev/null; echo killed $?; find out -name '*.tmp' | wc -l; "
 	    "\"$M\" check -o out r2.yaml > diff 2>/dev/null; echo check $?; "
 	    "grep -c '^\\(--- \\|Files \\)a/.*\\.meshroll-.*\\.tmp\\( \\|$\\)' diff; "
@@ -329,7 +330,7 @@ Test(safety, a_live_runs_temporaries_are_kept, .timeout = 300)
 
 	snprintf(script, sizeof(script),
 	         "%s \"$M\" render -o out r.yaml r3.yaml && "
-	         "FAULT_CALL=write FAULT_NTH=2 FAULT_SIGNAL=STOP LD_PRELOAD='%s' \"$M\" render "
+	         "FAULT_CALL=write FAULT_NTH=2 FAULT_SIGNAL=STOP LD_PRELOAD='%s' \"$F\" render "
 	         "-o out r2.yaml & a=$!; "
 	         "stopped $a; "
 	         "temps=$(find out -name '*.tmp' | sort); echo $temps | wc -w; "
@@ -375,7 +376,7 @@ Test(safety, a_failed_commit_does_not_undo_another_runs_work, .timeout = 300)
 	snprintf(script, sizeof(script),
 	         "%s%s \"$M\" render -o A r.yaml && \"$M\" render -o B r2.yaml && cp -a A out && "
 	         "FAULT_CALL=rename FAULT_NTH=3 FAULT_SIGNAL=STOPFAIL FAULT_ERRNO=EIO "
-	         "LD_PRELOAD='%s' \"$M\" render -o out r2.yaml 2>/dev/null & a=$!; "
+	         "LD_PRELOAD='%s' \"$F\" render -o out r2.yaml 2>/dev/null & a=$!; "
 	         "stopped $a; "
 	         "\"$M\" render -o out r2.yaml 2>/dev/null & b=$!; sleep 0.3; kill -CONT $a; "
 	         "wait $a; echo failed $?; wait $b; echo other $?; "
@@ -424,7 +425,7 @@ Test(safety, render_without_exchange_or_links, .timeout = 120)
 	snprintf(
 	    script, sizeof(script),
 	    "%s \"$M\" render -o out r.yaml && \"$M\" render -o B r2.yaml && "
-	    "FAULT_NO_EXCHANGE=1 FAULT_NO_LINK=1 LD_PRELOAD='%s' \"$M\" render -o out r2.yaml; "
+	    "FAULT_NO_EXCHANGE=1 FAULT_NO_LINK=1 LD_PRELOAD='%s' \"$F\" render -o out r2.yaml; "
 	    "echo $?; [ \"$(state out)\" = \"$(state B)\" ] && echo new",
 	    state, so);
 	cr_expect_eq(sh(&out, script), 0);

@@ -647,3 +647,35 @@ Test(unit, writer_refuses_paths_that_leave_the_tree)
 	}
 	cr_expect_eq(run_cmd(NULL, "rmdir %s", dir), 0, "something was written");
 }
+
+/* arena_printf and buf_addf format the simple conversions themselves: they must write what
+ * vsnprintf writes, and fall back to it for the rest. */
+Test(unit, simple_formats_match_snprintf)
+{
+	char want[128];
+	struct buf b;
+	const char *s = "svc", *p;
+
+#define SAME(...)                                                                                  \
+	do {                                                                                       \
+		snprintf(want, sizeof(want), __VA_ARGS__);                                         \
+		cr_expect_str_eq(p = arena_printf(&arena, __VA_ARGS__), want);                     \
+		buf_init(&b);                                                                      \
+		buf_addf(&b, __VA_ARGS__);                                                         \
+		cr_expect_str_eq(b.len ? b.data : "", want, "buf_addf");                           \
+		buf_release(&b);                                                                   \
+	} while (0)
+	SAME("%s.%s.svc.cluster.local", s, "team-1");
+	SAME("%.*s/%.*s", 2, "abcdef", 9, "xyz");
+	SAME("%d|%u|%ld|%lld|%zu|%%", -7, 4000000000u, -1L, (long long)-9223372036854775807 - 1,
+	     (size_t)42);
+	SAME("%zu", (size_t)-1); /* past LLONG_MAX: vsnprintf's */
+	SAME("%d %lld", 0, 9223372036854775807LL);
+	SAME("%%%02X x%5s|%-3d|%.2f", 7, s, 4, 0.125); /* vsnprintf's */
+	SAME("%s", "");
+	SAME("plain");
+#undef SAME
+	(void)p;
+	cr_expect_str_eq(arena_concat(&arena, "a", "", "bc", "/d"), "abc/d");
+	cr_expect_str_eq(arena_int(&arena, -120), "-120");
+}

@@ -158,8 +158,8 @@ faults(const char *env, const char *what)
 
 	if (!shim || access(shim, R_OK) != 0)
 		test_skip("FAULTINJECT names no fault injector (make test builds it)");
-	int status =
-	    run_cmd(&out, "%s MESHROLL='%s' tests/faults.sh %s 2>&1", env, meshroll_bin(), what);
+	int status = run_cmd(&out, "%s MESHROLL='%s' MESHROLL_FAULTS='%s' tests/faults.sh %s 2>&1",
+	                     env, meshroll_bin(), meshroll_faults_bin(), what);
 	cr_expect_eq(status, 0, "%s", out);
 	cr_expect(strstr(out, "fault points") != NULL, "%s", out);
 	free(out);
@@ -184,7 +184,7 @@ Test(write, a_failed_run_into_a_new_directory_leaves_none)
 		    "cd %s && ASAN_OPTIONS=\"${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0\" "
 		    "FAULT_CALL=%s FAULT_NTH=%d FAULT_ERRNO=EIO LD_PRELOAD='%s' '%s' render -o "
 		    "new/deep/out r.yaml 2>/dev/null",
-		    dir, call, nth, shim, meshroll_bin());
+		    dir, call, nth, shim, meshroll_faults_bin());
 		cr_expect_eq(status, 3, "a fault at %s", at[i]);
 		cr_expect_eq(run_cmd(NULL, "test -e %s/new", dir), 1, "%s/new is left after %s",
 		             dir, at[i]);

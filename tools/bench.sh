@@ -1,105 +1,175 @@
 #!/bin/sh
-# make bench [N=1000]: renders N generated rollouts into a fresh tree, again into the same
-# (unchanged) tree, and one rollout many times; prints wall time, files, bytes and peak RSS.
-# Figures, not pass/fail: machines here are shared and noisy.
+# make bench [N="1 100 1000 5000"]: figures, never pass/fail (the machines here are shared and
+# noisy). Each figure is median/min/max of K runs; a program and its floor run alternately,
+# run by run (tools/runstat), so that machine noise hits both.
+#
+#   1. one rollout: render -o -, render into a fresh tree and into an unchanged one, check
+#      and lint, beside a C program that links libyaml and exits (the floor of any process
+#      that loads libyaml); the ratio of their CPU times (target: at most 1.3x).
+#   2. kubectl kustomize of one stage of that rollout, beside render -o - (target: 60x).
+#   3. N generated rollouts: fresh tree, unchanged tree, check, lint: wall, CPU, peak RSS
+#      (target: 10 MiB) and time per rollout; the ratio of that at the largest N to that at
+#      1000 (target: at most 1.2x).
+#
+# Fresh trees go under /dev/shm when it is writable (this machine's disk is slow and
+# shared, and creating a file there costs 0.1 to 1 ms); one row writes to disk, for scale.
+# BENCH_CC, BENCH_CFLAGS and BENCH_LIBS (set by make) build the floor program.
 set -eu
-n=${1:-1000}
+sizes=${*:-1 100 1000 5000}
 root=$(cd "$(dirname "$0")/.." && pwd)
 bin=${MESHROLL:-build/meshroll}
 case $bin in /*) ;; *) bin=$root/$bin ;; esac
 runstat=$root/build/runstat
 work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-
-mkdir "$work/in"
-i=0
-while [ $i -lt "$n" ]; do
-	cat >"$work/in/svc-$i.yaml" <<YAML
-apiVersion: meshroll.dev/v1alpha1
-kind: Rollout
-metadata:
-  name: svc-$i
-  namespace: team-$((i % 20))
-  labels: {team: team-$((i % 20)), tier: backend}
-spec:
-  port: $((8000 + i % 1000))
-  stable: v1
-  canary: v2
-  stages: [0, 10, 25, 50, 100]
-  activeStage: $(((i % 5) * 25))
-  gateways: [mesh]
-  timeout: 10s
-  retries: {attempts: 3, perTryTimeout: 2s, retryOn: "5xx,connect-failure"}
-  circuitBreaker:
-    consecutive5xxErrors: 5
-    interval: 30s
-    baseEjectionTime: 30s
-    maxEjectionPercent: 50
-    minHealthPercent: 50
-    maxConnections: 100
-  mtls: STRICT
-YAML
-	i=$((i + 1))
-done
-sed -i 's/activeStage: 75/activeStage: 50/' "$work"/in/*.yaml
-
-cd "$work"
-if command -v python3 >/dev/null; then # what this machine's file system allows, for scale
-	set -- $("$runstat" python3 -c "
-import os
-for i in range($n):
-    d = 'base/ns/svc-%d/stages' % i
-    os.makedirs(d + '/x')
-    for j in range(10):
-        with open('%s/f%d' % (d, j), 'w') as f:
-            f.write('x' * 465)")
-	printf 'baseline: python3 makes %d directories and %d files of 465 bytes in %.1f ms\n' \
-		$((n * 4)) $((n * 10)) "$(echo "$1" | awk '{print $1/1000}')"
-	rm -rf base
-fi
-report() { # report LABEL WALL_US RSS_KB STATUS
-	[ "$4" = 0 ] || { echo "bench: meshroll exited $4 ($1)" >&2; exit 1; }
-	printf '%-34s %9.1f ms  peak RSS %6.1f MiB  exit %s\n' "$1" "$(echo "$2" | awk '{print $1/1000}')" \
-		"$(echo "$3" | awk '{print $1/1024}')" "$4"
-}
-set -- $("$runstat" "$bin" render -o out in/*.yaml)
-report "render $n rollouts, fresh tree" "$1" "$2" "$3"
-if [ -d /dev/shm ] && [ -w /dev/shm ]; then # the same, where creating a file costs no disk
+shm=
+if [ -d /dev/shm ] && [ -w /dev/shm ]; then
 	shm=$(mktemp -d /dev/shm/meshroll-bench-XXXXXX)
-	set -- $("$runstat" "$bin" render -o "$shm/out" in/*.yaml)
-	rm -rf "$shm"
-	report "render $n rollouts, fresh, /dev/shm" "$1" "$2" "$3"
 fi
-files=$(find out -type f | wc -l)
-bytes=$(find out -type f -exec cat {} + | wc -c)
-echo "  files written: $files, bytes: $bytes"
-set -- $("$runstat" "$bin" render -o out in/*.yaml)
-report "render $n rollouts, unchanged tree" "$1" "$2" "$3"
-set -- $("$runstat" "$bin" render -o out in)
-report "render $n rollouts as a directory" "$1" "$2" "$3"
-set -- $("$runstat" "$bin" check -o out in)
-report "check $n rollouts, up to date" "$1" "$2" "$3"
+trap 'rm -rf "$work" ${shm:+"$shm"}' EXIT
+fast=${shm:-$work}
 
-times=""
-k=0
-while [ $k -lt 51 ]; do
-	rm -rf one
-	set -- $("$runstat" "$bin" render -o one in/svc-0.yaml)
-	times="$times $1"
-	k=$((k + 1))
+# gen N DIR: N rollouts, svc-0 to svc-N-1, in DIR.
+gen() {
+	mkdir -p "$2"
+	awk -v n="$1" -v dir="$2" 'BEGIN {
+		for (i = 0; i < n; i++) {
+			f = dir "/svc-" i ".yaml"; t = "team-" (i % 20); st = (i % 5) * 25
+			if (st == 75) st = 50
+			printf "apiVersion: meshroll.dev/v1alpha1\nkind: Rollout\nmetadata:\n" > f
+			printf "  name: svc-%d\n  namespace: %s\n", i, t > f
+			printf "  labels: {team: %s, tier: backend}\nspec:\n", t > f
+			printf "  port: %d\n  stable: v1\n  canary: v2\n", 8000 + i % 1000 > f
+			printf "  stages: [0, 10, 25, 50, 100]\n  activeStage: %d\n", st > f
+			printf "  gateways: [mesh]\n  timeout: 10s\n" > f
+			printf "  retries: {attempts: 3, perTryTimeout: 2s, retryOn: \"5xx,connect-failure\"}\n" > f
+			printf "  circuitBreaker:\n    consecutive5xxErrors: 5\n    interval: 30s\n" > f
+			printf "    baseEjectionTime: 30s\n    maxEjectionPercent: 50\n" > f
+			printf "    minHealthPercent: 50\n    maxConnections: 100\n  mtls: STRICT\n" > f
+			close(f)
+		}
+	}'
+}
+
+# measure K [-p PREP] COMMAND... [-- FLOOR...]: runs them into $work/runs; fails on a
+# non-zero exit.
+measure() {
+	k=$1
+	shift
+	"$runstat" -n "$k" "$@" >"$work/runs"
+	if awk '$6 != 0 {bad = 1} END {exit !bad}' "$work/runs"; then
+		echo "bench: a run exited non-zero: $*" >&2
+		exit 1
+	fi
+}
+
+# med TAG FIELD: the median of FIELD (wall, cpu or rss) over TAG's runs, in ms or MiB.
+# mmm TAG FIELD: median/min/max.
+pick() {
+	awk -v t="$1" -v f="$2" '$1 == t {
+		print f == "wall" ? $2 / 1000 : f == "cpu" ? ($3 + $4) / 1000 : $5 / 1024 }' \
+		"$work/runs" | sort -g
+}
+med() { pick "$1" "$2" | awk '{v[NR] = $1} END {printf "%.3f", v[int((NR + 1) / 2)]}'; }
+mmm() {
+	pick "$1" "$2" | awk -v p="$3" '{v[NR] = $1}
+		END {printf "%." p "f/%." p "f/%." p "f", v[int((NR + 1) / 2)], v[1], v[NR]}'
+}
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN {if (b > 0) printf "%.2fx", a / b; else print "-"}'; }
+
+# The floor: a C program that links libyaml and exits, built as meshroll is.
+cat >"$work/empty.c" <<'C'
+#include <yaml.h>
+int main(void) { return yaml_get_version_string()[0] == 'x'; }
+C
+# shellcheck disable=SC2086 # flags are lists of words
+${BENCH_CC:-cc} ${BENCH_CFLAGS:--O2} -o "$work/empty" "$work/empty.c" ${BENCH_LIBS:--lyaml}
+empty=$work/empty
+
+echo "meshroll bench: $(uname -n), $(nproc) cores, $(date -u '+%Y-%m-%d %H:%M UTC')"
+where="$work (disk: /dev/shm is not writable)"
+[ -z "$shm" ] || where="/dev/shm (tmpfs), one row on disk for scale"
+echo "figures are median/min/max of interleaved runs; fresh trees under $where"
+echo
+
+# 1. One rollout, beside the empty program.
+k1=31
+gen 1 "$work/in1"
+one=$work/in1/svc-0.yaml
+"$bin" render -o "$fast/one-same" "$one"
+row1() { # row1 LABEL [-p PREP] COMMAND...
+	label=$1
+	shift
+	measure "$k1" "$@" -- "$empty"
+	printf '%-30s cpu %s ms  wall %s ms  empty cpu %s wall %s ms  cpu ratio %s\n' "$label" \
+		"$(mmm A cpu 2)" "$(mmm A wall 2)" "$(mmm B cpu 2)" "$(mmm B wall 2)" \
+		"$(ratio "$(med A cpu)" "$(med B cpu)")"
+}
+echo "one rollout (5 stages, 10 files), $k1 runs each, beside an empty program linking libyaml:"
+row1 "render -o -" "$bin" render -o - "$one"
+render_cpu_ratio=$(ratio "$(med A cpu)" "$(med B cpu)")
+row1 "render, fresh tree" -p "rm -rf '$fast/one-fresh'" "$bin" render -o "$fast/one-fresh" "$one"
+row1 "render, unchanged tree" "$bin" render -o "$fast/one-same" "$one"
+row1 "check" "$bin" check -o "$fast/one-same" "$one"
+row1 "lint" "$bin" lint "$one"
+echo "  render -o - cpu / empty cpu: $render_cpu_ratio (target: at most 1.30x)"
+echo
+
+# 2. kubectl kustomize of one stage of that rollout, beside render -o -.
+stage=$(find "$fast/one-same" -path '*/stages/*' -name kustomization.yaml | sort | head -n 1)
+if command -v kubectl >/dev/null 2>&1 && [ -n "$stage" ]; then
+	k2=11
+	measure "$k2" kubectl kustomize "$(dirname "$stage")" -- "$bin" render -o - "$one"
+	printf '%-30s cpu %s ms  wall %s ms  (%d runs, beside render -o -)\n' \
+		"kubectl kustomize, one stage" "$(mmm A cpu 1)" "$(mmm A wall 1)" "$k2"
+	echo "  kustomize wall / render -o - wall: $(ratio "$(med A wall)" "$(med B wall)")" \
+		"(target: 60x or more)"
+else
+	echo "kubectl kustomize, one stage     SKIP: kubectl not found"
+fi
+echo
+
+# 3. N rollouts.
+printf '%-36s %-24s %-24s %8s %12s\n' "N rollouts" "wall ms" "cpu ms" "RSS MiB" "per rollout"
+rown() { # rown LABEL N [-p PREP] COMMAND...: one row; appends "N LABEL WALL CPU" to medians
+	label=$1 n=$2
+	shift 2
+	k=3
+	[ "$n" -le 1000 ] && k=5
+	[ "$n" -le 100 ] && k=11
+	case $label in *disk*) k=3 ;; esac
+	measure "$k" "$@"
+	rss=$(pick A rss | tail -n 1)
+	flag=
+	awk -v r="$rss" 'BEGIN {exit !(r > 10)}' && flag=" OVER 10 MiB"
+	printf '%-36s %-24s %-24s %8.1f %9.1f us%s\n' "$label, N=$n (k=$k)" "$(mmm A wall 1)" \
+		"$(mmm A cpu 1)" "$rss" "$(awk -v w="$(med A wall)" -v n="$n" 'BEGIN {print w * 1000 / n}')" \
+		"$flag"
+	echo "$n $(echo "$label" | tr ' ' -) $(med A wall) $(med A cpu)" >>"$work/medians"
+}
+: >"$work/medians"
+for n in $sizes; do
+	in=$work/in-$n
+	gen "$n" "$in"
+	out=$fast/out-$n
+	rown "fresh tree" "$n" -p "rm -rf '$out'" "$bin" render -o "$out" "$in"
+	if [ -n "$shm" ] && [ "$n" -le 1000 ]; then
+		rown "fresh tree on disk" "$n" -p "rm -rf '$work/disk-$n'" "$bin" render -o "$work/disk-$n" "$in"
+		rm -rf "$work/disk-$n"
+	fi
+	rown "unchanged tree" "$n" "$bin" render -o "$out" "$in"
+	rown "check" "$n" "$bin" check -o "$out" "$in"
+	rown "lint" "$n" "$bin" lint "$in"
+	[ "$n" = "$(echo "$sizes" | awk '{print $NF}')" ] &&
+		echo "  N=$n wrote $(find "$out" -type f | wc -l) files, $(find "$out" -type f -exec cat {} + | wc -c) bytes"
+	rm -rf "$out" "$in"
 done
-median=$(printf '%s\n' $times | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]/1000}')
-echo "render 1 rollout (5 stages, 10 files), fresh tree: median of 51 runs ${median} ms (whole process)"
-set -- $("$runstat" "$bin" render -o - in/svc-0.yaml)
-report "render 1 rollout to stdout" "$1" "$2" "$3"
-"$bin" render -o one in/svc-0.yaml
-times=""
-k=0
-while [ $k -lt 51 ]; do
-	set -- $("$runstat" "$bin" check -o one in/svc-0.yaml)
-	[ "$3" = 0 ] || { echo "bench: check exited $3" >&2; exit 1; }
-	times="$times $1"
-	k=$((k + 1))
-done
-median=$(printf '%s\n' $times | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]/1000}')
-echo "check 1 rollout, up to date: median of 51 runs ${median} ms (whole process)"
+big=$(echo "$sizes" | tr ' ' '\n' | sort -n | tail -n 1)
+if [ "$big" -gt 1000 ] && grep -q '^1000 ' "$work/medians"; then
+	echo "per-rollout time at N=$big / at N=1000 (target: at most 1.20x):"
+	for what in fresh-tree unchanged-tree check lint; do
+		awk -v big="$big" -v w="$what" '$2 == w && $1 == 1000 {wa = $3; ca = $4}
+			$2 == w && $1 == big {wb = $3; cb = $4}
+			END {if (wa > 0 && ca > 0) printf "  %-16s wall %.2fx  cpu %.2fx\n", w,
+				wb / big / (wa / 1000), cb / big / (ca / 1000)}' "$work/medians"
+	done
+fi

@@ -1,7 +1,9 @@
 /* faultinject.c: an LD_PRELOAD shim that makes one write-path call fail, like jq's error
- * injector. It wraps open/openat for writing, write, fsync, close (of files opened for
- * writing), rename (rename, renameat, renameat2), link (linkat), mkdir (mkdir, mkdirat),
- * unlink (unlink, unlinkat), chown (fchown) and chmod (fchmod).
+ * injector. Built with -DFAULT_WRAP, it is instead linked into a meshroll (build/meshroll-faults)
+ * with -Wl,--wrap=NAME for each call below, which reaches a static build that LD_PRELOAD
+ * cannot; the calls and the variables are the same. It wraps open/openat for writing, write, fsync,
+ * close (of files opened for writing), rename (rename, renameat, renameat2), link (linkat), mkdir
+ * (mkdir, mkdirat), unlink (unlink, unlinkat), chown (fchown) and chmod (fchmod).
  *
  *   FAULT_CALL=write FAULT_NTH=3 FAULT_ERRNO=ENOSPC   the third write fails with ENOSPC
  *   FAULT_SIGNAL=KILL (or STOP)                        instead, the process gets that signal
@@ -96,10 +98,20 @@ hit(int k)
 	return 0;
 }
 
+/* FN(name): the name of the function that stands in for name; REAL(ret, name, args...)
+ * declares real, a pointer to the function it stands in for. */
+#ifdef FAULT_WRAP
+#define FN(name) __wrap_##name
+#define REAL(ret, name, ...)                                                                       \
+	extern ret __real_##name(__VA_ARGS__);                                                     \
+	ret (*real)(__VA_ARGS__) = __real_##name
+#else
+#define FN(name) name
 #define REAL(ret, name, ...)                                                                       \
 	static ret (*real)(__VA_ARGS__);                                                           \
 	if (!real)                                                                                 \
-	real = (ret(*)(__VA_ARGS__))dlsym(RTLD_NEXT, name)
+	real = (ret(*)(__VA_ARGS__))dlsym(RTLD_NEXT, #name)
+#endif
 
 static int
 opened(int fd, int flags)
@@ -112,14 +124,14 @@ opened(int fd, int flags)
 static int
 do_open(int dirfd, const char *path, int flags, mode_t mode)
 {
-	REAL(int, "openat", int, const char *, int, ...);
+	REAL(int, openat, int, const char *, int, ...);
 	if ((flags & (O_WRONLY | O_RDWR)) && hit(F_OPEN) < 0)
 		return -1;
 	return opened(real(dirfd, path, flags, mode), flags);
 }
 
 int
-open(const char *path, int flags, ...)
+FN(open)(const char *path, int flags, ...)
 {
 	va_list ap;
 	va_start(ap, flags);
@@ -128,10 +140,12 @@ open(const char *path, int flags, ...)
 	return do_open(AT_FDCWD, path, flags, mode);
 }
 
+#ifndef FAULT_WRAP
 int open64(const char *path, int flags, ...) __attribute__((alias("open")));
+#endif
 
 int
-openat(int dirfd, const char *path, int flags, ...)
+FN(openat)(int dirfd, const char *path, int flags, ...)
 {
 	va_list ap;
 	va_start(ap, flags);
@@ -141,27 +155,27 @@ openat(int dirfd, const char *path, int flags, ...)
 }
 
 ssize_t
-write(int fd, const void *buf, size_t n)
+FN(write)(int fd, const void *buf, size_t n)
 {
-	REAL(ssize_t, "write", int, const void *, size_t);
+	REAL(ssize_t, write, int, const void *, size_t);
 	if (fd >= 0 && fd < (int)sizeof(writing) && writing[fd] && hit(F_WRITE) < 0)
 		return -1;
 	return real(fd, buf, n);
 }
 
 int
-fsync(int fd)
+FN(fsync)(int fd)
 {
-	REAL(int, "fsync", int);
+	REAL(int, fsync, int);
 	if (fd >= 0 && fd < (int)sizeof(writing) && writing[fd] && hit(F_FSYNC) < 0)
 		return -1;
 	return real(fd);
 }
 
 int
-close(int fd)
+FN(close)(int fd)
 {
-	REAL(int, "close", int);
+	REAL(int, close, int);
 	int was = fd >= 0 && fd < (int)sizeof(writing) && writing[fd];
 	if (was)
 		writing[fd] = 0;
@@ -174,27 +188,27 @@ close(int fd)
 }
 
 int
-rename(const char *from, const char *to)
+FN(rename)(const char *from, const char *to)
 {
-	REAL(int, "rename", const char *, const char *);
+	REAL(int, rename, const char *, const char *);
 	if (hit(F_RENAME) < 0)
 		return -1;
 	return real(from, to);
 }
 
 int
-renameat(int fromfd, const char *from, int tofd, const char *to)
+FN(renameat)(int fromfd, const char *from, int tofd, const char *to)
 {
-	REAL(int, "renameat", int, const char *, int, const char *);
+	REAL(int, renameat, int, const char *, int, const char *);
 	if (hit(F_RENAME) < 0)
 		return -1;
 	return real(fromfd, from, tofd, to);
 }
 
 int
-renameat2(int fromfd, const char *from, int tofd, const char *to, unsigned flags)
+FN(renameat2)(int fromfd, const char *from, int tofd, const char *to, unsigned flags)
 {
-	REAL(int, "renameat2", int, const char *, int, const char *, unsigned);
+	REAL(int, renameat2, int, const char *, int, const char *, unsigned);
 	if ((flags & RENAME_EXCHANGE) && getenv("FAULT_NO_EXCHANGE")) {
 		errno = EINVAL;
 		return -1;
@@ -205,9 +219,9 @@ renameat2(int fromfd, const char *from, int tofd, const char *to, unsigned flags
 }
 
 int
-linkat(int fromfd, const char *from, int tofd, const char *to, int flags)
+FN(linkat)(int fromfd, const char *from, int tofd, const char *to, int flags)
 {
-	REAL(int, "linkat", int, const char *, int, const char *, int);
+	REAL(int, linkat, int, const char *, int, const char *, int);
 	if (getenv("FAULT_NO_LINK")) {
 		errno = EPERM;
 		return -1;
@@ -218,54 +232,54 @@ linkat(int fromfd, const char *from, int tofd, const char *to, int flags)
 }
 
 int
-mkdirat(int dirfd, const char *path, mode_t mode)
+FN(mkdirat)(int dirfd, const char *path, mode_t mode)
 {
-	REAL(int, "mkdirat", int, const char *, mode_t);
+	REAL(int, mkdirat, int, const char *, mode_t);
 	if (hit(F_MKDIR) < 0)
 		return -1;
 	return real(dirfd, path, mode);
 }
 
 int
-unlinkat(int dirfd, const char *path, int flags)
+FN(unlinkat)(int dirfd, const char *path, int flags)
 {
-	REAL(int, "unlinkat", int, const char *, int);
+	REAL(int, unlinkat, int, const char *, int);
 	if (hit(F_UNLINK) < 0)
 		return -1;
 	return real(dirfd, path, flags);
 }
 
 int
-mkdir(const char *path, mode_t mode)
+FN(mkdir)(const char *path, mode_t mode)
 {
-	REAL(int, "mkdir", const char *, mode_t);
+	REAL(int, mkdir, const char *, mode_t);
 	if (hit(F_MKDIR) < 0)
 		return -1;
 	return real(path, mode);
 }
 
 int
-unlink(const char *path)
+FN(unlink)(const char *path)
 {
-	REAL(int, "unlink", const char *);
+	REAL(int, unlink, const char *);
 	if (hit(F_UNLINK) < 0)
 		return -1;
 	return real(path);
 }
 
 int
-fchown(int fd, uid_t uid, gid_t gid)
+FN(fchown)(int fd, uid_t uid, gid_t gid)
 {
-	REAL(int, "fchown", int, uid_t, gid_t);
+	REAL(int, fchown, int, uid_t, gid_t);
 	if (hit(F_CHOWN) < 0)
 		return -1;
 	return real(fd, uid, gid);
 }
 
 int
-fchmod(int fd, mode_t mode)
+FN(fchmod)(int fd, mode_t mode)
 {
-	REAL(int, "fchmod", int, mode_t);
+	REAL(int, fchmod, int, mode_t);
 	if (hit(F_CHMOD) < 0)
 		return -1;
 	return real(fd, mode);
