@@ -7,8 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "embed.h"
-#include "parse.h"
+#include "frozen.h"
 #include "validate.h"
 
 struct schema_regex {
@@ -56,16 +55,10 @@ schema_keyword_known(const char *keyword)
 int
 schema_load(struct schema *s, struct arena *a, struct diags *d)
 {
-	const struct embedded *e = embedded_find("schemas/rollout.schema.json");
-	struct source *src = arena_alloc(a, sizeof(*src));
-
 	memset(s, 0, sizeof(*s));
-	if (!e)
+	/* parsed when meshroll was built (frozen.h); patterns compile when first used */
+	if (!(s->root = frozen_load("schemas/rollout.schema.json", a)))
 		return diag_io(d, NULL, 0, "internal error: the schema is not embedded");
-	*src = (struct source){
-	    .path = "<embedded>/schemas/rollout.schema.json", .data = e->data, .len = e->len};
-	if (parse_document(src, 0, a, d, &s->root) < 0)
-		return diag_io(d, NULL, 0, "internal error: the embedded schema does not parse");
 	return 0;
 }
 
