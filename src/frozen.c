@@ -6,14 +6,15 @@
 #include "embed.h"
 #include "source.h"
 
-static const char embedded_prefix[] = "<embedded>/";
+/* where each frozen file's path starts, before its embedded name */
+enum { PREFIX_LEN = sizeof("<embedded>/") - 1 };
 
 static const struct frozen_file *
 frozen_find(const char *name)
 {
 	for (size_t i = 0; i < frozen_nfiles; i++) {
 		const char *path = frozen_pool + frozen_files[i].path;
-		if (strcmp(path + sizeof(embedded_prefix) - 1, name) == 0)
+		if (strcmp(path + PREFIX_LEN, name) == 0)
 			return &frozen_files[i];
 	}
 	return NULL;
@@ -55,8 +56,8 @@ frozen_load(const char *name, struct arena *a)
 	if (!f || !e)
 		return NULL;
 	struct source *src = arena_alloc(a, sizeof(*src));
-	struct node *nodes = arena_alloc(a, f->nnodes * sizeof(*nodes));
-	struct node **kids = arena_alloc(a, f->nkids * sizeof(*kids));
+	struct node *nodes = arena_alloc_raw(a, f->nnodes * sizeof(*nodes)); /* all filled */
+	struct node **kids = arena_alloc_raw(a, f->nkids * sizeof(*kids));
 	const struct frozen_node *fn = frozen_nodes + f->node;
 	const uint32_t *fk = frozen_kids + f->kid;
 
