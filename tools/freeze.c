@@ -2,13 +2,16 @@
  * holding their trees as const tables joined by indices (see src/frozen.h), which
  * src/frozen.c turns back into nodes at run time without a parser. A template is checked as
  * template_parse() checks one from --templates, so a bad placeholder fails the build with its
- * located error. Usage: freeze OUT.c NAME=FILE... (a NAME under templates/ is a template). */
+ * located error; every `pattern` of a JSON file is compiled as src/schema.c compiles it, so a
+ * pattern src/pattern.c does not implement fails the build too. Usage: freeze OUT.c NAME=FILE... (a
+ * NAME under templates/ is a template). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "frozen.h"
 #include "parse.h"
+#include "pattern.h"
 #include "source.h"
 #include "template.h"
 
@@ -162,6 +165,34 @@ freeze_tree(struct freezer *f, const struct node *root)
 	}
 }
 
+/* Compiles the value of every "pattern" key under n, printing why each that fails does.
+ * Returns how many failed. */
+static int
+check_patterns(const struct node *n, const char *path)
+{
+	int bad = 0;
+
+	for (size_t i = 0; n->kind != NODE_SCALAR && i < (n->kind == NODE_MAP ? 2 * n->n : n->n);
+	     i++)
+		bad += check_patterns(n->kids[i], path);
+	for (size_t i = 0; n->kind == NODE_MAP && i < n->n; i++) {
+		const struct node *k = n->kids[2 * i], *v = n->kids[2 * i + 1];
+		const char *err;
+		size_t at;
+		struct pattern *p;
+		if (strcmp(k->str, "pattern") != 0 || v->kind != NODE_SCALAR)
+			continue;
+		if ((p = pattern_compile(v->str, &err, &at))) {
+			pattern_free(p);
+			continue;
+		}
+		fprintf(stderr, "%s:%d:%d: error: pattern %s: %s at offset %zu\n", path, v->line,
+		        v->col, v->str, err, at);
+		bad++;
+	}
+	return bad;
+}
+
 static void
 write_pool(FILE *out, const char *pool, size_t len)
 {
@@ -220,6 +251,8 @@ freeze_file(struct freezer *f, FILE *out, const char *name, const char *path,
 		r = template_parse(&src, &a, &d, &root);
 	else if (r == 0)
 		r = parse_document(&src, 0, &a, &d, &root);
+	if (r == 0 && root->kind == NODE_MAP && check_patterns(root, path) > 0)
+		r = -1;
 	if (r < 0) {
 		diags_print(&d, stderr);
 		fprintf(stderr, "freeze: %s: not frozen\n", path);
