@@ -325,7 +325,7 @@ starts_bol(const struct compiler *c, int n)
 struct pattern *
 pattern_compile(const char *re, const char **err, size_t *at)
 {
-	struct compiler *c = calloc(1, sizeof(*c));
+	struct compiler *c = malloc(sizeof(*c)); /* its nodes and instructions: as made */
 	struct pattern *p = NULL;
 	int root;
 
@@ -333,7 +333,8 @@ pattern_compile(const char *re, const char **err, size_t *at)
 		*err = "out of memory", *at = 0;
 		return NULL;
 	}
-	c->re = re;
+	c->re = re, c->pos = 0, c->err = NULL;
+	c->nast = c->depth = c->ninsn = 0;
 	root = parse_alt(c);
 	if (root >= 0 && c->re[c->pos] == ')')
 		root = fail(c, "an unmatched ')'");
