@@ -24,7 +24,8 @@ struct pattern;
 /* Compiles the NUL-terminated expression re. Returns the program (heap; pattern_free), or
  * NULL with *err set to why (a static string) and *at to the offset in re it concerns. */
 struct pattern *pattern_compile(const char *re, const char **err, size_t *at);
-/* Whether p matches somewhere in the len bytes at s, as regexec() would say of them. */
+/* Whether p matches somewhere in the len bytes at s, as regexec() would say of them; s holds
+ * no NUL (regexec() would stop there), as schema.c makes sure. */
 bool pattern_match(const struct pattern *p, const char *s, size_t len);
 /* Frees p; NULL is fine. */
 void pattern_free(struct pattern *p);
