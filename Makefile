@@ -20,7 +20,7 @@ EMBED = $(sort $(wildcard templates/*.yaml)) schemas/rollout.schema.json
 
 # B is the build directory: build/ normally, build/sanitize/ for the sanitizer build.
 B = build
-OBJ      = $(LIB:src/%.c=$(B)/%.o) $(B)/embedded.o
+OBJ      = $(LIB:src/%.c=$(B)/%.o) $(B)/embedded.o $(B)/frozen_data.o
 TEST_OBJ = $(TESTS:tests/%.c=$(B)/tests/%.o)
 
 # make STATIC=1: a statically linked meshroll (glibc's libc.a and libyaml.a). The tests then
@@ -58,6 +58,24 @@ build/embed: tools/embed.c
 
 build/embedded.c: build/embed $(EMBED)
 	build/embed $@ $(foreach f,$(EMBED),$(f)=$(f))
+
+# The schema and templates parsed (and the templates checked) once, at build time, into const
+# tables (src/frozen.h), and the schema's patterns compiled once to fail on one src/pattern.c
+# does not implement. build/freeze is a host tool built from the parser's own sources, so
+# every build directory (build/, build/sanitize/, build/fuzz/) shares build/frozen_data.c.
+FREEZE_SRC = tools/freeze.c src/parse.c src/node.c src/arena.c src/diag.c src/source.c \
+	     src/buf.c src/template_check.c src/pattern.c
+
+build/freeze: $(FREEZE_SRC) $(wildcard src/*.h)
+	@mkdir -p build
+	$(CC) $(BASE_CFLAGS) $(YAML_CFLAGS) -O1 -o $@ $(FREEZE_SRC) $(YAML_LIBS)
+
+build/frozen_data.c: build/freeze $(EMBED)
+	build/freeze $@ $(foreach f,$(EMBED),$(f)=$(f))
+
+$(B)/frozen_data.o: build/frozen_data.c src/frozen.h src/node.h
+	@mkdir -p $(@D)
+	$(CC) $(BASE_CFLAGS) $(CFLAGS) -Wno-overlength-strings -c -o $@ $<
 
 $(B)/tests/%.o: tests/%.c $(wildcard tests/*.h src/*.h)
 	@mkdir -p $(@D)

@@ -61,7 +61,7 @@ oom(void)
 }
 
 void *
-arena_alloc(struct arena *a, size_t size)
+arena_alloc_raw(struct arena *a, size_t size)
 {
 	size = (size + ARENA_ALIGN - 1) & ~(size_t)(ARENA_ALIGN - 1);
 	if (size == 0)
@@ -78,7 +78,6 @@ arena_alloc(struct arena *a, size_t size)
 			/* a big block goes behind the current chunk, which keeps its free space */
 			c->next = a->head->next;
 			a->head->next = c;
-			memset(c->data, 0, size);
 			return c->data;
 		}
 		c->next = a->head;
@@ -87,8 +86,13 @@ arena_alloc(struct arena *a, size_t size)
 	}
 	void *p = a->head->data + a->used;
 	a->used += size;
-	memset(p, 0, size);
 	return p;
+}
+
+void *
+arena_alloc(struct arena *a, size_t size)
+{
+	return memset(arena_alloc_raw(a, size), 0, size);
 }
 
 void *
@@ -104,7 +108,7 @@ arena_grow(struct arena *a, void *old, size_t oldsize, size_t newsize)
 char *
 arena_strndup(struct arena *a, const char *s, size_t n)
 {
-	char *p = arena_alloc(a, n + 1);
+	char *p = arena_alloc_raw(a, n + 1);
 
 	if (n) /* s may be NULL then: an empty buffer's data */
 		memcpy(p, s, n);
@@ -162,7 +166,7 @@ arena_vprintf(struct arena *a, const char *fmt, va_list ap)
 	va_end(ap2);
 	if (n < 0)
 		return arena_strdup(a, "(unprintable message)");
-	char *p = arena_alloc(a, (size_t)n + 1);
+	char *p = arena_alloc_raw(a, (size_t)n + 1);
 	vsnprintf(p, (size_t)n + 1, fmt, ap);
 	return p;
 }

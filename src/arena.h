@@ -23,6 +23,8 @@ void arena_release(struct arena *a);
 /* Frees every chunk but the newest, and empties that one: a scratch arena for a loop. */
 void arena_reset(struct arena *a);
 void *arena_alloc(struct arena *a, size_t size); /* zeroed, aligned for any type */
+/* The same, not zeroed: for memory the caller fills at once (a copy, a table). */
+void *arena_alloc_raw(struct arena *a, size_t size);
 void *arena_grow(struct arena *a, void *old, size_t oldsize, size_t newsize);
 char *arena_strndup(struct arena *a, const char *s, size_t n);
 char *arena_strdup(struct arena *a, const char *s);

@@ -131,7 +131,9 @@ node_get(const struct node *map, const char *key)
 		return NULL;
 	for (size_t i = 0; i < map->n; i++) {
 		const struct node *k = map->kids[2 * i];
-		if (k->kind == NODE_SCALAR && strcmp(k->str, key) == 0)
+		/* the first byte before strcmp(): the schema's checks look up a word in every map
+		 */
+		if (k->kind == NODE_SCALAR && k->str[0] == key[0] && strcmp(k->str, key) == 0)
 			return map->kids[2 * i + 1];
 	}
 	return NULL;

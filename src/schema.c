@@ -1,19 +1,19 @@
 /* schema.c: a JSON Schema interpreter for the rollout file's structural rules. */
 #include "schema.h"
 
-#include <regex.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "embed.h"
-#include "parse.h"
+#include "frozen.h"
+#include "pattern.h"
+#include "source.h"
 #include "validate.h"
 
 struct schema_regex {
 	const struct node *pattern;
-	regex_t re;
+	struct pattern *re; /* NULL when it did not compile (reported once) */
 };
 
 /* An object being checked: where a field written one level off belongs. */
@@ -56,16 +56,10 @@ schema_keyword_known(const char *keyword)
 int
 schema_load(struct schema *s, struct arena *a, struct diags *d)
 {
-	const struct embedded *e = embedded_find("schemas/rollout.schema.json");
-	struct source *src = arena_alloc(a, sizeof(*src));
-
 	memset(s, 0, sizeof(*s));
-	if (!e)
+	/* parsed when meshroll was built (frozen.h); patterns compile when first used */
+	if (!(s->root = frozen_load("schemas/rollout.schema.json", a)))
 		return diag_io(d, NULL, 0, "internal error: the schema is not embedded");
-	*src = (struct source){
-	    .path = "<embedded>/schemas/rollout.schema.json", .data = e->data, .len = e->len};
-	if (parse_document(src, 0, a, d, &s->root) < 0)
-		return diag_io(d, NULL, 0, "internal error: the embedded schema does not parse");
 	return 0;
 }
 
@@ -73,7 +67,7 @@ void
 schema_release(struct schema *s)
 {
 	for (size_t i = 0; i < s->nres; i++)
-		regfree(&s->res[i].re);
+		pattern_free(s->res[i].re);
 	free(s->res);
 	s->res = NULL;
 	s->nres = s->cap = 0;
@@ -333,29 +327,32 @@ check_enum(struct check *c, const struct node *e, const struct node *v)
 		check_error(c, v, "expected one of %s, got %s", list, node_type_name(v));
 }
 
-static regex_t *
+/* The compiled pattern of a pattern node, compiled on its first use; NULL when it does not
+ * compile, which is reported once, as an internal error at the schema node. */
+static const struct pattern *
 schema_regex(struct check *c, const struct node *pattern)
 {
 	struct schema *s = c->s;
+	const char *err;
+	size_t at;
 
 	for (size_t i = 0; i < s->nres; i++)
 		if (s->res[i].pattern == pattern)
-			return &s->res[i].re;
+			return s->res[i].re;
 	if (s->nres == s->cap) {
 		s->cap = s->cap ? s->cap * 2 : 16;
 		s->res = realloc(s->res, s->cap * sizeof(*s->res));
 		if (!s->res)
 			abort();
 	}
-	struct schema_regex *r = &s->res[s->nres];
-	if (regcomp(&r->re, pattern->str, REG_EXTENDED | REG_NOSUB) != 0) {
-		diag_io(c->d, NULL, 0, "internal error: bad pattern in the schema: %s",
-		        pattern->str);
-		return NULL;
-	}
+	struct schema_regex *r = &s->res[s->nres++];
 	r->pattern = pattern;
-	s->nres++;
-	return &r->re;
+	if (!(r->re = pattern_compile(pattern->str, &err, &at)))
+		diag_io(
+		    c->d, pattern->src->path, 0,
+		    "internal error: line %d: bad pattern in the schema: %s at offset %zu of %s",
+		    pattern->line, err, at, pattern->str);
+	return r->re;
 }
 
 static size_t
@@ -405,8 +402,8 @@ check_string(struct check *c, const struct node *s, const struct node *v)
 		check_error(c, v, "is %zu characters long; the limit is %lld", chars, max->ival);
 		return;
 	}
-	regex_t *re = pattern ? schema_regex(c, pattern) : NULL;
-	if (!re || strlen(v->str) != v->len || regexec(re, v->str, 0, NULL, 0) == 0) {
+	const struct pattern *re = pattern ? schema_regex(c, pattern) : NULL;
+	if (!re || strlen(v->str) != v->len || pattern_match(re, v->str, v->len)) {
 		if (is_duration_schema(c, s))
 			check_duration(c, v);
 		return;

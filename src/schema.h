@@ -21,7 +21,8 @@ struct schema {
 	size_t nres, cap;
 };
 
-/* Parses the embedded schema. Returns 0, or -1 with an internal error. */
+/* Loads the embedded schema, parsed at build time (frozen.h). Returns 0, or -1 with an
+ * internal error. */
 int schema_load(struct schema *s, struct arena *a, struct diags *d);
 void schema_release(struct schema *s);
 /* Checks doc against the schema, recording every error. Returns 0 when it conforms, else -1. */

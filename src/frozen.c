@@ -1,0 +1,71 @@
+/* frozen.c: the trees tools/freeze.c made at build time, back into nodes. */
+#include "frozen.h"
+
+#include <string.h>
+
+#include "embed.h"
+#include "source.h"
+
+/* where each frozen file's path starts, before its embedded name */
+enum { PREFIX_LEN = sizeof("<embedded>/") - 1 };
+
+static const struct frozen_file *
+frozen_find(const char *name)
+{
+	for (size_t i = 0; i < frozen_nfiles; i++) {
+		const char *path = frozen_pool + frozen_files[i].path;
+		if (strcmp(path + PREFIX_LEN, name) == 0)
+			return &frozen_files[i];
+	}
+	return NULL;
+}
+
+static void
+frozen_node_fill(struct node *n, const struct frozen_node *f, const struct source *src,
+                 struct node **kids)
+{
+	*n = (struct node){
+	    .kind = f->kind,
+	    .type = f->type,
+	    .src = src,
+	    .line = f->line,
+	    .col = f->col,
+	    .span = f->span,
+	    .start = f->start,
+	    .end = f->end,
+	    .tag = f->tag ? frozen_pool + f->tag - 1 : NULL,
+	    .str = frozen_pool + f->str,
+	    .len = f->len,
+	    .ival = f->ival,
+	    .plain = f->flags & FROZEN_PLAIN,
+	    .nondecimal = f->flags & FROZEN_NONDECIMAL,
+	    .overflow = f->flags & FROZEN_OVERFLOW,
+	    .kids = f->n ? kids + f->kids : NULL,
+	    .n = f->n,
+	    .cap = f->n,
+	    .weight = f->weight,
+	};
+}
+
+struct node *
+frozen_load(const char *name, struct arena *a)
+{
+	const struct frozen_file *f = frozen_find(name);
+	const struct embedded *e = embedded_find(name);
+
+	if (!f || !e)
+		return NULL;
+	struct source *src = arena_alloc(a, sizeof(*src));
+	struct node *nodes = arena_alloc_raw(a, f->nnodes * sizeof(*nodes)); /* all filled */
+	struct node **kids = arena_alloc_raw(a, f->nkids * sizeof(*kids));
+	const struct frozen_node *fn = frozen_nodes + f->node;
+	const uint32_t *fk = frozen_kids + f->kid;
+
+	/* the bytes stay embedded for a diagnostic's source line, as for a parsed file */
+	*src = (struct source){.path = frozen_pool + f->path, .data = e->data, .len = e->len};
+	for (uint32_t i = 0; i < f->nnodes; i++)
+		frozen_node_fill(&nodes[i], &fn[i], src, kids);
+	for (uint32_t i = 0; i < f->nkids; i++)
+		kids[i] = &nodes[fk[i]];
+	return nodes;
+}

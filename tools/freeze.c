@@ -1,0 +1,329 @@
+/* freeze.c: parses the embedded schema and templates once, at build time, and writes a C file
+ * holding their trees as const tables joined by indices (see src/frozen.h), which
+ * src/frozen.c turns back into nodes at run time without a parser. A template is checked as
+ * template_parse() checks one from --templates, so a bad placeholder fails the build with its
+ * located error; every `pattern` of a JSON file is compiled as src/schema.c compiles it, so a
+ * pattern src/pattern.c does not implement fails the build too. Usage: freeze OUT.c NAME=FILE... (a
+ * NAME under templates/ is a template). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "frozen.h"
+#include "parse.h"
+#include "pattern.h"
+#include "source.h"
+#include "template.h"
+
+enum { TABLE_BITS = 18 }; /* room for the nodes and strings of every file, twice over */
+
+/* What the tables hold so far, and the hash tables that fill them once per node and string. */
+struct freezer {
+	const struct node **nodes; /* by index; the parsed trees, in the arena */
+	struct frozen_node *out;   /* the same, frozen */
+	size_t nnodes;
+	uint32_t *kids;
+	size_t nkids;
+	char *pool;
+	size_t pool_len;
+	const struct node **node_slots; /* open addressing: a node -> its index in node_index */
+	uint32_t *node_index;
+	uint32_t *str_slots; /* open addressing: offset + 1 of a string in pool; 0: empty */
+	size_t file_node;    /* the current file's first node */
+};
+
+static void *
+xcalloc(size_t n, size_t size)
+{
+	void *p = calloc(n, size);
+
+	if (!p) {
+		fputs("freeze: out of memory\n", stderr);
+		exit(1);
+	}
+	return p;
+}
+
+static void
+freeze_fail(const char *what)
+{
+	fprintf(stderr, "freeze: %s\n", what);
+	exit(1);
+}
+
+static size_t
+hash_bytes(const char *s, size_t len)
+{
+	size_t h = 14695981039346656037u;
+
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ (unsigned char)s[i]) * 1099511628211u;
+	return h;
+}
+
+/* The offset of s (NUL-terminated after len) in the pool, added once. */
+static uint32_t
+freeze_str(struct freezer *f, const char *s, size_t len)
+{
+	size_t mask = ((size_t)1 << TABLE_BITS) - 1, i = hash_bytes(s, len) & mask;
+
+	for (; f->str_slots[i]; i = (i + 1) & mask) {
+		const char *at = f->pool + f->str_slots[i] - 1;
+		if (strlen(at) == len && memcmp(at, s, len) == 0)
+			return f->str_slots[i] - 1;
+	}
+	if (f->pool_len + len + 1 > UINT32_MAX)
+		freeze_fail("string pool past 4 GiB");
+	f->pool = realloc(f->pool, f->pool_len + len + 1);
+	if (!f->pool)
+		freeze_fail("out of memory");
+	memcpy(f->pool + f->pool_len, s, len);
+	f->pool[f->pool_len + len] = '\0';
+	f->str_slots[i] = (uint32_t)f->pool_len + 1;
+	f->pool_len += len + 1;
+	return f->str_slots[i] - 1;
+}
+
+/* The index of n within its file, giving it the next one on its first visit (an alias's
+ * target is visited again: it keeps its one node, as the parser shares it). */
+static uint32_t
+freeze_node(struct freezer *f, const struct node *n)
+{
+	size_t mask = ((size_t)1 << TABLE_BITS) - 1;
+	size_t i = ((size_t)(uintptr_t)n >> 4) * 2654435761u & mask;
+
+	for (; f->node_slots[i]; i = (i + 1) & mask)
+		if (f->node_slots[i] == n)
+			return f->node_index[i];
+	if (f->nnodes - f->file_node >= mask / 2 || f->nnodes > mask)
+		freeze_fail("too many nodes");
+	f->node_slots[i] = n;
+	f->node_index[i] = (uint32_t)(f->nnodes - f->file_node);
+	f->nodes[f->nnodes++] = n;
+	return f->node_index[i];
+}
+
+static uint16_t
+narrow16(long v, const char *what)
+{
+	if (v < 0 || v > UINT16_MAX)
+		freeze_fail(what);
+	return (uint16_t)v;
+}
+
+static uint32_t
+narrow32(size_t v, const char *what)
+{
+	if (v > UINT32_MAX)
+		freeze_fail(what);
+	return (uint32_t)v;
+}
+
+/* Adds the tree of root: its nodes in breadth-first order, so each node's kids are together
+ * in the kids table and the root is the file's first node. */
+static void
+freeze_tree(struct freezer *f, const struct node *root)
+{
+	size_t file_kid = f->nkids;
+
+	/* a file's nodes are freed before the next file's, which may reuse their addresses */
+	memset(f->node_slots, 0, ((size_t)1 << TABLE_BITS) * sizeof(*f->node_slots));
+	f->file_node = f->nnodes;
+	freeze_node(f, root);
+	for (size_t i = f->file_node; i < f->nnodes; i++) {
+		const struct node *n = f->nodes[i];
+		size_t nk = n->kind == NODE_MAP ? 2 * n->n : n->kind == NODE_SEQ ? n->n : 0;
+		struct frozen_node *o = &f->out[i];
+
+		if (n->cap != n->n)
+			freeze_fail("a parsed node with room to spare");
+		*o = (struct frozen_node){
+		    .str = freeze_str(f, n->str, n->len),
+		    .len = narrow32(n->len, "a string past 4 GiB"),
+		    .tag = n->tag ? freeze_str(f, n->tag, strlen(n->tag)) + 1 : 0,
+		    .kids = narrow32(f->nkids - file_kid, "too many kids"),
+		    .n = narrow32(n->n, "too many kids"),
+		    .weight = narrow32(n->weight, "too heavy a node"),
+		    .start = narrow32(n->start, "a file past 4 GiB"),
+		    .end = narrow32(n->end, "a file past 4 GiB"),
+		    .ival = n->ival,
+		    .line = narrow16(n->line, "a line past 65535"),
+		    .col = narrow16(n->col, "a column past 65535"),
+		    .span = narrow16(n->span, "a span past 65535"),
+		    .kind = (uint8_t)n->kind,
+		    .type = (uint8_t)n->type,
+		    .flags = (uint8_t)((n->plain ? FROZEN_PLAIN : 0) |
+		                       (n->nondecimal ? FROZEN_NONDECIMAL : 0) |
+		                       (n->overflow ? FROZEN_OVERFLOW : 0)),
+		};
+		for (size_t k = 0; k < nk; k++) {
+			f->kids = realloc(f->kids, (f->nkids + 1) * sizeof(*f->kids));
+			if (!f->kids)
+				freeze_fail("out of memory");
+			f->kids[f->nkids++] = freeze_node(f, n->kids[k]);
+		}
+	}
+}
+
+/* Compiles the value of every "pattern" key under n, printing why each that fails does.
+ * Returns how many failed. */
+static int
+check_patterns(const struct node *n, const char *path)
+{
+	int bad = 0;
+
+	for (size_t i = 0; n->kind != NODE_SCALAR && i < (n->kind == NODE_MAP ? 2 * n->n : n->n);
+	     i++)
+		bad += check_patterns(n->kids[i], path);
+	for (size_t i = 0; n->kind == NODE_MAP && i < n->n; i++) {
+		const struct node *k = n->kids[2 * i], *v = n->kids[2 * i + 1];
+		const char *err;
+		size_t at;
+		struct pattern *p;
+		if (strcmp(k->str, "pattern") != 0 || v->kind != NODE_SCALAR)
+			continue;
+		if ((p = pattern_compile(v->str, &err, &at))) {
+			pattern_free(p);
+			continue;
+		}
+		fprintf(stderr, "%s:%d:%d: error: pattern %s: %s at offset %zu\n", path, v->line,
+		        v->col, v->str, err, at);
+		bad++;
+	}
+	return bad;
+}
+
+static void
+write_pool(FILE *out, const char *pool, size_t len)
+{
+	fputs("const char frozen_pool[] =\n\t\"", out);
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)pool[i];
+		if (c == '\0')
+			fputs(i + 1 < len ? "\\0\"\n\t\"" : "", out);
+		else if (c == '"' || c == '\\' || c == '?') /* '?': no trigraphs */
+			fprintf(out, "\\%c", c);
+		else if (c < ' ' || c >= 0x7F)
+			fprintf(out, "\\%03o", c);
+		else
+			fputc(c, out);
+	}
+	fputs("\";\n\n", out);
+}
+
+static void
+write_tables(FILE *out, const struct freezer *f)
+{
+	fputs("const struct frozen_node frozen_nodes[] = {\n", out);
+	for (size_t i = 0; i < f->nnodes; i++) {
+		const struct frozen_node *o = &f->out[i];
+		fprintf(out, "\t{%u, %u, %u, %u, %u, %u, %u, %u, ", o->str, o->len, o->tag, o->kids,
+		        o->n, o->weight, o->start, o->end);
+		if (o->ival == INT64_MIN) /* no literal: 9223372036854775808 is past long long */
+			fputs("INT64_MIN", out);
+		else
+			fprintf(out, "%lld", (long long)o->ival);
+		fprintf(out, ", %u, %u, %u, %u, %u, %u},\n", o->line, o->col, o->span, o->kind,
+		        o->type, o->flags);
+	}
+	fputs("};\n\nconst uint32_t frozen_kids[] = {\n", out);
+	for (size_t i = 0; i < f->nkids; i++)
+		fprintf(out, "%s%u,%s", i % 16 ? " " : "\t", f->kids[i], i % 16 == 15 ? "\n" : "");
+	fputs("\t0, /* no array is empty */\n};\n\n", out);
+	write_pool(out, f->pool, f->pool_len);
+}
+
+/* Parses one file into the tables. Returns 0, or -1 with its errors printed. */
+static int
+freeze_file(struct freezer *f, FILE *out, const char *name, const char *path,
+            struct frozen_file *ff)
+{
+	struct arena a;
+	struct diags d;
+	struct source src;
+	struct node *root = NULL;
+	int r;
+
+	arena_init(&a);
+	diags_init(&d, &a);
+	r = source_read(&src, path, &a, &d);
+	if (r == 0 && strncmp(name, "templates/", 10) == 0)
+		r = template_parse(&src, &a, &d, &root);
+	else if (r == 0)
+		r = parse_document(&src, 0, &a, &d, &root);
+	if (r == 0 && root->kind == NODE_MAP && check_patterns(root, path) > 0)
+		r = -1;
+	if (r < 0) {
+		diags_print(&d, stderr);
+		fprintf(stderr, "freeze: %s: not frozen\n", path);
+		arena_release(&a);
+		return -1;
+	}
+	char *embedded_path = malloc(strlen(name) + sizeof("<embedded>/"));
+	if (!embedded_path)
+		freeze_fail("out of memory");
+	sprintf(embedded_path, "<embedded>/%s", name);
+	ff->path = freeze_str(f, embedded_path, strlen(embedded_path));
+	ff->node = (uint32_t)f->nnodes;
+	ff->kid = (uint32_t)f->nkids;
+	freeze_tree(f, root);
+	ff->nnodes = (uint32_t)(f->nnodes - ff->node);
+	ff->nkids = (uint32_t)(f->nkids - ff->kid);
+	fprintf(out, "/* %s: %u nodes, %u kids */\n", name, ff->nnodes, ff->nkids);
+	free(embedded_path);
+	arena_release(&a); /* the tables hold copies of all they need */
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct freezer f = {0};
+	struct frozen_file *files = xcalloc((size_t)argc, sizeof(*files));
+	char *tmp;
+	FILE *out;
+
+	if (argc < 2) {
+		fputs("usage: freeze OUT.c NAME=FILE...\n", stderr);
+		return 2;
+	}
+	f.nodes = xcalloc((size_t)1 << TABLE_BITS, sizeof(*f.nodes));
+	f.out = xcalloc((size_t)1 << TABLE_BITS, sizeof(*f.out));
+	f.node_slots = xcalloc((size_t)1 << TABLE_BITS, sizeof(*f.node_slots));
+	f.node_index = xcalloc((size_t)1 << TABLE_BITS, sizeof(*f.node_index));
+	f.str_slots = xcalloc((size_t)1 << TABLE_BITS, sizeof(*f.str_slots));
+	/* written aside and renamed: a failed run leaves no half file for make to take */
+	tmp = xcalloc(strlen(argv[1]) + 5, 1);
+	sprintf(tmp, "%s.tmp", argv[1]);
+	if (!(out = fopen(tmp, "w"))) {
+		perror(tmp);
+		return 1;
+	}
+	fputs("/* Generated by tools/freeze.c from the files named below. DO NOT EDIT. */\n"
+	      "#include \"frozen.h\"\n\n",
+	      out);
+	for (int i = 2; i < argc; i++) {
+		char *eq = strchr(argv[i], '=');
+		if (!eq)
+			return 2;
+		*eq = '\0';
+		if (freeze_file(&f, out, argv[i], eq + 1, &files[i - 2]) < 0) {
+			fclose(out);
+			remove(tmp);
+			return 1;
+		}
+	}
+	fputc('\n', out);
+	write_tables(out, &f);
+	fputs("const struct frozen_file frozen_files[] = {\n", out);
+	for (int i = 0; i < argc - 2; i++)
+		fprintf(out, "\t{%u, %u, %u, %u, %u},\n", files[i].path, files[i].node,
+		        files[i].nnodes, files[i].kid, files[i].nkids);
+	fprintf(out, "\t{0, 0, 0, 0, 0},\n};\n\nconst size_t frozen_nfiles = %d;\n", argc - 2);
+	if (fclose(out) != 0 || rename(tmp, argv[1]) != 0) {
+		perror(argv[1]);
+		remove(tmp);
+		return 1;
+	}
+	return 0;
+}
