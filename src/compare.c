@@ -131,12 +131,14 @@ void
 compare_close(struct compare *c)
 {
 	tree_close(&c->tree);
+	paths_release(&c->expected);
 }
 
 void
 compare_reset(struct compare *c)
 {
-	c->differ = c->n = c->ntemps = c->nstale = c->unclaimed = 0;
+	c->expected.n = c->expected.len = 0;
+	c->differ = c->ntemps = c->nstale = c->unclaimed = 0;
 	c->first = NULL;
 }
 
@@ -195,7 +197,7 @@ compare_rollout(struct compare *c, const struct rollout *ro)
 
 	render_tree(ro, &c->r->templates, &c->r->scratch, &set);
 	for (size_t k = 0; k < set.n && ret == 0; k++) {
-		compare_push(c, &c->expected, &c->n, &c->cap, set.v[k].path);
+		paths_add(&c->expected, set.v[k].path);
 		ret = compare_diff(c, set.v[k].path, set.v[k].data, set.v[k].len);
 	}
 	arena_reset(&c->r->scratch);
@@ -247,10 +249,9 @@ compare_temps(struct compare *c)
 int
 compare_stale(struct compare *c, const struct tree_scope *scope)
 {
-	if (c->n)
-		qsort(c->expected, c->n, sizeof(*c->expected), tree_path_cmp);
+	paths_sort(&c->expected);
 	for (size_t i = 0; i < tree_scope_roots(scope); i++)
-		if (tree_stale(&c->tree, tree_scope_root(scope, i), scope, c->expected, c->n, "\n",
+		if (tree_stale(&c->tree, tree_scope_root(scope, i), scope, &c->expected, "\n",
 		               compare_found, c, &c->r->diags) < 0 ||
 		    c->r->diags.io_errors)
 			return -1;

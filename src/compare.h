@@ -9,6 +9,7 @@
 #include <stddef.h>
 
 #include "buf.h"
+#include "paths.h"
 #include "run.h"
 #include "tree.h"
 
@@ -26,13 +27,12 @@ struct tree_scope compare_scope(struct run *r);
 int compare_owners(struct run *r, struct tree *t, const struct tree_scope *scope, const char *out);
 
 struct compare {
-	struct run *r;    /* borrowed */
-	struct tree tree; /* the output directory; root -1 when it does not exist */
-	struct buf *diff; /* a unified diff of each file that differs; borrowed; NULL: none */
-	size_t differ;    /* files that differ, are missing or are stale */
-	char **expected;  /* every path the rollouts compared produce; arena */
-	size_t n, cap;
-	char **temps; /* temporaries of other runs; arena */
+	struct run *r;         /* borrowed */
+	struct tree tree;      /* the output directory; root -1 when it does not exist */
+	struct buf *diff;      /* a unified diff of each file that differs; borrowed; NULL: none */
+	size_t differ;         /* files that differ, are missing or are stale */
+	struct paths expected; /* every path the rollouts compared produce */
+	char **temps;          /* temporaries of other runs; arena */
 	size_t ntemps, captemps;
 	char **stale; /* files and temporaries render would remove; arena */
 	size_t nstale, capstale;

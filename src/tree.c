@@ -434,8 +434,7 @@ tree_entry_type(const struct dirent *e, const char *path)
 struct walk {
 	struct tree *t;
 	const struct tree_scope *scope;
-	char *const *expected;
-	size_t n;
+	const struct paths *expected;
 	const char *skip;
 	void (*fn)(void *ctx, const char *rel, enum tree_found what);
 	void *ctx;
@@ -520,8 +519,7 @@ walk_entry(struct walk *w, const char *rel, const struct entry *e, int depth)
 			w->fn(w->ctx, sub, TREE_TEMP);
 	} else if (type == DT_DIR && depth < TREE_MAX_DEPTH) {
 		ret = walk_dir(w, sub, depth + 1);
-	} else if (type == DT_REG &&
-	           !bsearch(&sub, w->expected, w->n, sizeof(*w->expected), tree_path_cmp) &&
+	} else if (type == DT_REG && !paths_has(w->expected, sub) &&
 	           (found = tree_found(w->scope, dfd, e->name, sub, w->head)) >= 0) {
 		w->fn(w->ctx, sub, (enum tree_found)found);
 	}
@@ -550,9 +548,9 @@ walk_dir(struct walk *w, const char *rel, int depth)
 }
 
 int
-tree_stale(struct tree *t, const char *root, const struct tree_scope *scope, char *const *expected,
-           size_t n, const char *skip, void (*fn)(void *ctx, const char *rel, enum tree_found what),
-           void *ctx, struct diags *d)
+tree_stale(struct tree *t, const char *root, const struct tree_scope *scope,
+           const struct paths *expected, const char *skip,
+           void (*fn)(void *ctx, const char *rel, enum tree_found what), void *ctx, struct diags *d)
 {
 	struct walk *w = malloc(sizeof(*w));
 	int depth = *root != '\0', ret;
@@ -562,7 +560,6 @@ tree_stale(struct tree *t, const char *root, const struct tree_scope *scope, cha
 	w->t = t; /* head needs no zeroing */
 	w->scope = scope;
 	w->expected = expected;
-	w->n = n;
 	w->skip = skip;
 	w->fn = fn;
 	w->ctx = ctx;

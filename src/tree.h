@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 
 #include "diag.h"
+#include "paths.h"
 #include "render.h"
 
 enum {
@@ -95,13 +96,13 @@ int tree_scope_dirs_hold(const struct tree_scope *s, const char *src);
 size_t tree_scope_roots(const struct tree_scope *s);
 const char *tree_scope_root(const struct tree_scope *s, size_t i);
 /* Calls fn with the path (relative to out) of every file below root that meshroll owns, that
- * is not in expected (a sorted array of relative paths) and that scope lets a run remove,
+ * is not in expected (relative paths, sorted: paths_sort()) and that scope lets a run remove,
  * or that records no source; and of every temporary (a regular file) whose name does not
  * contain skip (a run's own; NULL: none). Other hidden entries are skipped, links are
  * neither followed nor reported, and no deeper than TREE_MAX_DEPTH.
  * Returns 0, or -1 with an I/O diagnostic. A root that does not exist holds nothing. */
 int tree_stale(struct tree *t, const char *root, const struct tree_scope *scope,
-               char *const *expected, size_t n, const char *skip,
+               const struct paths *expected, const char *skip,
                void (*fn)(void *ctx, const char *rel, enum tree_found what), void *ctx,
                struct diags *d);
 /* Reads the header of meshroll's file rel into head (TREE_HEAD_MAX + 1 bytes): -1 when there

@@ -23,20 +23,21 @@ enum write_op {
 };
 
 struct write_entry {
-	/* the target, relative to the output directory: NEW, REPLACE: borrowed from the
-	 * expected paths; REMOVE, LEFTOVER: heap */
-	char *rel;
-	char *tmp; /* a temporary's name in rel's directory; heap; NULL when none */
-	enum write_op op;
-	int done;  /* applied by the commit, so undone if a later step fails */
-	int gone;  /* REMOVE, LEFTOVER: removed after the commit */
-	dev_t dev; /* NEW, REPLACE: the new file, to tell it from another run's */
+	uint32_t rel; /* the target, relative to the output directory: its offset in paths */
+	/* a temporary in rel's directory, when has_tmp: ".<base>.<id>-<tmp>.tmp", id the
+	 * run's (idn == nids) or oldids[idn]; the name is made again when needed */
+	uint32_t tmp;
+	uint16_t idn;
+	uint8_t op;          /* enum write_op */
+	uint8_t has_tmp : 1; /* a temporary exists (or is to be removed) */
+	uint8_t done : 1;    /* applied by the commit, so undone if a later step fails */
+	uint8_t gone : 1;    /* REMOVE, LEFTOVER: removed after the commit */
+	dev_t dev;           /* NEW, REPLACE: the new file, to tell it from another run's */
 	ino_t ino;
 };
 
-struct made_set {
-	char *rel; /* borrowed from made; NULL: an empty slot */
-};
+/* The longest temporary's name: a base name (at most NAME_MAX where it exists) and more. */
+enum { WRITE_TEMP_MAX = 4096 + 128 };
 
 /* Names a run draws for one temporary before it gives up (each one taken means another run). */
 enum { WRITE_TEMP_TRIES = 16 };
@@ -51,8 +52,8 @@ xstrdup(const char *s)
 	return p;
 }
 
-/* Appends a copy of s to a heap array of strings; returns the copy. */
-static char *
+/* Appends a copy of s to a heap array of strings. */
+static void
 strs_push(char ***v, size_t *n, size_t *cap, const char *s)
 {
 	if (*n == *cap) {
@@ -61,7 +62,7 @@ strs_push(char ***v, size_t *n, size_t *cap, const char *s)
 		if (!*v)
 			abort();
 	}
-	return (*v)[(*n)++] = xstrdup(s);
+	(*v)[(*n)++] = xstrdup(s);
 }
 
 static void
@@ -98,17 +99,43 @@ write_txn_init(struct write_txn *w, const char *dir)
 	write_new_id(w);
 }
 
-/* A new temporary's name beside base; malloc'd. */
-static char *
-temp_name(struct write_txn *w, const char *base)
+/* Draws a new id for this run, keeping the old one for the names made with it; -1 when too
+ * many were drawn (each one means a name another run took). */
+static int
+write_redraw(struct write_txn *w)
 {
-	size_t n = strlen(base) + sizeof(w->id) + 32;
-	char *p = malloc(n);
-
-	if (!p)
+	if (w->nids >= UINT16_MAX)
+		return -1;
+	w->oldids = realloc(w->oldids, (w->nids + 1) * sizeof(*w->oldids));
+	if (!w->oldids)
 		abort();
-	snprintf(p, n, ".%s.%s-%lu.tmp", base, w->id, w->counter++);
-	return p;
+	memcpy(w->oldids[w->nids++], w->id, sizeof(w->id));
+	write_new_id(w);
+	return 0;
+}
+
+/* Gives e a new temporary, named beside base: its counter and id. */
+static void
+temp_new(struct write_txn *w, struct write_entry *e)
+{
+	e->tmp = (uint32_t)w->counter++;
+	e->idn = (uint16_t)w->nids;
+	e->has_tmp = 1;
+}
+
+/* The name of e's temporary beside base, in name (WRITE_TEMP_MAX bytes); NULL with
+ * ENAMETOOLONG where it does not fit. */
+static const char *
+temp_name(const struct write_txn *w, const struct write_entry *e, const char *base, char *name)
+{
+	const char *id = e->idn < w->nids ? w->oldids[e->idn] : w->id;
+	int n = snprintf(name, WRITE_TEMP_MAX, ".%s.%s-%lu.tmp", base, id, (unsigned long)e->tmp);
+
+	if (n < 0 || n >= WRITE_TEMP_MAX) {
+		errno = ENAMETOOLONG;
+		return NULL;
+	}
+	return name;
 }
 
 /* A relative path made of names: no empty, "." or ".." component, no leading "/". */
@@ -130,12 +157,12 @@ path_is_safe(const char *rel)
 	return 1;
 }
 
-static struct made_set *
+static uint32_t *
 made_slot(const struct write_txn *w, const char *rel)
 {
 	size_t mask = w->capset - 1, i = hash_str(rel) & mask;
 
-	while (w->set[i].rel && strcmp(w->set[i].rel, rel) != 0)
+	while (w->set[i] && strcmp(paths_at(&w->paths, w->set[i] - 1), rel) != 0)
 		i = (i + 1) & mask;
 	return &w->set[i];
 }
@@ -143,7 +170,7 @@ made_slot(const struct write_txn *w, const char *rel)
 static int
 made_by_run(const struct write_txn *w, const char *rel)
 {
-	return w->capset && made_slot(w, rel)->rel;
+	return w->capset && *made_slot(w, rel);
 }
 
 /* tree_dir() made rel: remember it, to remove it again if the run fails. */
@@ -151,18 +178,25 @@ static void
 made_add(void *ctx, const char *rel)
 {
 	struct write_txn *w = ctx;
-	char *copy = strs_push(&w->made, &w->nmade, &w->capmade, rel);
+	uint32_t off = paths_str(&w->paths, rel);
 
+	if (w->nmade == w->capmade) {
+		w->capmade = w->capmade ? w->capmade * 2 : 64;
+		w->made = realloc(w->made, w->capmade * sizeof(*w->made));
+		if (!w->made)
+			abort();
+	}
+	w->made[w->nmade++] = off;
 	if (2 * w->nmade > w->capset) {
 		free(w->set);
-		w->capset = w->capset ? w->capset * 2 : 64;
+		w->capset = w->capset ? w->capset * 2 : 128;
 		w->set = calloc(w->capset, sizeof(*w->set));
 		if (!w->set)
 			abort();
 		for (size_t i = 0; i + 1 < w->nmade; i++)
-			made_slot(w, w->made[i])->rel = w->made[i];
+			*made_slot(w, paths_at(&w->paths, w->made[i])) = w->made[i] + 1;
 	}
-	made_slot(w, copy)->rel = copy;
+	*made_slot(w, rel) = off + 1;
 }
 
 /* mkdir -p of the output directory (path, modified and restored), through links: the user
@@ -256,28 +290,28 @@ write_all(int fd, const char *data, size_t len)
 }
 
 /* Creates a temporary beside base in dfd (mode 0666 less the umask), never over an existing
- * file. Returns a descriptor with its name in *tmp (malloc'd), or -1. */
+ * file, and gives e its name. Returns a descriptor with the name in name (WRITE_TEMP_MAX
+ * bytes), or -1. */
 static int
-temp_create(struct write_txn *w, int dfd, const char *base, char **tmp)
+temp_create(struct write_txn *w, int dfd, const char *base, struct write_entry *e, char *name)
 {
 	for (int i = 0; i < WRITE_TEMP_TRIES; i++) {
-		*tmp = temp_name(w, base);
+		temp_new(w, e);
+		if (!temp_name(w, e, base, name))
+			break;
 		int fd =
-		    openat(dfd, *tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
+		    openat(dfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
 		if (fd >= 0)
 			return fd;
-		free(*tmp);
-		*tmp = NULL;
-		if (errno != EEXIST)
-			return -1;
-		write_new_id(w); /* another run's name, however unlikely: draw again */
+		if (errno != EEXIST || write_redraw(w) < 0)
+			break; /* else another run's name, however unlikely: draw again */
 	}
+	e->has_tmp = 0;
 	return -1;
 }
 
-/* rel is kept (NEW, REPLACE), or copied. */
 static struct write_entry *
-entry_push(struct write_txn *w, char *rel, char *tmp, enum write_op op)
+entry_push(struct write_txn *w, const struct write_entry *e)
 {
 	if (w->n == w->cap) {
 		w->cap = w->cap ? w->cap * 2 : 64;
@@ -285,21 +319,20 @@ entry_push(struct write_txn *w, char *rel, char *tmp, enum write_op op)
 		if (!w->v)
 			abort();
 	}
-	w->v[w->n] = (struct write_entry){
-	    .rel = op == WRITE_NEW || op == WRITE_REPLACE ? rel : xstrdup(rel),
-	    .tmp = tmp,
-	    .op = op,
-	};
+	w->v[w->n] = *e;
 	return &w->v[w->n++];
 }
 
-/* Writes f to a new temporary in dfd, to be renamed over base (which exists when old). */
+/* Writes f, expected at offset rel, to a new temporary in dfd, to be renamed over base
+ * (which exists when old). */
 static int
-write_temp(struct write_txn *w, int dfd, const struct rendered *f, int old, struct diags *d)
+write_temp(struct write_txn *w, int dfd, const struct rendered *f, uint32_t rel, int old,
+           struct diags *d)
 {
 	const char *base = strrchr(f->path, '/') ? strrchr(f->path, '/') + 1 : f->path;
-	char *tmp;
-	int fd = temp_create(w, dfd, base, &tmp);
+	char tmp[WRITE_TEMP_MAX];
+	struct write_entry e = {.rel = rel, .op = old ? WRITE_REPLACE : WRITE_NEW};
+	int fd = temp_create(w, dfd, base, &e, tmp);
 
 	if (fd < 0)
 		return tree_error(&w->tree, f->path, errno, "cannot write", d);
@@ -309,14 +342,11 @@ write_temp(struct write_txn *w, int dfd, const struct rendered *f, int old, stru
 		err = errno; /* a full disk may show only here */
 	if (err) {
 		unlinkat(dfd, tmp, 0);
-		free(tmp);
 		return tree_error(&w->tree, f->path, err, "cannot write", d);
 	}
-	/* the path's one copy: the last of the expected ones */
-	struct write_entry *e =
-	    entry_push(w, w->expected[w->nexpected - 1], tmp, old ? WRITE_REPLACE : WRITE_NEW);
-	e->dev = st.st_dev;
-	e->ino = st.st_ino;
+	e.dev = st.st_dev;
+	e.ino = st.st_ino;
+	entry_push(w, &e);
 	return 0;
 }
 
@@ -331,11 +361,11 @@ write_txn_add(struct write_txn *w, const struct render_set *set, struct diags *d
 		const struct rendered *f = &set->v[i];
 		if (!path_is_safe(f->path))
 			return diag_io(d, f->path, 0, "internal error: unsafe output path");
-		strs_push(&w->expected, &w->nexpected, &w->capexpected, f->path);
+		uint32_t rel = paths_add(&w->paths, f->path);
 		tree_split(f->path, dir, sizeof(dir));
 		int dfd = tree_dir(&w->tree, dir, 1, d);
 		int state = dfd < 0 ? -1 : file_state(w, dfd, f, d);
-		if (state < 0 || (state != 1 && write_temp(w, dfd, f, state == 2, d) < 0))
+		if (state < 0 || (state != 1 && write_temp(w, dfd, f, rel, state == 2, d) < 0))
 			return -1;
 	}
 	return 0;
@@ -352,10 +382,11 @@ stale_add(void *ctx, const char *rel, enum tree_found what)
 {
 	struct prune *p = ctx;
 
-	if (what != TREE_UNCLAIMED)
-		entry_push(p->w, (char *)rel, NULL,
-		           what == TREE_TEMP ? WRITE_LEFTOVER : WRITE_REMOVE);
-	else if (!p->unclaimed++)
+	if (what != TREE_UNCLAIMED) {
+		struct write_entry e = {.rel = paths_str(&p->w->paths, rel),
+		                        .op = what == TREE_TEMP ? WRITE_LEFTOVER : WRITE_REMOVE};
+		entry_push(p->w, &e);
+	} else if (!p->unclaimed++)
 		p->first = xstrdup(rel);
 }
 
@@ -367,14 +398,13 @@ write_txn_prune(struct write_txn *w, const struct tree_scope *scope, struct diag
 
 	if (w->tree.root < 0)
 		return 0; /* no tree: nothing stale */
-	if (w->nexpected)
-		qsort(w->expected, w->nexpected, sizeof(*w->expected), tree_path_cmp);
+	paths_sort(&w->paths);
 	for (size_t i = 0; i < tree_scope_roots(scope); i++) {
 		/* a directory this run made holds nothing stale */
 		const char *root = tree_scope_root(scope, i);
 		int fresh = *root ? made_by_run(w, root) : w->noutmade > 0;
-		if (!fresh && tree_stale(&w->tree, root, scope, w->expected, w->nexpected, w->id,
-		                         stale_add, &p, d) < 0) {
+		if (!fresh &&
+		    tree_stale(&w->tree, root, scope, &w->paths, w->id, stale_add, &p, d) < 0) {
 			ret = -1;
 			break;
 		}
@@ -385,6 +415,13 @@ write_txn_prune(struct write_txn *w, const struct tree_scope *scope, struct diag
 	return ret;
 }
 
+/* The target of e, relative to the output directory. */
+static const char *
+entry_rel(const struct write_txn *w, const struct write_entry *e)
+{
+	return paths_at(&w->paths, e->rel);
+}
+
 /* The descriptor of the directory of e, with its base name in *base. Returns it,
  * TREE_ABSENT, or -1 with a diagnostic. */
 static int
@@ -392,7 +429,7 @@ entry_dir(struct write_txn *w, const struct write_entry *e, const char **base, s
 {
 	char dir[4096];
 
-	*base = tree_split(e->rel, dir, sizeof(dir));
+	*base = tree_split(entry_rel(w, e), dir, sizeof(dir));
 	return tree_dir(&w->tree, dir, 0, d);
 }
 
@@ -417,7 +454,7 @@ entry_dir_quiet(struct write_txn *w, const struct write_entry *e, const char **b
 {
 	char dir[4096];
 
-	*base = tree_split(e->rel, dir, sizeof(dir));
+	*base = tree_split(entry_rel(w, e), dir, sizeof(dir));
 	return dir_quiet(w, dir);
 }
 
@@ -437,26 +474,31 @@ is_ours(int dfd, const char *base, const struct write_entry *e)
 static int
 entry_swap(struct write_txn *w, int dfd, struct write_entry *e, const char *base)
 {
-	if (renameat2(dfd, e->tmp, dfd, base, RENAME_EXCHANGE) == 0)
+	char tmp[WRITE_TEMP_MAX], hold[WRITE_TEMP_MAX];
+
+	if (!temp_name(w, e, base, tmp))
+		return -1;
+	if (renameat2(dfd, tmp, dfd, base, RENAME_EXCHANGE) == 0)
 		return 0;
 	if (errno != EINVAL && errno != ENOSYS)
 		return -1;
-	char *hold = temp_name(w, base);
-	int linked = linkat(dfd, base, dfd, hold, 0) == 0;
-	if (!linked && errno != EPERM && errno != EOPNOTSUPP) {
-		free(hold);
+	struct write_entry h = *e;
+	temp_new(w, &h);
+	if (!temp_name(w, &h, base, hold))
 		return -1;
-	}
-	if (renameat(dfd, e->tmp, dfd, base) < 0) {
+	int linked = linkat(dfd, base, dfd, hold, 0) == 0;
+	if (!linked && errno != EPERM && errno != EOPNOTSUPP)
+		return -1;
+	if (renameat(dfd, tmp, dfd, base) < 0) {
 		int err = errno;
 		if (linked)
 			unlinkat(dfd, hold, 0);
-		free(hold);
 		errno = err;
 		return -1;
 	}
-	free(e->tmp);
-	e->tmp = linked ? hold : (free(hold), NULL);
+	e->tmp = h.tmp;
+	e->idn = h.idn;
+	e->has_tmp = linked;
 	return 0;
 }
 
@@ -465,13 +507,16 @@ entry_swap(struct write_txn *w, int dfd, struct write_entry *e, const char *base
 static int
 entry_new(struct write_txn *w, int dfd, struct write_entry *e, const char *base)
 {
-	int r = renameat2(dfd, e->tmp, dfd, base, RENAME_NOREPLACE);
+	char tmp[WRITE_TEMP_MAX];
+	int r;
 
+	if (!temp_name(w, e, base, tmp))
+		return -1;
+	r = renameat2(dfd, tmp, dfd, base, RENAME_NOREPLACE);
 	if (r < 0 && (errno == EINVAL || errno == ENOSYS))
-		r = renameat(dfd, e->tmp, dfd, base); /* no flags here: the old rule */
+		r = renameat(dfd, tmp, dfd, base); /* no flags here: the old rule */
 	if (r == 0) {
-		free(e->tmp);
-		e->tmp = NULL;
+		e->has_tmp = 0;
 		return 0;
 	}
 	if (errno != EEXIST)
@@ -492,24 +537,28 @@ entry_apply(struct write_txn *w, struct write_entry *e, struct diags *d)
 	if (dfd == TREE_ABSENT && e->op == WRITE_REMOVE)
 		return 0; /* gone with its directory (a concurrent run): nothing to do or undo */
 	if (dfd < 0)
-		return dfd == TREE_ABSENT
-		           ? tree_error(&w->tree, e->rel, ENOENT, "cannot rename into place", d)
-		           : -1;
+		return dfd == TREE_ABSENT ? tree_error(&w->tree, entry_rel(w, e), ENOENT,
+		                                       "cannot rename into place", d)
+		                          : -1;
 	if (e->op == WRITE_NEW) {
 		r = entry_new(w, dfd, e, base);
 	} else if (e->op == WRITE_REPLACE) {
 		r = entry_swap(w, dfd, e, base);
 	} else {
-		e->tmp = temp_name(w, base);
-		if ((r = renameat(dfd, base, dfd, e->tmp)) < 0 && errno == ENOENT) {
-			free(e->tmp); /* gone already: nothing to do or undo */
-			e->tmp = NULL;
+		char tmp[WRITE_TEMP_MAX];
+		temp_new(w, e);
+		if (!temp_name(w, e, base, tmp))
+			r = -1;
+		else if ((r = renameat(dfd, base, dfd, tmp)) < 0 && errno == ENOENT) {
+			e->has_tmp = 0; /* gone already: nothing to do or undo */
 			return 0;
 		}
+		if (r < 0)
+			e->has_tmp = 0;
 	}
 	if (r < 0)
 		return tree_error(
-		    &w->tree, e->rel, errno,
+		    &w->tree, entry_rel(w, e), errno,
 		    e->op == WRITE_REMOVE ? "cannot remove" : "cannot rename into place", d);
 	e->done = 1;
 	return 0;
@@ -521,26 +570,28 @@ static int
 entry_undo(struct write_txn *w, struct write_entry *e)
 {
 	const char *base;
+	char tmp[WRITE_TEMP_MAX];
 	int dfd = entry_dir_quiet(w, e, &base);
 
 	if (dfd < 0)
 		return -1;
+	if (e->has_tmp && !temp_name(w, e, base, tmp))
+		return -1;
 	if (e->op == WRITE_REMOVE) {
-		if (renameat2(dfd, e->tmp, dfd, base, RENAME_NOREPLACE) < 0 && errno != EEXIST)
+		if (renameat2(dfd, tmp, dfd, base, RENAME_NOREPLACE) < 0 && errno != EEXIST)
 			return -1;
 	} else if (!is_ours(dfd, base, e)) {
 		; /* replaced since by another run: its file stays */
 	} else if (e->op == WRITE_NEW) {
 		if (unlinkat(dfd, base, 0) < 0)
 			return -1;
-	} else if (!e->tmp) {
+	} else if (!e->has_tmp) {
 		errno = EOPNOTSUPP; /* the filesystem kept no copy of the old file */
 		return -1;
-	} else if (renameat(dfd, e->tmp, dfd, base) < 0) {
+	} else if (renameat(dfd, tmp, dfd, base) < 0) {
 		return -1;
 	} else {
-		free(e->tmp);
-		e->tmp = NULL;
+		e->has_tmp = 0;
 	}
 	e->done = 0;
 	return 0;
@@ -552,7 +603,7 @@ write_undo(struct write_txn *w, size_t n, struct diags *d)
 {
 	while (n-- > 0)
 		if (w->v[n].done && entry_undo(w, &w->v[n]) < 0)
-			tree_error(&w->tree, w->v[n].rel, errno,
+			tree_error(&w->tree, entry_rel(w, &w->v[n]), errno,
 			           "cannot restore the old file; the tree is partly new: run "
 			           "render again",
 			           d);
@@ -591,24 +642,24 @@ static void
 entry_clean(struct write_txn *w, struct write_entry *e, struct diags *d)
 {
 	const char *base;
+	char tmp[WRITE_TEMP_MAX];
 	int dfd = entry_dir_quiet(w, e, &base);
-	const char *name = e->op == WRITE_LEFTOVER ? base : e->tmp;
+	const char *name = e->op == WRITE_LEFTOVER ? base : temp_name(w, e, base, tmp);
 
-	if (dfd < 0 || (e->op == WRITE_LEFTOVER && !tree_idle(&w->tree)))
+	if (dfd < 0 || !name || (e->op == WRITE_LEFTOVER && !tree_idle(&w->tree)))
 		return; /* gone with its directory (a concurrent run), or a live run's */
 	if (unlinkat(dfd, name, 0) < 0 && errno != ENOENT) {
-		char *path = tree_path(&w->tree, e->rel);
+		char *path = tree_path(&w->tree, entry_rel(w, e));
 		diag_loc(d, DIAG_WARNING, path, 0, 0, "cannot remove the temporary '%s': %s", name,
 		         strerror(errno));
 		free(path);
 		return;
 	}
-	free(e->tmp);
-	e->tmp = NULL;
+	e->has_tmp = 0;
 	e->done = 0;
 	if (e->op == WRITE_REMOVE || e->op == WRITE_LEFTOVER) {
 		e->gone = 1;
-		remove_empty_parents(w, e->rel, d);
+		remove_empty_parents(w, entry_rel(w, e), d);
 	}
 }
 
@@ -618,7 +669,7 @@ write_txn_removed(const struct write_txn *w, void (*fn)(void *ctx, const char *r
 {
 	for (size_t i = 0; i < w->n; i++)
 		if (w->v[i].gone)
-			fn(ctx, w->v[i].rel, w->v[i].op == WRITE_LEFTOVER);
+			fn(ctx, entry_rel(w, &w->v[i]), w->v[i].op == WRITE_LEFTOVER);
 }
 
 int
@@ -632,7 +683,7 @@ write_txn_commit(struct write_txn *w, struct diags *d)
 	}
 	w->committed = 1;
 	for (size_t i = 0; i < w->n; i++)
-		if (w->v[i].done && w->v[i].tmp)
+		if (w->v[i].done && w->v[i].has_tmp)
 			entry_clean(w, &w->v[i], d);
 	/* holding the lock, every other render's temporary is a crashed one's */
 	for (size_t i = 0; i < w->n; i++)
@@ -648,16 +699,16 @@ write_txn_release(struct write_txn *w)
 		/* a temporary of a step not applied, or undone; a step whose undo failed keeps the
 		 * old file under it */
 		const char *base;
-		int dfd = w->v[i].tmp && !w->v[i].done ? entry_dir_quiet(w, &w->v[i], &base) : -1;
-		if (dfd >= 0)
-			unlinkat(dfd, w->v[i].tmp, 0);
-		free(w->v[i].tmp);
-		if (w->v[i].op != WRITE_NEW && w->v[i].op != WRITE_REPLACE)
-			free(w->v[i].rel);
+		char tmp[WRITE_TEMP_MAX];
+		int dfd =
+		    w->v[i].has_tmp && !w->v[i].done ? entry_dir_quiet(w, &w->v[i], &base) : -1;
+		if (dfd >= 0 && temp_name(w, &w->v[i], base, tmp))
+			unlinkat(dfd, tmp, 0);
 	}
 	for (size_t i = w->nmade; i-- > 0 && !w->committed;) {
 		char parent[4096];
-		const char *name = tree_split(w->made[i], parent, sizeof(parent));
+		const char *name =
+		    tree_split(paths_at(&w->paths, w->made[i]), parent, sizeof(parent));
 		int dfd = dir_quiet(w, parent);
 		if (dfd >= 0)
 			unlinkat(dfd, name, AT_REMOVEDIR);
@@ -665,9 +716,10 @@ write_txn_release(struct write_txn *w)
 	tree_close(&w->tree);
 	for (size_t i = w->noutmade; i-- > 0 && !w->committed;)
 		rmdir(w->outmade[i]);
-	strs_free(w->made, w->nmade);
 	strs_free(w->outmade, w->noutmade);
-	strs_free(w->expected, w->nexpected);
+	paths_release(&w->paths);
+	free(w->made);
+	free(w->oldids);
 	free(w->set);
 	free(w->v);
 	write_txn_init(w, w->dir);
@@ -691,7 +743,8 @@ replace_file(const char *path, const char *name, const char *data, size_t len, s
 	struct write_txn w;
 	struct stat st;
 	const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
-	char *dir = strndup(path, (size_t)(base - path)), *tmp = NULL;
+	char *dir = strndup(path, (size_t)(base - path)), tmp[WRITE_TEMP_MAX];
+	struct write_entry e = {0};
 	int dfd = dir ? open(*dir ? dir : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1, err = 0;
 
 	if (!dir)
@@ -706,7 +759,7 @@ replace_file(const char *path, const char *name, const char *data, size_t len, s
 		free(dir);
 		return diag_io(d, name, err, "cannot read");
 	}
-	int fd = temp_create(&w, dfd, base, &tmp);
+	int fd = temp_create(&w, dfd, base, &e, tmp);
 	if (fd < 0 || keep_owner(fd, &st) < 0 || fchmod(fd, st.st_mode & 0777) < 0 ||
 	    write_all(fd, data, len) < 0 || fsync(fd) < 0)
 		err = errno;
@@ -714,9 +767,9 @@ replace_file(const char *path, const char *name, const char *data, size_t len, s
 		err = errno;
 	if (!err && renameat(dfd, tmp, dfd, base) < 0)
 		err = errno;
-	if (err && tmp)
+	if (err && e.has_tmp)
 		unlinkat(dfd, tmp, 0);
-	free(tmp);
+	free(w.oldids);
 	free(dir);
 	close(dfd);
 	return err ? diag_io(d, name, err, "cannot write") : 0;

@@ -17,32 +17,35 @@
 #define MESHROLL_WRITE_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "diag.h"
+#include "paths.h"
 #include "render.h"
 #include "tree.h"
 
 struct write_entry;
-struct made_set;
 
 struct write_txn {
 	const char *dir;       /* the output directory; borrowed */
 	struct tree tree;      /* its descriptors; root -1 until write_txn_begin() */
 	struct write_entry *v; /* the steps of the commit, in order; heap */
 	size_t n, cap;
-	char **made; /* directories this run created below dir, parents first; heap */
+	/* every path the rollouts produce (listed), the paths of stale files and leftovers, and
+	 * the directories this run made (unlisted): the entries and made name them by offset */
+	struct paths paths;
+	uint32_t *made; /* directories this run created below dir, parents first; heap */
 	size_t nmade, capmade;
-	struct made_set *set; /* the same, as a hash set; heap */
+	uint32_t *set; /* the same, as a hash set of offset + 1 (0: empty); heap */
 	size_t capset;
 	char **outmade; /* directories this run created on the way to dir, dir last; heap */
 	size_t noutmade, capoutmade;
 	const char *kind;      /* "meshroll" (render), "meshroll-promote": starts id */
 	char id[40];           /* "<kind>-<random hex>": in this run's temporaries' names */
+	char (*oldids)[40];    /* the ids drawn before id (a name was taken); heap */
+	size_t nids;           /* of oldids: id is the (nids)th */
 	unsigned long counter; /* for temporary names */
 	int committed;         /* in place: keep the directories made */
-	char **expected; /* every path the rollouts produce, relative; heap (the entries borrow
-	                    them) */
-	size_t nexpected, capexpected;
 };
 
 void write_txn_init(struct write_txn *w, const char *dir);
