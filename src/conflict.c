@@ -20,6 +20,14 @@ struct conflict_rec {
 	size_t ngws;
 };
 
+/* An error conflicts_add() found, to record later. */
+struct conflict_error {
+	const char *file;
+	int line, col;
+	const char *msg;
+	struct conflict_error *next;
+};
+
 struct conflict_slot {
 	const char *key; /* NULL: empty */
 	uint32_t hash;
@@ -31,6 +39,7 @@ conflicts_init(struct conflicts *c)
 {
 	memset(c, 0, sizeof(*c));
 	arena_init(&c->arena);
+	c->last = &c->errors;
 }
 
 void
@@ -224,41 +233,58 @@ own_key(void *ctx, const char *key)
 	key_add(c, key, c->n - 1);
 }
 
+/* Keeps an error at b's metadata.name; msg in c's arena. */
+static void
+conflict_error(struct conflicts *c, const struct conflict_rec *b, const char *msg)
+{
+	struct conflict_error *e = arena_alloc(&c->arena, sizeof(*e));
+
+	*e = (struct conflict_error){.file = b->file, .line = b->line, .col = b->col, .msg = msg};
+	*c->last = e;
+	c->last = &e->next;
+	c->nerrors++;
+}
+
 /* The error of b against a, which conflicts with it in one way or more. */
 static void
-conflict_report(const struct conflict_rec *b, const struct conflict_rec *a,
-                const struct rollout *ro, struct arena *scratch, struct diags *d)
+conflict_report(struct conflicts *c, const struct conflict_rec *b, const struct conflict_rec *a,
+                const struct rollout *ro, struct arena *scratch)
 {
 	const char *object = strcmp(a->ns, b->ns) ? NULL : shared_object(scratch, b, a);
 	long host = object ? -1 : shared_host(b, a);
+	struct arena *m = &c->arena;
 
 	if (!strcmp(a->ns, b->ns) && !strcmp(a->name, b->name))
-		diag_loc(d, DIAG_ERROR, b->file, b->line, b->col,
-		         "rollout '%s/%s' is also defined in %s:%d:%d", b->ns, b->name, a->file,
-		         a->line, a->col);
+		conflict_error(c, b,
+		               arena_printf(m, "rollout '%s/%s' is also defined in %s:%d:%d", b->ns,
+		                            b->name, a->file, a->line, a->col));
 	else if (object)
-		diag_loc(d, DIAG_ERROR, b->file, b->line, b->col,
-		         "rollout '%s/%s' writes %s, as rollout '%s/%s' of %s:%d:%d does; "
-		         "give a version another service: name",
-		         b->ns, b->name, object, a->ns, a->name, a->file, a->line, a->col);
+		conflict_error(
+		    c, b,
+		    arena_printf(m,
+		                 "rollout '%s/%s' writes %s, as rollout '%s/%s' of %s:%d:%d does; "
+		                 "give a version another service: name",
+		                 b->ns, b->name, object, a->ns, a->name, a->file, a->line, a->col));
 	else if (host >= 0 && shared_gateway(b, a))
-		diag_loc(d, DIAG_ERROR, b->file, b->line, b->col,
-		         "rollout '%s/%s' routes host '%s' through gateway '%s', as "
-		         "rollout '%s/%s' of %s:%d:%d does; one host takes one "
-		         "VirtualService per gateway (IST0109)",
-		         b->ns, b->name, ro->hosts.v[host], shared_gateway(b, a), a->ns, a->name,
-		         a->file, a->line, a->col);
+		conflict_error(
+		    c, b,
+		    arena_printf(m,
+		                 "rollout '%s/%s' routes host '%s' through gateway '%s', as "
+		                 "rollout '%s/%s' of %s:%d:%d does; one host takes one "
+		                 "VirtualService per gateway (IST0109)",
+		                 b->ns, b->name, ro->hosts.v[host], shared_gateway(b, a), a->ns,
+		                 a->name, a->file, a->line, a->col));
 }
 
 void
-conflicts_add(struct conflicts *c, const struct rollout *ro, struct arena *scratch, struct diags *d)
+conflicts_add(struct conflicts *c, const struct rollout *ro, struct arena *scratch)
 {
 	struct conflict_rec *b = rec_new(&c->arena, ro);
 	struct probe p = {c, SIZE_MAX};
 
 	rec_keys(b, 1, scratch, probe_key, &p);
 	if (p.first != SIZE_MAX)
-		conflict_report(b, c->v[p.first], ro, scratch, d);
+		conflict_report(c, b, c->v[p.first], ro, scratch);
 	if (c->n == c->cap) {
 		c->cap = c->cap ? 2 * c->cap : 64;
 		c->v = realloc(c->v, c->cap * sizeof(*c->v));
@@ -268,4 +294,11 @@ conflicts_add(struct conflicts *c, const struct rollout *ro, struct arena *scrat
 	c->v[c->n++] = b;
 	rec_keys(b, 0, scratch, own_key, c);
 	arena_reset(scratch);
+}
+
+void
+conflicts_report(const struct conflicts *c, struct diags *d)
+{
+	for (const struct conflict_error *e = c->errors; e; e = e->next)
+		diag_loc(d, DIAG_ERROR, e->file, e->line, e->col, "%s", e->msg);
 }

@@ -16,6 +16,7 @@
 
 struct conflict_rec;
 struct conflict_slot;
+struct conflict_error;
 
 struct conflicts {
 	struct arena arena;      /* the records and the keys */
@@ -23,14 +24,22 @@ struct conflicts {
 	size_t n, cap;
 	struct conflict_slot *slots; /* open addressing: key -> earliest record; heap */
 	size_t nslots, used;
+	/* the errors found, kept for conflicts_report(); in arena */
+	struct conflict_error *errors, **last;
+	size_t nerrors;
 };
 
 void conflicts_init(struct conflicts *c);
-/* Records an error on ro when it conflicts with a rollout added before: against the earliest
- * such rollout, a shared name first, then a shared object, then a shared host and gateway.
- * Then adds ro (copying what the checks need; ro may be freed after). scratch is reset. */
-void conflicts_add(struct conflicts *c, const struct rollout *ro, struct arena *scratch,
-                   struct diags *d);
+/* Finds an error on ro when it conflicts with a rollout added before: against the earliest
+ * such rollout, a shared name first, then a shared object, then a shared host and gateway;
+ * it is kept (nerrors counts it) for conflicts_report(). Then adds ro (copying what the
+ * checks need; ro may be freed after). scratch is reset. */
+void conflicts_add(struct conflicts *c, const struct rollout *ro, struct arena *scratch);
+/* Records the errors found, in the order found, once every rollout is added: after all the
+ * rollouts' own diagnostics, as when the checks ran over all rollouts at the end. Recorded
+ * right after a file's own, one would fall under the file's cap on diagnostics in a row
+ * (diag.h) and show only as "N more not shown". */
+void conflicts_report(const struct conflicts *c, struct diags *d);
 void conflicts_release(struct conflicts *c);
 
 #endif

@@ -181,8 +181,9 @@ run_load_file(struct run *r, const char *path, unsigned flags)
 		run_stream(r, ro);
 	else
 		run_add(r, ro, 0);
-	conflicts_add(&r->conflicts, ro, &r->scratch, &r->diags);
-	if (r->each && !r->stopped && !r->diags.errors && r->each(r, ro, r->ctx) < 0)
+	conflicts_add(&r->conflicts, ro, &r->scratch);
+	if (r->each && !r->stopped && !r->diags.errors && !r->conflicts.nerrors &&
+	    r->each(r, ro, r->ctx) < 0)
 		r->stopped = 1;
 	arena_reset(&r->model);
 }
@@ -252,6 +253,7 @@ run_load(struct run *r, char **args, int nargs, const char *templates, unsigned 
 			run_load_file(r, args[i], 0);
 		}
 	}
+	conflicts_report(&r->conflicts, &r->diags); /* after every rollout's own diagnostics */
 	return r->diags.errors ? -1 : 0;
 }
 

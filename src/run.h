@@ -36,8 +36,9 @@ struct run {
 	struct rollout **rollouts; /* in the order found; heap; none with RUN_STREAM */
 	struct run_ref *refs;      /* the same; heap */
 	size_t n, cap;
-	/* RUN_STREAM: called with each rollout while no error is recorded, its model in the
-	 * arena model, which is reset after; it returns -1 to be called no more */
+	/* RUN_STREAM: called with each rollout while no error is recorded nor conflict found
+	 * (conflict.h), its model in the arena model, which is reset after; it returns -1 to be
+	 * called no more */
 	int (*each)(struct run *r, struct rollout *ro, void *ctx);
 	void *ctx;
 	int stopped;        /* each returned -1 */
