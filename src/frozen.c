@@ -22,7 +22,7 @@ frozen_find(const char *name)
 
 static void
 frozen_node_fill(struct node *n, const struct frozen_node *f, const struct source *src,
-                 struct node **kids)
+                 struct node **kids, uint32_t kid0 /* the file's kids, and the first's index */)
 {
 	*n = (struct node){
 	    .kind = f->kind,
@@ -40,7 +40,7 @@ frozen_node_fill(struct node *n, const struct frozen_node *f, const struct sourc
 	    .plain = f->flags & FROZEN_PLAIN,
 	    .nondecimal = f->flags & FROZEN_NONDECIMAL,
 	    .overflow = f->flags & FROZEN_OVERFLOW,
-	    .kids = f->n ? kids + f->kids : NULL,
+	    .kids = f->n ? kids + (f->kids - kid0) : NULL,
 	    .n = f->n,
 	    .cap = f->n,
 	    .weight = f->weight,
@@ -64,8 +64,35 @@ frozen_load(const char *name, struct arena *a)
 	/* the bytes stay embedded for a diagnostic's source line, as for a parsed file */
 	*src = (struct source){.path = frozen_pool + f->path, .data = e->data, .len = e->len};
 	for (uint32_t i = 0; i < f->nnodes; i++)
-		frozen_node_fill(&nodes[i], &fn[i], src, kids);
+		frozen_node_fill(&nodes[i], &fn[i], src, kids, f->kid);
 	for (uint32_t i = 0; i < f->nkids; i++)
-		kids[i] = &nodes[fk[i]];
+		kids[i] = &nodes[fk[i] - f->node];
 	return nodes;
+}
+
+const struct frozen_node *
+frozen_root(const char *name, const char **path)
+{
+	const struct frozen_file *f = frozen_find(name);
+
+	if (!f)
+		return NULL;
+	*path = frozen_pool + f->path;
+	return &frozen_nodes[f->node];
+}
+
+const struct frozen_node *
+frozen_get(const struct frozen_node *map, const char *key)
+{
+	if (!map || map->kind != NODE_MAP)
+		return NULL;
+	for (size_t i = 0; i < map->n; i++) {
+		const struct frozen_node *k = frozen_kid(map, 2 * i);
+		const char *s = frozen_str(k);
+		/* the first byte before strcmp(): the schema's checks look up a word in every map
+		 */
+		if (k->kind == NODE_SCALAR && s[0] == key[0] && strcmp(s, key) == 0)
+			return frozen_kid(map, 2 * i + 1);
+	}
+	return NULL;
 }

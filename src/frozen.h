@@ -5,10 +5,13 @@
  * every node of every file in one table, the kids of every map and list in another, and every
  * string in one pool, all joined by indices rather than pointers, so the tables are read-only
  * data the loader needs no relocation for. frozen_load() turns a file's part of them back into
- * nodes, in one pass and without a parser. */
+ * nodes, in one pass and without a parser; a reader that only looks (schema.c) walks them in
+ * place, touching only the pages it reads. */
 #ifndef MESHROLL_FROZEN_H
 #define MESHROLL_FROZEN_H
 
+#include <limits.h> /* LLONG_MIN, in build/frozen_data.c */
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -21,11 +24,11 @@ enum frozen_flag { FROZEN_PLAIN = 1, FROZEN_NONDECIMAL = 2, FROZEN_OVERFLOW = 4 
 struct frozen_node {
 	uint32_t str, len;   /* the text: its offset in frozen_pool, its bytes ("" off scalars) */
 	uint32_t tag;        /* the tag's offset in frozen_pool plus 1; 0 for none */
-	uint32_t kids;       /* the first kid's index in its file's part of frozen_kids */
+	uint32_t kids;       /* the first kid's index in frozen_kids */
 	uint32_t n;          /* items or pairs */
 	uint32_t weight;     /* nodes in the subtree */
 	uint32_t start, end; /* character offsets in the file */
-	int64_t ival;
+	long long ival;      /* as struct node: SCALAR_INT value, SCALAR_BOOL 0/1 */
 	uint16_t line, col, span;
 	uint8_t kind, type; /* enum node_kind, enum scalar_type */
 	uint8_t flags;      /* enum frozen_flag */
@@ -35,7 +38,7 @@ struct frozen_node {
 struct frozen_file {
 	uint32_t path;         /* "<embedded>/NAME": offset in frozen_pool */
 	uint32_t node, nnodes; /* its nodes in frozen_nodes */
-	uint32_t kid, nkids;   /* its kids in frozen_kids: node indices within the file */
+	uint32_t kid, nkids;   /* its kids in frozen_kids: indices in frozen_nodes */
 };
 
 /* Made by tools/freeze.c (build/frozen_data.c). */
@@ -49,5 +52,31 @@ extern const size_t frozen_nfiles;
  * file ("<embedded>/templates/service.yaml", its embedded bytes); strings and tags point into
  * frozen_pool and are read-only. NULL when name was not frozen. */
 struct node *frozen_load(const char *name, struct arena *a);
+/* The root of the embedded file name, read in place; *path gets "<embedded>/NAME". NULL when
+ * name was not frozen. */
+const struct frozen_node *frozen_root(const char *name, const char **path);
+/* The value of key in a map, as node_get(); NULL when absent or when map is not a map. */
+const struct frozen_node *frozen_get(const struct frozen_node *map, const char *key);
+
+/* Kid i of a map or list: in a map, key0, value0, key1, value1, ... as in struct node. */
+static inline const struct frozen_node *
+frozen_kid(const struct frozen_node *n, size_t i)
+{
+	return &frozen_nodes[frozen_kids[n->kids + i]];
+}
+
+/* The text of a node, NUL-terminated; "" off scalars. */
+static inline const char *
+frozen_str(const struct frozen_node *n)
+{
+	return frozen_pool + n->str;
+}
+
+/* A string scalar, as node_is_str(). */
+static inline bool
+frozen_is_str(const struct frozen_node *n)
+{
+	return n && n->kind == NODE_SCALAR && n->type == SCALAR_STR;
+}
 
 #endif

@@ -12,16 +12,16 @@
 #include "validate.h"
 
 struct schema_regex {
-	const struct node *pattern;
+	const struct frozen_node *pattern;
 	struct pattern *re; /* NULL when it did not compile (reported once) */
 };
 
 /* An object being checked: where a field written one level off belongs. */
 struct frame {
-	const struct node *props; /* the object schema's properties; NULL for none */
-	const struct node *value; /* the object */
-	size_t pathlen;           /* its path is check.path up to pathlen */
-	const struct frame *up;   /* the object around it; NULL at the top */
+	const struct frozen_node *props; /* the object schema's properties; NULL for none */
+	const struct node *value;        /* the object */
+	size_t pathlen;                  /* its path is check.path up to pathlen */
+	const struct frame *up;          /* the object around it; NULL at the top */
 };
 
 struct check {
@@ -57,9 +57,13 @@ int
 schema_load(struct schema *s, struct arena *a, struct diags *d)
 {
 	memset(s, 0, sizeof(*s));
-	/* parsed when meshroll was built (frozen.h); patterns compile when first used */
-	if (!(s->root = frozen_load("schemas/rollout.schema.json", a)))
+	(void)a;
+	/* parsed when meshroll was built (frozen.h), read in place; patterns compile when first
+	 * used */
+	if (!(s->root = frozen_root("schemas/rollout.schema.json", &s->path)))
 		return diag_io(d, NULL, 0, "internal error: the schema is not embedded");
+	s->defs = frozen_get(s->root, "$defs");
+	s->duration = frozen_get(s->defs, "duration");
 	return 0;
 }
 
@@ -116,7 +120,7 @@ schema_suggest(const char *word, const char *const *names, size_t n)
 	return best;
 }
 
-static void check_value(struct check *c, const struct node *s, const struct node *v);
+static void check_value(struct check *c, const struct frozen_node *s, const struct node *v);
 
 __attribute__((format(printf, 3, 4))) static void
 check_error(struct check *c, const struct node *at, const char *fmt, ...)
@@ -158,14 +162,14 @@ path_pop(struct check *c, size_t old)
 	c->path[old] = '\0';
 }
 
-static const struct node *
-schema_ref(struct check *c, const struct node *ref)
+static const struct frozen_node *
+schema_ref(struct check *c, const struct frozen_node *ref)
 {
 	static const char prefix[] = "#/$defs/";
 
-	if (!node_is_str(ref) || strncmp(ref->str, prefix, sizeof(prefix) - 1) != 0)
+	if (!frozen_is_str(ref) || strncmp(frozen_str(ref), prefix, sizeof(prefix) - 1) != 0)
 		return NULL;
-	return node_get(node_get(c->s->root, "$defs"), ref->str + sizeof(prefix) - 1);
+	return frozen_get(c->s->defs, frozen_str(ref) + sizeof(prefix) - 1);
 }
 
 static bool
@@ -179,21 +183,21 @@ type_matches(const char *type, const struct node *v)
 
 /* The schema's "type" accepts v: a name or a list of names. */
 static bool
-schema_type_ok(const struct node *type, const struct node *v)
+schema_type_ok(const struct frozen_node *type, const struct node *v)
 {
-	if (node_is_str(type))
-		return type_matches(type->str, v);
+	if (frozen_is_str(type))
+		return type_matches(frozen_str(type), v);
 	for (size_t i = 0; type && type->kind == NODE_SEQ && i < type->n; i++)
-		if (type_matches(type->kids[i]->str, v))
+		if (type_matches(frozen_str(frozen_kid(type, i)), v))
 			return true;
 	return type == NULL;
 }
 
 static void
-type_names(const struct node *type, char *out, size_t size)
+type_names(const struct frozen_node *type, char *out, size_t size)
 {
-	if (node_is_str(type)) {
-		snprintf(out, size, "%s", type->str);
+	if (frozen_is_str(type)) {
+		snprintf(out, size, "%s", frozen_str(type));
 		return;
 	}
 	out[0] = '\0';
@@ -203,7 +207,7 @@ type_names(const struct node *type, char *out, size_t size)
 		         i == 0             ? ""
 		         : i + 1 == type->n ? " or "
 		                            : ", ",
-		         type->kids[i]->str);
+		         frozen_str(frozen_kid(type, i)));
 	}
 }
 
@@ -239,9 +243,9 @@ integer_hint(struct check *c, const struct node *v)
 }
 
 static bool
-is_duration_schema(struct check *c, const struct node *s)
+is_duration_schema(struct check *c, const struct frozen_node *s)
 {
-	return s == node_get(node_get(c->s->root, "$defs"), "duration");
+	return s == c->s->duration;
 }
 
 /* The error for scalar v, an integer YAML 1.1 reads otherwise than a reader expects. */
@@ -263,7 +267,7 @@ ambiguous_int_error(struct check *c, const char *want, const struct node *v)
 }
 
 static void
-type_error(struct check *c, const struct node *s, const char *want, const struct node *v)
+type_error(struct check *c, const struct frozen_node *s, const char *want, const struct node *v)
 {
 	const char *hint = strstr(want, "integer") ? integer_hint(c, v) : "";
 
@@ -286,9 +290,9 @@ type_error(struct check *c, const struct node *s, const char *want, const struct
 
 /* Type mismatches, and integers YAML 1.1 would read otherwise than a reader expects. */
 static bool
-check_type(struct check *c, const struct node *s, const struct node *v)
+check_type(struct check *c, const struct frozen_node *s, const struct node *v)
 {
-	const struct node *type = node_get(s, "type");
+	const struct frozen_node *type = frozen_get(s, "type");
 	char want[64];
 
 	if (!type)
@@ -305,18 +309,19 @@ check_type(struct check *c, const struct node *s, const struct node *v)
 }
 
 static void
-check_enum(struct check *c, const struct node *e, const struct node *v)
+check_enum(struct check *c, const struct frozen_node *e, const struct node *v)
 {
 	const char *names[16];
 	char list[256] = "";
 	size_t n = 0;
 
 	for (size_t i = 0; i < e->n && n < 16; i++) {
-		if (node_is_str(v) && strcmp(e->kids[i]->str, v->str) == 0)
+		const char *name = frozen_str(frozen_kid(e, i));
+		if (node_is_str(v) && strcmp(name, v->str) == 0)
 			return;
-		names[n++] = e->kids[i]->str;
+		names[n++] = name;
 		size_t len = strlen(list);
-		snprintf(list + len, sizeof(list) - len, "%s%s", i ? ", " : "", e->kids[i]->str);
+		snprintf(list + len, sizeof(list) - len, "%s%s", i ? ", " : "", name);
 	}
 	const char *hint = v->kind == NODE_SCALAR ? schema_suggest(v->str, names, n) : NULL;
 	if (hint)
@@ -330,7 +335,7 @@ check_enum(struct check *c, const struct node *e, const struct node *v)
 /* The compiled pattern of a pattern node, compiled on its first use; NULL when it does not
  * compile, which is reported once, as an internal error at the schema node. */
 static const struct pattern *
-schema_regex(struct check *c, const struct node *pattern)
+schema_regex(struct check *c, const struct frozen_node *pattern)
 {
 	struct schema *s = c->s;
 	const char *err;
@@ -347,11 +352,11 @@ schema_regex(struct check *c, const struct node *pattern)
 	}
 	struct schema_regex *r = &s->res[s->nres++];
 	r->pattern = pattern;
-	if (!(r->re = pattern_compile(pattern->str, &err, &at)))
+	if (!(r->re = pattern_compile(frozen_str(pattern), &err, &at)))
 		diag_io(
-		    c->d, pattern->src->path, 0,
+		    c->d, s->path, 0,
 		    "internal error: line %d: bad pattern in the schema: %s at offset %zu of %s",
-		    pattern->line, err, at, pattern->str);
+		    pattern->line, err, at, frozen_str(pattern));
 	return r->re;
 }
 
@@ -386,10 +391,12 @@ check_duration(struct check *c, const struct node *v)
 }
 
 static void
-check_string(struct check *c, const struct node *s, const struct node *v)
+check_string(struct check *c, const struct frozen_node *s, const struct node *v)
 {
-	const struct node *min = node_get(s, "minLength"), *max = node_get(s, "maxLength");
-	const struct node *pattern = node_get(s, "pattern"), *msg = node_get(s, "errorMessage");
+	const struct frozen_node *min = frozen_get(s, "minLength"),
+	                         *max = frozen_get(s, "maxLength");
+	const struct frozen_node *pattern = frozen_get(s, "pattern");
+	const struct frozen_node *msg = frozen_get(s, "errorMessage");
 	size_t chars = utf8_chars(v->str, v->len);
 
 	if (min && chars < (size_t)min->ival) {
@@ -409,15 +416,15 @@ check_string(struct check *c, const struct node *s, const struct node *v)
 		return;
 	}
 	if (msg)
-		check_error(c, v, "'%s' %s", v->str, msg->str);
+		check_error(c, v, "'%s' %s", v->str, frozen_str(msg));
 	else
-		check_error(c, v, "'%s' does not match %s", v->str, pattern->str);
+		check_error(c, v, "'%s' does not match %s", v->str, frozen_str(pattern));
 }
 
 static void
-check_number(struct check *c, const struct node *s, const struct node *v)
+check_number(struct check *c, const struct frozen_node *s, const struct node *v)
 {
-	const struct node *min = node_get(s, "minimum"), *max = node_get(s, "maximum");
+	const struct frozen_node *min = frozen_get(s, "minimum"), *max = frozen_get(s, "maximum");
 
 	if (v->type == SCALAR_FLOAT) { /* a decimal: compared as one, against integer bounds */
 		char *end;
@@ -439,21 +446,21 @@ check_number(struct check *c, const struct node *s, const struct node *v)
 }
 
 /* The properties of object schema s, looking through one $ref. */
-static const struct node *
-schema_props(struct check *c, const struct node *s)
+static const struct frozen_node *
+schema_props(struct check *c, const struct frozen_node *s)
 {
-	const struct node *ref = node_get(s, "$ref"), *props = node_get(s, "properties");
+	const struct frozen_node *ref = frozen_get(s, "$ref"), *props = frozen_get(s, "properties");
 
-	return props || !ref ? props : node_get(schema_ref(c, ref), "properties");
+	return props || !ref ? props : frozen_get(schema_ref(c, ref), "properties");
 }
 
 /* The field of props whose own fields include key: where key belongs, one level down. */
 static const char *
-field_below(struct check *c, const struct node *props, const char *key)
+field_below(struct check *c, const struct frozen_node *props, const char *key)
 {
 	for (size_t i = 0; props && i < props->n; i++)
-		if (node_get(schema_props(c, props->kids[2 * i + 1]), key))
-			return props->kids[2 * i]->str;
+		if (frozen_get(schema_props(c, frozen_kid(props, 2 * i + 1)), key))
+			return frozen_str(frozen_kid(props, 2 * i));
 	return NULL;
 }
 
@@ -464,16 +471,16 @@ field_misplaced(struct check *c, const struct frame *f, const char *key)
 {
 	const struct frame *up = f->up;
 
-	if (up && node_get(up->value, key) && !node_get(up->props, key)) {
+	if (up && node_get(up->value, key) && !frozen_get(up->props, key)) {
 		const char *below = field_below(c, up->props, key);
 		if (below && strcmp(c->path + up->pathlen + (up->pathlen > 0), below) == 0)
 			return true;
 	}
 	for (size_t i = 0; i < f->value->n; i++) {
-		const struct node *ps = node_get(f->props, f->value->kids[2 * i]->str);
-		const struct node *kprops = ps ? schema_props(c, ps) : NULL;
-		if (kprops && node_get(f->value->kids[2 * i + 1], key) && !node_get(kprops, key) &&
-		    !field_below(c, kprops, key))
+		const struct frozen_node *ps = frozen_get(f->props, f->value->kids[2 * i]->str);
+		const struct frozen_node *kprops = ps ? schema_props(c, ps) : NULL;
+		if (kprops && node_get(f->value->kids[2 * i + 1], key) &&
+		    !frozen_get(kprops, key) && !field_below(c, kprops, key))
 			return true;
 	}
 	return false;
@@ -485,17 +492,17 @@ static void
 check_unknown_key(struct check *c, const struct node *key)
 {
 	const struct frame *f = c->top, *up = f->up;
-	const struct node *props = f->props;
+	const struct frozen_node *props = f->props;
 	const char *names[64], *below = field_below(c, props, key->str), *to = NULL;
 	struct arena *a = c->d->arena;
 	size_t n = 0;
 
 	for (size_t i = 0; props && i < props->n && n < 64; i++)
-		names[n++] = props->kids[2 * i]->str;
+		names[n++] = frozen_str(frozen_kid(props, 2 * i));
 	const char *hint = schema_suggest(key->str, names, n);
 	if (below)
 		to = arena_printf(a, "%s%s%s.%s", c->path, c->pathlen ? "." : "", below, key->str);
-	else if (up && node_get(up->props, key->str))
+	else if (up && frozen_get(up->props, key->str))
 		to = up->pathlen ? arena_printf(a, "%.*s.%s", (int)up->pathlen, c->path, key->str)
 		                 : arena_printf(a, "the top-level %s", key->str);
 	if (to)
@@ -507,29 +514,32 @@ check_unknown_key(struct check *c, const struct node *key)
 }
 
 static void
-check_object(struct check *c, const struct node *s, const struct node *v)
+check_object(struct check *c, const struct frozen_node *s, const struct node *v)
 {
-	const struct node *props = node_get(s, "properties"), *req = node_get(s, "required");
-	const struct node *extra = node_get(s, "additionalProperties");
-	const struct node *names = node_get(s, "propertyNames"),
-	                  *minp = node_get(s, "minProperties"),
-	                  *maxp = node_get(s, "maxProperties");
+	const struct frozen_node *props = frozen_get(s, "properties"),
+	                         *req = frozen_get(s, "required");
+	const struct frozen_node *extra = frozen_get(s, "additionalProperties");
+	const struct frozen_node *names = frozen_get(s, "propertyNames"),
+	                         *minp = frozen_get(s, "minProperties"),
+	                         *maxp = frozen_get(s, "maxProperties");
 	struct frame f = {.props = props, .value = v, .pathlen = c->pathlen, .up = c->top};
 
 	c->top = &f;
-	for (size_t i = 0; req && i < req->n; i++)
-		if (!node_get(v, req->kids[i]->str) && !field_misplaced(c, &f, req->kids[i]->str))
-			check_error(c, v, "missing required field '%s'", req->kids[i]->str);
-	const struct node *msg = node_get(s, "errorMessage");
+	for (size_t i = 0; req && i < req->n; i++) {
+		const char *name = frozen_str(frozen_kid(req, i));
+		if (!node_get(v, name) && !field_misplaced(c, &f, name))
+			check_error(c, v, "missing required field '%s'", name);
+	}
+	const struct frozen_node *msg = frozen_get(s, "errorMessage");
 	if (((minp && v->n < (size_t)minp->ival) || (maxp && v->n > (size_t)maxp->ival)) && msg)
-		check_error(c, v, "%s", msg->str);
+		check_error(c, v, "%s", frozen_str(msg));
 	else if (minp && v->n < (size_t)minp->ival)
 		check_error(c, v, "must have at least %lld entries", minp->ival);
 	else if (maxp && v->n > (size_t)maxp->ival)
 		check_error(c, v, "has %zu entries; the limit is %lld", v->n, maxp->ival);
 	for (size_t i = 0; i < v->n; i++) {
 		const struct node *key = v->kids[2 * i], *val = v->kids[2 * i + 1];
-		const struct node *ps = node_get(props, key->str);
+		const struct frozen_node *ps = frozen_get(props, key->str);
 		size_t old = path_push(c, "%s%s", c->pathlen ? "." : "", key->str);
 
 		if (names)
@@ -548,10 +558,10 @@ check_object(struct check *c, const struct node *s, const struct node *v)
 }
 
 static void
-check_array(struct check *c, const struct node *s, const struct node *v)
+check_array(struct check *c, const struct frozen_node *s, const struct node *v)
 {
-	const struct node *items = node_get(s, "items");
-	const struct node *min = node_get(s, "minItems"), *max = node_get(s, "maxItems");
+	const struct frozen_node *items = frozen_get(s, "items");
+	const struct frozen_node *min = frozen_get(s, "minItems"), *max = frozen_get(s, "maxItems");
 
 	if (min && v->n < (size_t)min->ival)
 		check_error(c, v, v->n == 0 ? "must not be empty" : "must have at least %lld items",
@@ -566,28 +576,28 @@ check_array(struct check *c, const struct node *s, const struct node *v)
 }
 
 /* The type a branch asks for, looking through one $ref. */
-static const struct node *
-branch_type(struct check *c, const struct node *b)
+static const struct frozen_node *
+branch_type(struct check *c, const struct frozen_node *b)
 {
-	const struct node *type = node_get(b, "type");
-	const struct node *ref = node_get(b, "$ref");
+	const struct frozen_node *type = frozen_get(b, "type");
+	const struct frozen_node *ref = frozen_get(b, "$ref");
 
 	if (!type && ref)
-		type = node_get(schema_ref(c, ref), "type");
+		type = frozen_get(schema_ref(c, ref), "type");
 	return type;
 }
 
 /* oneOf: the value must match exactly one branch. When none matches, the errors shown are
  * those of the branch whose type fits the value, which is what its author meant. */
 static void
-check_one_of(struct check *c, const struct node *one_of, const struct node *v)
+check_one_of(struct check *c, const struct frozen_node *one_of, const struct node *v)
 {
 	size_t matched = 0;
-	const struct node *fit = NULL;
+	const struct frozen_node *fit = NULL;
 	char want[128] = "";
 
 	for (size_t i = 0; i < one_of->n; i++) {
-		const struct node *b = one_of->kids[i], *type = branch_type(c, b);
+		const struct frozen_node *b = frozen_kid(one_of, i), *type = branch_type(c, b);
 		int failed = c->failed;
 		c->quiet++;
 		check_value(c, b, v);
@@ -599,7 +609,7 @@ check_one_of(struct check *c, const struct node *one_of, const struct node *v)
 		if (type) {
 			size_t len = strlen(want);
 			snprintf(want + len, sizeof(want) - len, "%s%s", i ? " or " : "",
-			         type->str);
+			         frozen_str(type));
 		}
 	}
 	if (matched == 1)
@@ -615,15 +625,15 @@ check_one_of(struct check *c, const struct node *one_of, const struct node *v)
 }
 
 static void
-check_value(struct check *c, const struct node *s, const struct node *v)
+check_value(struct check *c, const struct frozen_node *s, const struct node *v)
 {
-	const struct node *ref = node_get(s, "$ref"), *e, *one_of = node_get(s, "oneOf");
+	const struct frozen_node *ref = frozen_get(s, "$ref"), *e, *one_of = frozen_get(s, "oneOf");
 
 	if (ref) {
-		const struct node *target = schema_ref(c, ref);
+		const struct frozen_node *target = schema_ref(c, ref);
 		if (!target) {
 			diag_io(c->d, NULL, 0, "internal error: bad $ref in the schema: %s",
-			        ref->str);
+			        frozen_str(ref));
 			c->failed++;
 			return;
 		}
@@ -635,7 +645,7 @@ check_value(struct check *c, const struct node *s, const struct node *v)
 	}
 	if (!check_type(c, s, v))
 		return;
-	if ((e = node_get(s, "enum"))) {
+	if ((e = frozen_get(s, "enum"))) {
 		check_enum(c, e, v);
 		return;
 	}

@@ -11,13 +11,17 @@
 
 #include "arena.h"
 #include "diag.h"
+#include "frozen.h"
 #include "node.h"
 
 struct schema_regex;
 
 struct schema {
-	struct node *root;        /* the parsed schema; arena */
-	struct schema_regex *res; /* compiled patterns, by pattern node; heap */
+	const struct frozen_node *root;     /* the schema, frozen when meshroll was built */
+	const struct frozen_node *defs;     /* its $defs */
+	const struct frozen_node *duration; /* $defs/duration, whose strings are Go durations */
+	const char *path;                   /* "<embedded>/schemas/rollout.schema.json" */
+	struct schema_regex *res;           /* compiled patterns, by pattern node; heap */
 	size_t nres, cap;
 };
 

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "emit.h"
+#include "frozen.h"
 #include "helpers.h"
 #include "json.h"
 #include "krm.h"
@@ -413,13 +414,12 @@ schema_walk(const struct node *s, int *unknown)
 
 Test(unit, schema_uses_only_implemented_keywords)
 {
-	struct schema s;
+	const struct node *root = frozen_load("schemas/rollout.schema.json", &arena);
 	int unknown = 0;
 
-	cr_assert_eq(schema_load(&s, &arena, &diags), 0);
-	schema_walk(s.root, &unknown);
+	cr_assert(root, "the schema is frozen");
+	schema_walk(root, &unknown);
 	cr_expect_eq(unknown, 0);
-	schema_release(&s);
 }
 
 static struct rollout *

@@ -5,6 +5,7 @@
  * located error; every `pattern` of a JSON file is compiled as src/schema.c compiles it, so a
  * pattern src/pattern.c does not implement fails the build too. Usage: freeze OUT.c NAME=FILE... (a
  * NAME under templates/ is a template). */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -84,7 +85,7 @@ freeze_str(struct freezer *f, const char *s, size_t len)
 	return f->str_slots[i] - 1;
 }
 
-/* The index of n within its file, giving it the next one on its first visit (an alias's
+/* The index of n in frozen_nodes, giving it the next one on its first visit (an alias's
  * target is visited again: it keeps its one node, as the parser shares it). */
 static uint32_t
 freeze_node(struct freezer *f, const struct node *n)
@@ -98,7 +99,7 @@ freeze_node(struct freezer *f, const struct node *n)
 	if (f->nnodes - f->file_node >= mask / 2 || f->nnodes > mask)
 		freeze_fail("too many nodes");
 	f->node_slots[i] = n;
-	f->node_index[i] = (uint32_t)(f->nnodes - f->file_node);
+	f->node_index[i] = (uint32_t)f->nnodes;
 	f->nodes[f->nnodes++] = n;
 	return f->node_index[i];
 }
@@ -120,12 +121,12 @@ narrow32(size_t v, const char *what)
 }
 
 /* Adds the tree of root: its nodes in breadth-first order, so each node's kids are together
- * in the kids table and the root is the file's first node. */
+ * in the kids table and the root is the file's first node. Kids are indices in the whole
+ * frozen_nodes, and a node's first kid an index in the whole frozen_kids, so that a reader
+ * can walk a tree in place (frozen_kid()). */
 static void
 freeze_tree(struct freezer *f, const struct node *root)
 {
-	size_t file_kid = f->nkids;
-
 	/* a file's nodes are freed before the next file's, which may reuse their addresses */
 	memset(f->node_slots, 0, ((size_t)1 << TABLE_BITS) * sizeof(*f->node_slots));
 	f->file_node = f->nnodes;
@@ -141,7 +142,7 @@ freeze_tree(struct freezer *f, const struct node *root)
 		    .str = freeze_str(f, n->str, n->len),
 		    .len = narrow32(n->len, "a string past 4 GiB"),
 		    .tag = n->tag ? freeze_str(f, n->tag, strlen(n->tag)) + 1 : 0,
-		    .kids = narrow32(f->nkids - file_kid, "too many kids"),
+		    .kids = narrow32(f->nkids, "too many kids"),
 		    .n = narrow32(n->n, "too many kids"),
 		    .weight = narrow32(n->weight, "too heavy a node"),
 		    .start = narrow32(n->start, "a file past 4 GiB"),
@@ -219,10 +220,10 @@ write_tables(FILE *out, const struct freezer *f)
 		const struct frozen_node *o = &f->out[i];
 		fprintf(out, "\t{%u, %u, %u, %u, %u, %u, %u, %u, ", o->str, o->len, o->tag, o->kids,
 		        o->n, o->weight, o->start, o->end);
-		if (o->ival == INT64_MIN) /* no literal: 9223372036854775808 is past long long */
-			fputs("INT64_MIN", out);
+		if (o->ival == LLONG_MIN) /* no literal: 9223372036854775808 is past long long */
+			fputs("LLONG_MIN", out);
 		else
-			fprintf(out, "%lld", (long long)o->ival);
+			fprintf(out, "%lld", o->ival);
 		fprintf(out, ", %u, %u, %u, %u, %u, %u},\n", o->line, o->col, o->span, o->kind,
 		        o->type, o->flags);
 	}
