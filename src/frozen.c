@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "embed.h"
+#include "hash.h"
 #include "source.h"
 
 /* where each frozen file's path starts, before its embedded name */
@@ -81,18 +82,33 @@ frozen_root(const char *name, const char **path)
 	return &frozen_nodes[f->node];
 }
 
-const struct frozen_node *
-frozen_get(const struct frozen_node *map, const char *key)
+uint32_t
+frozen_word(const char *s)
 {
-	if (!map || map->kind != NODE_MAP)
+	size_t mask = frozen_nwords - 1;
+
+	for (size_t i = hash_str(s) & mask; frozen_words[i]; i = (i + 1) & mask)
+		if (strcmp(frozen_pool + frozen_words[i] - 1, s) == 0)
+			return frozen_words[i] - 1;
+	return FROZEN_NO_WORD;
+}
+
+const struct frozen_node *
+frozen_get_word(const struct frozen_node *map, uint32_t word)
+{
+	if (!map || map->kind != NODE_MAP || word == FROZEN_NO_WORD)
 		return NULL;
+	/* the pool holds each string once: a key is word when its text is at word */
 	for (size_t i = 0; i < map->n; i++) {
 		const struct frozen_node *k = frozen_kid(map, 2 * i);
-		const char *s = frozen_str(k);
-		/* the first byte before strcmp(): the schema's checks look up a word in every map
-		 */
-		if (k->kind == NODE_SCALAR && s[0] == key[0] && strcmp(s, key) == 0)
+		if (k->str == word && k->kind == NODE_SCALAR)
 			return frozen_kid(map, 2 * i + 1);
 	}
 	return NULL;
+}
+
+const struct frozen_node *
+frozen_get(const struct frozen_node *map, const char *key)
+{
+	return frozen_get_word(map, frozen_word(key));
 }

@@ -47,6 +47,12 @@ extern const uint32_t frozen_kids[];
 extern const char frozen_pool[];
 extern const struct frozen_file frozen_files[];
 extern const size_t frozen_nfiles;
+/* Every map key as its offset in frozen_pool plus 1, open addressing by hash_str(); 0: empty. */
+extern const uint32_t frozen_words[];
+extern const size_t frozen_nwords; /* slots, a power of two */
+
+/* What frozen_word() gives a string no frozen map has as a key. */
+enum { FROZEN_NO_WORD = UINT32_MAX };
 
 /* The tree of the embedded file name ("templates/service.yaml") in a, its nodes' source that
  * file ("<embedded>/templates/service.yaml", its embedded bytes); strings and tags point into
@@ -55,7 +61,12 @@ struct node *frozen_load(const char *name, struct arena *a);
 /* The root of the embedded file name, read in place; *path gets "<embedded>/NAME". NULL when
  * name was not frozen. */
 const struct frozen_node *frozen_root(const char *name, const char **path);
-/* The value of key in a map, as node_get(); NULL when absent or when map is not a map. */
+/* The key s as a word: its offset in frozen_pool, the same for every map that has it; or
+ * FROZEN_NO_WORD when no frozen map has it. */
+uint32_t frozen_word(const char *s);
+/* The value of the key that is word in a map; NULL when absent or when map is not a map. */
+const struct frozen_node *frozen_get_word(const struct frozen_node *map, uint32_t word);
+/* The value of key in a map, as node_get(): frozen_get_word() of frozen_word(key). */
 const struct frozen_node *frozen_get(const struct frozen_node *map, const char *key);
 
 /* Kid i of a map or list: in a map, key0, value0, key1, value1, ... as in struct node. */

@@ -11,8 +11,8 @@
 static bool
 str_in(const char *s, const char *const *words)
 {
-	for (; *words; words++)
-		if (strcmp(s, *words) == 0)
+	for (; *words; words++) /* the first byte first: most scalars are none of these words */
+		if (s[0] == (*words)[0] && strcmp(s, *words) == 0)
 			return true;
 	return false;
 }

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "buf.h"
 #include "frozen.h"
 #include "pattern.h"
 #include "source.h"
@@ -32,6 +33,28 @@ struct check {
 	int failed;     /* errors found, quiet or not */
 	char path[512]; /* the field path: spec.stages[2] */
 	size_t pathlen;
+};
+
+static const char *const word_names[W_COUNT] = {
+    [W_REF] = "$ref",
+    [W_ONE_OF] = "oneOf",
+    [W_TYPE] = "type",
+    [W_ENUM] = "enum",
+    [W_PROPERTIES] = "properties",
+    [W_REQUIRED] = "required",
+    [W_ADDITIONAL_PROPERTIES] = "additionalProperties",
+    [W_PROPERTY_NAMES] = "propertyNames",
+    [W_MIN_PROPERTIES] = "minProperties",
+    [W_MAX_PROPERTIES] = "maxProperties",
+    [W_ERROR_MESSAGE] = "errorMessage",
+    [W_ITEMS] = "items",
+    [W_MIN_ITEMS] = "minItems",
+    [W_MAX_ITEMS] = "maxItems",
+    [W_MIN_LENGTH] = "minLength",
+    [W_MAX_LENGTH] = "maxLength",
+    [W_PATTERN] = "pattern",
+    [W_MINIMUM] = "minimum",
+    [W_MAXIMUM] = "maximum",
 };
 
 static const char *const known_keywords[] = {
@@ -62,6 +85,8 @@ schema_load(struct schema *s, struct arena *a, struct diags *d)
 	 * used */
 	if (!(s->root = frozen_root("schemas/rollout.schema.json", &s->path)))
 		return diag_io(d, NULL, 0, "internal error: the schema is not embedded");
+	for (size_t i = 0; i < W_COUNT; i++)
+		s->word[i] = frozen_word(word_names[i]);
 	s->defs = frozen_get(s->root, "$defs");
 	s->duration = frozen_get(s->defs, "duration");
 	return 0;
@@ -122,6 +147,13 @@ schema_suggest(const char *word, const char *const *names, size_t n)
 
 static void check_value(struct check *c, const struct frozen_node *s, const struct node *v);
 
+/* The value of keyword w in schema object s; NULL when s has none. */
+static const struct frozen_node *
+schema_get(const struct check *c, const struct frozen_node *s, enum schema_word w)
+{
+	return frozen_get_word(s, c->s->word[w]);
+}
+
 __attribute__((format(printf, 3, 4))) static void
 check_error(struct check *c, const struct node *at, const char *fmt, ...)
 {
@@ -139,19 +171,42 @@ check_error(struct check *c, const struct node *at, const char *fmt, ...)
 		node_error(c->d, at, "%s", msg);
 }
 
-/* Appends to the field path; returns the old length, for path_pop(). */
-__attribute__((format(printf, 2, 3))) static size_t
-path_push(struct check *c, const char *fmt, ...)
+/* Appends n bytes of s to the field path, as many as fit. */
+static void
+path_add(struct check *c, const char *s, size_t n)
+{
+	size_t room = sizeof(c->path) - 1 - c->pathlen;
+
+	if (n > room)
+		n = room;
+	memcpy(c->path + c->pathlen, s, n);
+	c->pathlen += n;
+	c->path[c->pathlen] = '\0';
+}
+
+/* Appends field key to the field path ("spec" then ".port"); returns the old length, for
+ * path_pop(). */
+static size_t
+path_push_key(struct check *c, const char *key)
 {
 	size_t old = c->pathlen;
-	va_list ap;
 
-	va_start(ap, fmt);
-	int n = vsnprintf(c->path + old, sizeof(c->path) - old, fmt, ap);
-	va_end(ap);
-	if (n > 0)
-		c->pathlen =
-		    old + (size_t)n < sizeof(c->path) ? old + (size_t)n : sizeof(c->path) - 1;
+	if (old)
+		path_add(c, ".", 1);
+	path_add(c, key, strlen(key));
+	return old;
+}
+
+/* Appends item i to the field path ("[2]"); returns the old length, for path_pop(). */
+static size_t
+path_push_index(struct check *c, size_t i)
+{
+	size_t old = c->pathlen;
+	char digits[20];
+
+	path_add(c, "[", 1);
+	path_add(c, digits, fmt_int(digits, (long long)i));
+	path_add(c, "]", 1);
 	return old;
 }
 
@@ -292,19 +347,19 @@ type_error(struct check *c, const struct frozen_node *s, const char *want, const
 static bool
 check_type(struct check *c, const struct frozen_node *s, const struct node *v)
 {
-	const struct frozen_node *type = frozen_get(s, "type");
+	const struct frozen_node *type = schema_get(c, s, W_TYPE);
 	char want[64];
 
-	if (!type)
+	bool ambiguous =
+	    v->kind == NODE_SCALAR && v->type == SCALAR_INT && (v->overflow || v->nondecimal);
+
+	if (!type || (!ambiguous && schema_type_ok(type, v)))
 		return true;
-	type_names(type, want, sizeof(want));
-	if (v->kind == NODE_SCALAR && v->type == SCALAR_INT && (v->overflow || v->nondecimal)) {
+	type_names(type, want, sizeof(want)); /* for the error only: most values have the type */
+	if (ambiguous)
 		ambiguous_int_error(c, want, v);
-		return false;
-	}
-	if (schema_type_ok(type, v))
-		return true;
-	type_error(c, s, want, v);
+	else
+		type_error(c, s, want, v);
 	return false;
 }
 
@@ -393,10 +448,10 @@ check_duration(struct check *c, const struct node *v)
 static void
 check_string(struct check *c, const struct frozen_node *s, const struct node *v)
 {
-	const struct frozen_node *min = frozen_get(s, "minLength"),
-	                         *max = frozen_get(s, "maxLength");
-	const struct frozen_node *pattern = frozen_get(s, "pattern");
-	const struct frozen_node *msg = frozen_get(s, "errorMessage");
+	const struct frozen_node *min = schema_get(c, s, W_MIN_LENGTH),
+	                         *max = schema_get(c, s, W_MAX_LENGTH);
+	const struct frozen_node *pattern = schema_get(c, s, W_PATTERN);
+	const struct frozen_node *msg = schema_get(c, s, W_ERROR_MESSAGE);
 	size_t chars = utf8_chars(v->str, v->len);
 
 	if (min && chars < (size_t)min->ival) {
@@ -424,7 +479,8 @@ check_string(struct check *c, const struct frozen_node *s, const struct node *v)
 static void
 check_number(struct check *c, const struct frozen_node *s, const struct node *v)
 {
-	const struct frozen_node *min = frozen_get(s, "minimum"), *max = frozen_get(s, "maximum");
+	const struct frozen_node *min = schema_get(c, s, W_MINIMUM),
+	                         *max = schema_get(c, s, W_MAXIMUM);
 
 	if (v->type == SCALAR_FLOAT) { /* a decimal: compared as one, against integer bounds */
 		char *end;
@@ -449,17 +505,20 @@ check_number(struct check *c, const struct frozen_node *s, const struct node *v)
 static const struct frozen_node *
 schema_props(struct check *c, const struct frozen_node *s)
 {
-	const struct frozen_node *ref = frozen_get(s, "$ref"), *props = frozen_get(s, "properties");
+	const struct frozen_node *ref = schema_get(c, s, W_REF),
+	                         *props = schema_get(c, s, W_PROPERTIES);
 
-	return props || !ref ? props : frozen_get(schema_ref(c, ref), "properties");
+	return props || !ref ? props : schema_get(c, schema_ref(c, ref), W_PROPERTIES);
 }
 
 /* The field of props whose own fields include key: where key belongs, one level down. */
 static const char *
 field_below(struct check *c, const struct frozen_node *props, const char *key)
 {
+	uint32_t word = frozen_word(key);
+
 	for (size_t i = 0; props && i < props->n; i++)
-		if (frozen_get(schema_props(c, frozen_kid(props, 2 * i + 1)), key))
+		if (frozen_get_word(schema_props(c, frozen_kid(props, 2 * i + 1)), word))
 			return frozen_str(frozen_kid(props, 2 * i));
 	return NULL;
 }
@@ -516,12 +575,12 @@ check_unknown_key(struct check *c, const struct node *key)
 static void
 check_object(struct check *c, const struct frozen_node *s, const struct node *v)
 {
-	const struct frozen_node *props = frozen_get(s, "properties"),
-	                         *req = frozen_get(s, "required");
-	const struct frozen_node *extra = frozen_get(s, "additionalProperties");
-	const struct frozen_node *names = frozen_get(s, "propertyNames"),
-	                         *minp = frozen_get(s, "minProperties"),
-	                         *maxp = frozen_get(s, "maxProperties");
+	const struct frozen_node *props = schema_get(c, s, W_PROPERTIES),
+	                         *req = schema_get(c, s, W_REQUIRED);
+	const struct frozen_node *extra = schema_get(c, s, W_ADDITIONAL_PROPERTIES);
+	const struct frozen_node *names = schema_get(c, s, W_PROPERTY_NAMES),
+	                         *minp = schema_get(c, s, W_MIN_PROPERTIES),
+	                         *maxp = schema_get(c, s, W_MAX_PROPERTIES);
 	struct frame f = {.props = props, .value = v, .pathlen = c->pathlen, .up = c->top};
 
 	c->top = &f;
@@ -530,7 +589,7 @@ check_object(struct check *c, const struct frozen_node *s, const struct node *v)
 		if (!node_get(v, name) && !field_misplaced(c, &f, name))
 			check_error(c, v, "missing required field '%s'", name);
 	}
-	const struct frozen_node *msg = frozen_get(s, "errorMessage");
+	const struct frozen_node *msg = schema_get(c, s, W_ERROR_MESSAGE);
 	if (((minp && v->n < (size_t)minp->ival) || (maxp && v->n > (size_t)maxp->ival)) && msg)
 		check_error(c, v, "%s", frozen_str(msg));
 	else if (minp && v->n < (size_t)minp->ival)
@@ -540,7 +599,7 @@ check_object(struct check *c, const struct frozen_node *s, const struct node *v)
 	for (size_t i = 0; i < v->n; i++) {
 		const struct node *key = v->kids[2 * i], *val = v->kids[2 * i + 1];
 		const struct frozen_node *ps = frozen_get(props, key->str);
-		size_t old = path_push(c, "%s%s", c->pathlen ? "." : "", key->str);
+		size_t old = path_push_key(c, key->str);
 
 		if (names)
 			check_value(c, names, key);
@@ -560,8 +619,9 @@ check_object(struct check *c, const struct frozen_node *s, const struct node *v)
 static void
 check_array(struct check *c, const struct frozen_node *s, const struct node *v)
 {
-	const struct frozen_node *items = frozen_get(s, "items");
-	const struct frozen_node *min = frozen_get(s, "minItems"), *max = frozen_get(s, "maxItems");
+	const struct frozen_node *items = schema_get(c, s, W_ITEMS);
+	const struct frozen_node *min = schema_get(c, s, W_MIN_ITEMS),
+	                         *max = schema_get(c, s, W_MAX_ITEMS);
 
 	if (min && v->n < (size_t)min->ival)
 		check_error(c, v, v->n == 0 ? "must not be empty" : "must have at least %lld items",
@@ -569,7 +629,7 @@ check_array(struct check *c, const struct frozen_node *s, const struct node *v)
 	if (max && v->n > (size_t)max->ival)
 		check_error(c, v, "has %zu items; the limit is %lld", v->n, max->ival);
 	for (size_t i = 0; items && i < v->n; i++) {
-		size_t old = path_push(c, "[%zu]", i);
+		size_t old = path_push_index(c, i);
 		check_value(c, items, v->kids[i]);
 		path_pop(c, old);
 	}
@@ -579,11 +639,11 @@ check_array(struct check *c, const struct frozen_node *s, const struct node *v)
 static const struct frozen_node *
 branch_type(struct check *c, const struct frozen_node *b)
 {
-	const struct frozen_node *type = frozen_get(b, "type");
-	const struct frozen_node *ref = frozen_get(b, "$ref");
+	const struct frozen_node *type = schema_get(c, b, W_TYPE);
+	const struct frozen_node *ref = schema_get(c, b, W_REF);
 
 	if (!type && ref)
-		type = frozen_get(schema_ref(c, ref), "type");
+		type = schema_get(c, schema_ref(c, ref), W_TYPE);
 	return type;
 }
 
@@ -627,7 +687,8 @@ check_one_of(struct check *c, const struct frozen_node *one_of, const struct nod
 static void
 check_value(struct check *c, const struct frozen_node *s, const struct node *v)
 {
-	const struct frozen_node *ref = frozen_get(s, "$ref"), *e, *one_of = frozen_get(s, "oneOf");
+	const struct frozen_node *ref = schema_get(c, s, W_REF), *e,
+	                         *one_of = schema_get(c, s, W_ONE_OF);
 
 	if (ref) {
 		const struct frozen_node *target = schema_ref(c, ref);
@@ -645,7 +706,7 @@ check_value(struct check *c, const struct frozen_node *s, const struct node *v)
 	}
 	if (!check_type(c, s, v))
 		return;
-	if ((e = frozen_get(s, "enum"))) {
+	if ((e = schema_get(c, s, W_ENUM))) {
 		check_enum(c, e, v);
 		return;
 	}

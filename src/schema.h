@@ -8,6 +8,7 @@
 #define MESHROLL_SCHEMA_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "arena.h"
 #include "diag.h"
@@ -16,11 +17,36 @@
 
 struct schema_regex;
 
+/* The keywords the checks look up in every schema object, as frozen words (frozen_word()). */
+enum schema_word {
+	W_REF,
+	W_ONE_OF,
+	W_TYPE,
+	W_ENUM,
+	W_PROPERTIES,
+	W_REQUIRED,
+	W_ADDITIONAL_PROPERTIES,
+	W_PROPERTY_NAMES,
+	W_MIN_PROPERTIES,
+	W_MAX_PROPERTIES,
+	W_ERROR_MESSAGE,
+	W_ITEMS,
+	W_MIN_ITEMS,
+	W_MAX_ITEMS,
+	W_MIN_LENGTH,
+	W_MAX_LENGTH,
+	W_PATTERN,
+	W_MINIMUM,
+	W_MAXIMUM,
+	W_COUNT
+};
+
 struct schema {
 	const struct frozen_node *root;     /* the schema, frozen when meshroll was built */
 	const struct frozen_node *defs;     /* its $defs */
 	const struct frozen_node *duration; /* $defs/duration, whose strings are Go durations */
 	const char *path;                   /* "<embedded>/schemas/rollout.schema.json" */
+	uint32_t word[W_COUNT];             /* each keyword's frozen word */
 	struct schema_regex *res;           /* compiled patterns, by pattern node; heap */
 	size_t nres, cap;
 };

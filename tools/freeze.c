@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "frozen.h"
+#include "hash.h"
 #include "parse.h"
 #include "pattern.h"
 #include "source.h"
@@ -30,7 +31,9 @@ struct freezer {
 	const struct node **node_slots; /* open addressing: a node -> its index in node_index */
 	uint32_t *node_index;
 	uint32_t *str_slots; /* open addressing: offset + 1 of a string in pool; 0: empty */
-	size_t file_node;    /* the current file's first node */
+	uint32_t *keys;      /* the offset in pool of every map key, repeats and all */
+	size_t nkeys;
+	size_t file_node; /* the current file's first node */
 };
 
 static void *
@@ -163,6 +166,13 @@ freeze_tree(struct freezer *f, const struct node *root)
 				freeze_fail("out of memory");
 			f->kids[f->nkids++] = freeze_node(f, n->kids[k]);
 		}
+		for (size_t k = 0; n->kind == NODE_MAP && k < n->n; k++) {
+			f->keys = realloc(f->keys, (f->nkeys + 1) * sizeof(*f->keys));
+			if (!f->keys)
+				freeze_fail("out of memory");
+			f->keys[f->nkeys++] =
+			    freeze_str(f, n->kids[2 * k]->str, n->kids[2 * k]->len);
+		}
 	}
 }
 
@@ -212,6 +222,30 @@ write_pool(FILE *out, const char *pool, size_t len)
 	fputs("\";\n\n", out);
 }
 
+/* The map keys as a hash set of their offsets in the pool, open addressing by hash_str(), as
+ * frozen_word() reads it: a key looked up in any map is one hash and one probe, then compares
+ * of offsets. */
+static void
+write_words(FILE *out, const struct freezer *f)
+{
+	size_t size = 16;
+
+	while (size < 2 * f->nkeys)
+		size *= 2;
+	uint32_t *slots = xcalloc(size, sizeof(*slots));
+	for (size_t k = 0; k < f->nkeys; k++) {
+		size_t i = hash_str(f->pool + f->keys[k]) & (size - 1);
+		while (slots[i] && slots[i] != f->keys[k] + 1)
+			i = (i + 1) & (size - 1);
+		slots[i] = f->keys[k] + 1;
+	}
+	fputs("const uint32_t frozen_words[] = {\n", out);
+	for (size_t i = 0; i < size; i++)
+		fprintf(out, "%s%u,%s", i % 16 ? " " : "\t", slots[i], i % 16 == 15 ? "\n" : "");
+	fprintf(out, "};\n\nconst size_t frozen_nwords = %zu;\n\n", size);
+	free(slots);
+}
+
 static void
 write_tables(FILE *out, const struct freezer *f)
 {
@@ -232,6 +266,7 @@ write_tables(FILE *out, const struct freezer *f)
 		fprintf(out, "%s%u,%s", i % 16 ? " " : "\t", f->kids[i], i % 16 == 15 ? "\n" : "");
 	fputs("\t0, /* no array is empty */\n};\n\n", out);
 	write_pool(out, f->pool, f->pool_len);
+	write_words(out, f);
 }
 
 /* Parses one file into the tables. Returns 0, or -1 with its errors printed. */
