@@ -27,7 +27,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		struct diags k;
 		arena_init(&keep);
 		diags_init(&k, &keep);
-		if (schema_load(&schema, &keep, &k) < 0)
+		if (schema_load(&schema, &k) < 0)
 			abort();
 	}
 	if (size < 1)

@@ -22,7 +22,7 @@ init(void)
 
 	arena_init(&keep);
 	diags_init(&d, &keep);
-	if (schema_load(&schema, &keep, &d) < 0 || templates_load(&templates, NULL, &keep, &d) < 0)
+	if (schema_load(&schema, &d) < 0 || templates_load(&templates, NULL, &keep, &d) < 0)
 		abort();
 }
 

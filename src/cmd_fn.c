@@ -87,7 +87,7 @@ cmd_fn(int argc, char **argv)
 		return usage_error(fn_usage, "fn: takes no arguments; the input is standard input");
 	run_init(&r);
 	buf_init(&out);
-	if (schema_load(&r.schema, &r.arena, &r.diags) == 0 &&
+	if (schema_load(&r.schema, &r.diags) == 0 &&
 	    templates_load(&r.templates, NULL, &r.arena, &r.diags) == 0 &&
 	    source_read_max(&src, "-", KRM_MAX_BYTES, &r.arena, &r.diags) == 0 &&
 	    parse_document(&src, PARSE_KEEP_TAGS, &r.arena, &r.diags, &root) == 0 &&

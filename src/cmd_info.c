@@ -145,7 +145,7 @@ cmd_init(int argc, char **argv)
 	starter(&b, &r.arena, name, ns);
 	/* what init prints, lint accepts: a bad name or namespace is a usage error */
 	struct source src = {.path = "<init>", .data = b.data, .len = b.len};
-	if (schema_load(&r.schema, &r.arena, &r.diags) < 0 ||
+	if (schema_load(&r.schema, &r.diags) < 0 ||
 	    !load_bytes(&src, &r.schema, &r.scratch, &r.diags)) {
 		buf_release(&b);
 		return run_finish(&r, EXIT_USAGE);

@@ -103,7 +103,7 @@ move_locked(struct run *r, const char *path, const char *to, int rollback)
 	struct buf out;
 	int status = EXIT_OK;
 
-	if (schema_load(&r->schema, &r->arena, &r->diags) < 0 ||
+	if (schema_load(&r->schema, &r->diags) < 0 ||
 	    !(doc = load_tree(path, &r->schema, &r->scratch, &r->diags, &src)))
 		return EXIT_INVALID;
 	const struct rollout *ro = model_build(doc, src.path, &r->arena);

@@ -112,3 +112,24 @@ frozen_get(const struct frozen_node *map, const char *key)
 {
 	return frozen_get_word(map, frozen_word(key));
 }
+
+bool
+frozen_pattern(const struct frozen_node *n, struct pattern *p)
+{
+	size_t lo = 0, hi = frozen_npatterns;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const struct frozen_pattern *fp = &frozen_patterns[mid];
+		if (fp->str == n->str) {
+			*p = (struct pattern){
+			    .insn = frozen_insns + fp->insn, .n = fp->n, .anchored = fp->anchored};
+			return true;
+		}
+		if (fp->str < n->str)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return false;
+}

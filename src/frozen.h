@@ -17,6 +17,7 @@
 
 #include "arena.h"
 #include "node.h"
+#include "pattern.h"
 
 enum frozen_flag { FROZEN_PLAIN = 1, FROZEN_NONDECIMAL = 2, FROZEN_OVERFLOW = 4 };
 
@@ -41,6 +42,13 @@ struct frozen_file {
 	uint32_t kid, nkids;   /* its kids in frozen_kids: indices in frozen_nodes */
 };
 
+/* The program of one of the schema's patterns, compiled at build time. */
+struct frozen_pattern {
+	uint32_t str;     /* the pattern's text: its offset in frozen_pool */
+	uint32_t insn, n; /* its program in frozen_insns */
+	uint8_t anchored; /* as struct pattern's */
+};
+
 /* Made by tools/freeze.c (build/frozen_data.c). */
 extern const struct frozen_node frozen_nodes[];
 extern const uint32_t frozen_kids[];
@@ -51,8 +59,12 @@ extern const size_t frozen_nfiles;
 extern const uint32_t frozen_words[];
 extern const size_t frozen_nwords; /* slots, a power of two */
 
+extern const struct pattern_insn frozen_insns[];
+extern const struct frozen_pattern frozen_patterns[]; /* by str */
+extern const size_t frozen_npatterns;
+
 /* What frozen_word() gives a string no frozen map has as a key. */
-enum { FROZEN_NO_WORD = UINT32_MAX };
+#define FROZEN_NO_WORD UINT32_MAX
 
 /* The tree of the embedded file name ("templates/service.yaml") in a, its nodes' source that
  * file ("<embedded>/templates/service.yaml", its embedded bytes); strings and tags point into
@@ -68,6 +80,9 @@ uint32_t frozen_word(const char *s);
 const struct frozen_node *frozen_get_word(const struct frozen_node *map, uint32_t word);
 /* The value of key in a map, as node_get(): frozen_get_word() of frozen_word(key). */
 const struct frozen_node *frozen_get(const struct frozen_node *map, const char *key);
+/* The program of pattern n, the value of a "pattern" key in the schema, compiled at build time
+ * (no heap; *p points into frozen_insns). Returns false when n is no such pattern. */
+bool frozen_pattern(const struct frozen_node *n, struct pattern *p);
 
 /* Kid i of a map or list: in a map, key0, value0, key1, value1, ... as in struct node. */
 static inline const struct frozen_node *

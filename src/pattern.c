@@ -24,19 +24,7 @@ struct ast {
 
 /* The program: SET consumes a byte in its set; SPLIT goes on at x and at y; JMP at x; BOL and
  * EOL hold only at the start and end of the input; MATCH is a match. */
-enum op { OP_SET, OP_SPLIT, OP_JMP, OP_BOL, OP_EOL, OP_MATCH };
-
-struct insn {
-	uint8_t op; /* enum op */
-	uint16_t x, y;
-	uint32_t set[8];
-};
-
-struct pattern {
-	size_t n;      /* instructions */
-	bool anchored; /* every match starts at offset 0 (a leading ^) */
-	struct insn insn[];
-};
+enum pattern_op { OP_SET, OP_SPLIT, OP_JMP, OP_BOL, OP_EOL, OP_MATCH };
 
 struct compiler {
 	const char *re;
@@ -44,7 +32,7 @@ struct compiler {
 	const char *err; /* why it failed; NULL until then */
 	struct ast ast[MAX_AST];
 	size_t nast, depth;
-	struct insn insn[PATTERN_MAX_STATES];
+	struct pattern_insn insn[PATTERN_MAX_STATES];
 	size_t ninsn;
 };
 
@@ -233,11 +221,12 @@ parse_alt(struct compiler *c)
 }
 
 static int
-emit(struct compiler *c, enum op op, size_t x, size_t y)
+emit(struct compiler *c, enum pattern_op op, size_t x, size_t y)
 {
 	if (c->ninsn == PATTERN_MAX_STATES)
 		return fail(c, "too many states");
-	c->insn[c->ninsn] = (struct insn){.op = (uint8_t)op, .x = (uint16_t)x, .y = (uint16_t)y};
+	c->insn[c->ninsn] =
+	    (struct pattern_insn){.op = (uint8_t)op, .x = (uint16_t)x, .y = (uint16_t)y};
 	return (int)c->ninsn++;
 }
 
@@ -339,14 +328,14 @@ pattern_compile(const char *re, const char **err, size_t *at)
 	if (root >= 0 && c->re[c->pos] == ')')
 		root = fail(c, "an unmatched ')'");
 	if (root >= 0 && gen(c, root) == 0 && emit(c, OP_MATCH, 0, 0) >= 0) {
-		p = malloc(sizeof(*p) + c->ninsn * sizeof(p->insn[0]));
+		p = malloc(sizeof(*p) + c->ninsn * sizeof(c->insn[0])); /* the program after it */
 		if (!p)
 			fail(c, "out of memory");
 	}
 	if (p) {
-		p->n = c->ninsn;
-		p->anchored = starts_bol(c, root);
-		memcpy(p->insn, c->insn, c->ninsn * sizeof(p->insn[0]));
+		struct pattern_insn *insn = (struct pattern_insn *)(p + 1);
+		memcpy(insn, c->insn, c->ninsn * sizeof(insn[0]));
+		*p = (struct pattern){.insn = insn, .n = c->ninsn, .anchored = starts_bol(c, root)};
 	} else {
 		*err = c->err, *at = c->pos;
 	}
@@ -377,12 +366,12 @@ struct vm {
 static bool
 vm_add(struct vm *vm, struct threads *t, size_t pc, size_t pos, size_t gen)
 {
-	const struct insn *in = &vm->p->insn[pc];
+	const struct pattern_insn *in = &vm->p->insn[pc];
 
 	if (vm->mark[pc] == gen)
 		return false;
 	vm->mark[pc] = gen;
-	switch ((enum op)in->op) {
+	switch ((enum pattern_op)in->op) {
 	case OP_SET:
 		t->pc[t->n++] = (uint16_t)pc;
 		return false;
@@ -415,7 +404,7 @@ pattern_match(const struct pattern *p, const char *s, size_t len)
 		unsigned b = (unsigned char)s[i];
 		next->n = 0;
 		for (size_t k = 0; k < cur->n; k++) {
-			const struct insn *in = &p->insn[cur->pc[k]];
+			const struct pattern_insn *in = &p->insn[cur->pc[k]];
 			if (in->set[b >> 5] >> (b & 31) & 1 &&
 			    vm_add(&vm, next, cur->pc[k] + 1u, i + 1, i + 2))
 				return true;

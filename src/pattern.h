@@ -16,10 +16,24 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 enum { PATTERN_MAX_STATES = 512 }; /* instructions in one compiled program */
 
-struct pattern;
+/* One instruction (pattern.c says what each op does). */
+struct pattern_insn {
+	uint8_t op;      /* enum pattern_op */
+	uint16_t x, y;   /* the instructions a SPLIT goes on at; a JMP's target in x */
+	uint32_t set[8]; /* SET: the bytes it consumes, a bit each */
+};
+
+/* A compiled program: from pattern_compile(), or compiled when meshroll was built (the
+ * schema's, frozen.h). */
+struct pattern {
+	const struct pattern_insn *insn;
+	size_t n;      /* instructions */
+	bool anchored; /* every match starts at offset 0 (a leading ^) */
+};
 
 /* Compiles the NUL-terminated expression re. Returns the program (heap; pattern_free), or
  * NULL with *err set to why (a static string) and *at to the offset in re it concerns. */

@@ -35,7 +35,6 @@ run_finish(struct run *r, int status)
 		fputs("meshroll: error: cannot write to standard output\n", stderr);
 		status = EXIT_IO;
 	}
-	schema_release(&r->schema);
 	free(r->rollouts);
 	free(r->refs);
 	arena_release(&r->model);
@@ -231,7 +230,7 @@ int
 run_load(struct run *r, char **args, int nargs, const char *templates, unsigned flags)
 {
 	r->flags = flags;
-	if (schema_load(&r->schema, &r->arena, &r->diags) < 0)
+	if (schema_load(&r->schema, &r->diags) < 0)
 		return -1;
 	if ((flags & RUN_TEMPLATES) &&
 	    templates_load(&r->templates, templates, &r->arena, &r->diags) < 0)

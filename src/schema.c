@@ -12,11 +12,6 @@
 #include "source.h"
 #include "validate.h"
 
-struct schema_regex {
-	const struct frozen_node *pattern;
-	struct pattern *re; /* NULL when it did not compile (reported once) */
-};
-
 /* An object being checked: where a field written one level off belongs. */
 struct frame {
 	const struct frozen_node *props; /* the object schema's properties; NULL for none */
@@ -77,12 +72,10 @@ schema_keyword_known(const char *keyword)
 }
 
 int
-schema_load(struct schema *s, struct arena *a, struct diags *d)
+schema_load(struct schema *s, struct diags *d)
 {
 	memset(s, 0, sizeof(*s));
-	(void)a;
-	/* parsed when meshroll was built (frozen.h), read in place; patterns compile when first
-	 * used */
+	/* parsed, and its patterns compiled, when meshroll was built (frozen.h); read in place */
 	if (!(s->root = frozen_root("schemas/rollout.schema.json", &s->path)))
 		return diag_io(d, NULL, 0, "internal error: the schema is not embedded");
 	for (size_t i = 0; i < W_COUNT; i++)
@@ -90,16 +83,6 @@ schema_load(struct schema *s, struct arena *a, struct diags *d)
 	s->defs = frozen_get(s->root, "$defs");
 	s->duration = frozen_get(s->defs, "duration");
 	return 0;
-}
-
-void
-schema_release(struct schema *s)
-{
-	for (size_t i = 0; i < s->nres; i++)
-		pattern_free(s->res[i].re);
-	free(s->res);
-	s->res = NULL;
-	s->nres = s->cap = 0;
 }
 
 static size_t
@@ -387,32 +370,17 @@ check_enum(struct check *c, const struct frozen_node *e, const struct node *v)
 		check_error(c, v, "expected one of %s, got %s", list, node_type_name(v));
 }
 
-/* The compiled pattern of a pattern node, compiled on its first use; NULL when it does not
- * compile, which is reported once, as an internal error at the schema node. */
-static const struct pattern *
-schema_regex(struct check *c, const struct frozen_node *pattern)
+/* The program of a pattern node, compiled when meshroll was built (frozen.h). Returns false,
+ * with an internal error, when it was not: tools/freeze.c compiles every pattern of the
+ * schema, so that is a bug. */
+static bool
+schema_regex(struct check *c, const struct frozen_node *pattern, struct pattern *p)
 {
-	struct schema *s = c->s;
-	const char *err;
-	size_t at;
-
-	for (size_t i = 0; i < s->nres; i++)
-		if (s->res[i].pattern == pattern)
-			return s->res[i].re;
-	if (s->nres == s->cap) {
-		s->cap = s->cap ? s->cap * 2 : 16;
-		s->res = realloc(s->res, s->cap * sizeof(*s->res));
-		if (!s->res)
-			abort();
-	}
-	struct schema_regex *r = &s->res[s->nres++];
-	r->pattern = pattern;
-	if (!(r->re = pattern_compile(frozen_str(pattern), &err, &at)))
-		diag_io(
-		    c->d, s->path, 0,
-		    "internal error: line %d: bad pattern in the schema: %s at offset %zu of %s",
-		    pattern->line, err, at, frozen_str(pattern));
-	return r->re;
+	if (frozen_pattern(pattern, p))
+		return true;
+	diag_io(c->d, c->s->path, 0, "internal error: line %d: pattern %s was not compiled",
+	        pattern->line, frozen_str(pattern));
+	return false;
 }
 
 static size_t
@@ -464,8 +432,9 @@ check_string(struct check *c, const struct frozen_node *s, const struct node *v)
 		check_error(c, v, "is %zu characters long; the limit is %lld", chars, max->ival);
 		return;
 	}
-	const struct pattern *re = pattern ? schema_regex(c, pattern) : NULL;
-	if (!re || strlen(v->str) != v->len || pattern_match(re, v->str, v->len)) {
+	struct pattern re;
+	if (!pattern || !schema_regex(c, pattern, &re) || strlen(v->str) != v->len ||
+	    pattern_match(&re, v->str, v->len)) {
 		if (is_duration_schema(c, s))
 			check_duration(c, v);
 		return;

@@ -15,8 +15,6 @@
 #include "frozen.h"
 #include "node.h"
 
-struct schema_regex;
-
 /* The keywords the checks look up in every schema object, as frozen words (frozen_word()). */
 enum schema_word {
 	W_REF,
@@ -47,14 +45,11 @@ struct schema {
 	const struct frozen_node *duration; /* $defs/duration, whose strings are Go durations */
 	const char *path;                   /* "<embedded>/schemas/rollout.schema.json" */
 	uint32_t word[W_COUNT];             /* each keyword's frozen word */
-	struct schema_regex *res;           /* compiled patterns, by pattern node; heap */
-	size_t nres, cap;
 };
 
 /* Loads the embedded schema, parsed at build time (frozen.h). Returns 0, or -1 with an
  * internal error. */
-int schema_load(struct schema *s, struct arena *a, struct diags *d);
-void schema_release(struct schema *s);
+int schema_load(struct schema *s, struct diags *d);
 /* Checks doc against the schema, recording every error. Returns 0 when it conforms, else -1. */
 int schema_validate(struct schema *s, const struct node *doc, struct diags *d);
 /* Whether this interpreter implements the keyword (annotations count as implemented). */

@@ -260,6 +260,51 @@ differential(const char *pat, bool require_both)
 	pattern_free(p);
 }
 
+/* Whether the frozen program of every pattern under n (the schema, read in place) is the
+ * program pattern_compile() makes of its text now. Counts the patterns in *n_seen. */
+static void
+expect_frozen_as_compiled(const struct frozen_node *n, size_t *n_seen)
+{
+	size_t nk = n->kind == NODE_MAP ? 2 * n->n : n->kind == NODE_SEQ ? n->n : 0;
+
+	for (size_t i = 0; i < nk; i++)
+		expect_frozen_as_compiled(frozen_kid(n, i), n_seen);
+	for (size_t i = 0; n->kind == NODE_MAP && i < n->n; i++) {
+		const struct frozen_node *v = frozen_kid(n, 2 * i + 1);
+		const char *err, *text = frozen_str(v);
+		size_t at;
+		struct pattern frozen;
+		if (strcmp(frozen_str(frozen_kid(n, 2 * i)), "pattern") || v->kind != NODE_SCALAR)
+			continue;
+		++*n_seen;
+		struct pattern *p = pattern_compile(text, &err, &at);
+		cr_assert(p, "%s: %s", text, err);
+		cr_assert(frozen_pattern(v, &frozen), "%s is not frozen", text);
+		cr_expect_eq(frozen.n, p->n, "%s", text);
+		cr_expect_eq(frozen.anchored, p->anchored, "%s", text);
+		for (size_t k = 0; k < p->n && k < frozen.n; k++) {
+			const struct pattern_insn *a = &frozen.insn[k], *b = &p->insn[k];
+			cr_expect(a->op == b->op && a->x == b->x && a->y == b->y &&
+			              !memcmp(a->set, b->set, sizeof(a->set)),
+			          "%s: instruction %zu differs", text, k);
+		}
+		pattern_free(p);
+	}
+}
+
+/* schema.c matches with the programs tools/freeze.c compiled; they are pattern_compile()'s. */
+Test(pattern, schema_patterns_are_frozen_as_compiled)
+{
+	const char *path;
+	const struct frozen_node *root = frozen_root("schemas/rollout.schema.json", &path);
+	size_t n = 0;
+
+	cr_assert(root);
+	expect_frozen_as_compiled(root, &n);
+	cr_expect_geq(n, 10, "the schema's patterns were found (%zu)", n);
+	cr_expect_leq(frozen_npatterns, n);
+}
+
 Test(pattern, schema_patterns_agree_with_regexec)
 {
 	const char *v[MAX_PATTERNS];

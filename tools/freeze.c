@@ -2,9 +2,9 @@
  * holding their trees as const tables joined by indices (see src/frozen.h), which
  * src/frozen.c turns back into nodes at run time without a parser. A template is checked as
  * template_parse() checks one from --templates, so a bad placeholder fails the build with its
- * located error; every `pattern` of a JSON file is compiled as src/schema.c compiles it, so a
- * pattern src/pattern.c does not implement fails the build too. Usage: freeze OUT.c NAME=FILE... (a
- * NAME under templates/ is a template). */
+ * located error; every `pattern` of the schema is compiled by src/pattern.c and its program
+ * frozen too, so a pattern pattern.c does not implement fails the build. Usage: freeze OUT.c
+ * NAME=FILE... (a NAME under templates/ is a template). */
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,6 +33,10 @@ struct freezer {
 	uint32_t *str_slots; /* open addressing: offset + 1 of a string in pool; 0: empty */
 	uint32_t *keys;      /* the offset in pool of every map key, repeats and all */
 	size_t nkeys;
+	struct pattern_insn *insns; /* the programs of the schema's patterns */
+	size_t ninsns;
+	struct frozen_pattern *patterns;
+	size_t npatterns;
 	size_t file_node; /* the current file's first node */
 };
 
@@ -176,32 +180,86 @@ freeze_tree(struct freezer *f, const struct node *root)
 	}
 }
 
-/* Compiles the value of every "pattern" key under n, printing why each that fails does.
- * Returns how many failed. */
+/* Adds the program of s, a pattern's text in the pool, unless one is there already. Returns
+ * 0, or -1 when it does not compile, saying why. */
 static int
-check_patterns(const struct node *n, const char *path)
+freeze_pattern(struct freezer *f, uint32_t str, const struct node *v, const char *path)
+{
+	const char *err;
+	size_t at;
+	struct pattern *p;
+
+	for (size_t i = 0; i < f->npatterns; i++)
+		if (f->patterns[i].str == str)
+			return 0;
+	if (!(p = pattern_compile(v->str, &err, &at))) {
+		fprintf(stderr, "%s:%d:%d: error: pattern %s: %s at offset %zu\n", path, v->line,
+		        v->col, v->str, err, at);
+		return -1;
+	}
+	f->insns = realloc(f->insns, (f->ninsns + p->n) * sizeof(*f->insns));
+	f->patterns = realloc(f->patterns, (f->npatterns + 1) * sizeof(*f->patterns));
+	if (!f->insns || !f->patterns)
+		freeze_fail("out of memory");
+	memcpy(f->insns + f->ninsns, p->insn, p->n * sizeof(*p->insn));
+	f->patterns[f->npatterns++] = (struct frozen_pattern){
+	    .str = str,
+	    .insn = narrow32(f->ninsns, "too many instructions"),
+	    .n = narrow32(p->n, "too many instructions"),
+	    .anchored = p->anchored,
+	};
+	f->ninsns += p->n;
+	pattern_free(p);
+	return 0;
+}
+
+/* Compiles the value of every "pattern" key under n, as schema.c would at run time, and adds
+ * its program; prints why each that fails does. Returns how many failed. */
+static int
+freeze_patterns(struct freezer *f, const struct node *n, const char *path)
 {
 	int bad = 0;
 
 	for (size_t i = 0; n->kind != NODE_SCALAR && i < (n->kind == NODE_MAP ? 2 * n->n : n->n);
 	     i++)
-		bad += check_patterns(n->kids[i], path);
+		bad += freeze_patterns(f, n->kids[i], path);
 	for (size_t i = 0; n->kind == NODE_MAP && i < n->n; i++) {
 		const struct node *k = n->kids[2 * i], *v = n->kids[2 * i + 1];
-		const char *err;
-		size_t at;
-		struct pattern *p;
-		if (strcmp(k->str, "pattern") != 0 || v->kind != NODE_SCALAR)
-			continue;
-		if ((p = pattern_compile(v->str, &err, &at))) {
-			pattern_free(p);
-			continue;
-		}
-		fprintf(stderr, "%s:%d:%d: error: pattern %s: %s at offset %zu\n", path, v->line,
-		        v->col, v->str, err, at);
-		bad++;
+		if (strcmp(k->str, "pattern") == 0 && v->kind == NODE_SCALAR)
+			bad += freeze_pattern(f, freeze_str(f, v->str, v->len), v, path) < 0;
 	}
 	return bad;
+}
+
+static int
+pattern_order(const void *a, const void *b)
+{
+	const struct frozen_pattern *x = a, *y = b;
+
+	return (x->str > y->str) - (x->str < y->str);
+}
+
+/* The patterns' programs, and the patterns by their text's offset in the pool, sorted for
+ * frozen_pattern()'s binary search. */
+static void
+write_patterns(FILE *out, struct freezer *f)
+{
+	fputs("const struct pattern_insn frozen_insns[] = {\n", out);
+	for (size_t i = 0; i < f->ninsns; i++) {
+		const struct pattern_insn *in = &f->insns[i];
+		fprintf(out, "\t{%u, %u, %u, {", in->op, in->x, in->y);
+		for (size_t k = 0; k < 8; k++)
+			fprintf(out, "%s%#x", k ? ", " : "", in->set[k]);
+		fputs("}},\n", out);
+	}
+	fputs("\t{0, 0, 0, {0}}, /* no array is empty */\n};\n\n", out);
+	qsort(f->patterns, f->npatterns, sizeof(*f->patterns), pattern_order);
+	fputs("const struct frozen_pattern frozen_patterns[] = {\n", out);
+	for (size_t i = 0; i < f->npatterns; i++)
+		fprintf(out, "\t{%u, %u, %u, %d},\n", f->patterns[i].str, f->patterns[i].insn,
+		        f->patterns[i].n, f->patterns[i].anchored);
+	fprintf(out, "\t{0, 0, 0, 0},\n};\n\nconst size_t frozen_npatterns = %zu;\n\n",
+	        f->npatterns);
 }
 
 static void
@@ -247,7 +305,7 @@ write_words(FILE *out, const struct freezer *f)
 }
 
 static void
-write_tables(FILE *out, const struct freezer *f)
+write_tables(FILE *out, struct freezer *f)
 {
 	fputs("const struct frozen_node frozen_nodes[] = {\n", out);
 	for (size_t i = 0; i < f->nnodes; i++) {
@@ -267,6 +325,7 @@ write_tables(FILE *out, const struct freezer *f)
 	fputs("\t0, /* no array is empty */\n};\n\n", out);
 	write_pool(out, f->pool, f->pool_len);
 	write_words(out, f);
+	write_patterns(out, f);
 }
 
 /* Parses one file into the tables. Returns 0, or -1 with its errors printed. */
@@ -287,8 +346,6 @@ freeze_file(struct freezer *f, FILE *out, const char *name, const char *path,
 		r = template_parse(&src, &a, &d, &root);
 	else if (r == 0)
 		r = parse_document(&src, 0, &a, &d, &root);
-	if (r == 0 && root->kind == NODE_MAP && check_patterns(root, path) > 0)
-		r = -1;
 	if (r < 0) {
 		diags_print(&d, stderr);
 		fprintf(stderr, "freeze: %s: not frozen\n", path);
@@ -303,6 +360,11 @@ freeze_file(struct freezer *f, FILE *out, const char *name, const char *path,
 	ff->node = (uint32_t)f->nnodes;
 	ff->kid = (uint32_t)f->nkids;
 	freeze_tree(f, root);
+	if (strncmp(name, "templates/", 10) != 0 && freeze_patterns(f, root, path) > 0) {
+		fprintf(stderr, "freeze: %s: not frozen\n", path);
+		arena_release(&a);
+		return -1;
+	}
 	ff->nnodes = (uint32_t)(f->nnodes - ff->node);
 	ff->nkids = (uint32_t)(f->nkids - ff->kid);
 	fprintf(out, "/* %s: %u nodes, %u kids */\n", name, ff->nnodes, ff->nkids);
