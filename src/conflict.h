@@ -12,18 +12,16 @@
 
 #include "arena.h"
 #include "diag.h"
+#include "hash.h"
 #include "model.h"
 
 struct conflict_rec;
-struct conflict_slot;
 struct conflict_error;
 
 struct conflicts {
-	struct arena arena;      /* the records and the keys */
-	struct conflict_rec **v; /* one per rollout added, in order; heap */
-	size_t n, cap;
-	struct conflict_slot *slots; /* open addressing: key -> earliest record; heap */
-	size_t nslots, used;
+	struct arena arena;     /* the records and the keys */
+	size_t n;               /* the rollouts added */
+	struct hash_table keys; /* key (in arena) -> the earliest record holding it */
 	/* the errors found, kept for conflicts_report(); in arena */
 	struct conflict_error *errors, **last;
 	size_t nerrors;
