@@ -163,8 +163,8 @@ static void
 probe_key(void *ctx, const char *key)
 {
 	struct keys_ctx *k = ctx;
-	const struct hash_slot *s = hash_find(&k->c->keys, key, strlen(key));
-	struct conflict_rec *rec = s ? s->val : NULL;
+	long i = hash_find(&k->c->keys, key, strlen(key));
+	struct conflict_rec *rec = i == HASH_NONE ? NULL : hash_get(&k->c->keys, (size_t)i);
 
 	if (rec && (!k->rec || rec->seq < k->rec->seq))
 		k->rec = rec;
@@ -175,10 +175,10 @@ static void
 own_key(void *ctx, const char *key)
 {
 	struct keys_ctx *k = ctx;
-	struct hash_slot *s = hash_find_or_add(&k->c->keys, key, strlen(key), &k->c->arena);
+	size_t i = hash_add(&k->c->keys, key, strlen(key));
 
-	if (!s->val)
-		s->val = k->rec;
+	if (!hash_get(&k->c->keys, i))
+		hash_set(&k->c->keys, i, k->rec);
 }
 
 /* Keeps an error at b's metadata.name; msg in c's arena. */

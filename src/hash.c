@@ -2,75 +2,121 @@
 #include "hash.h"
 
 #include <stdlib.h>
-#include <string.h>
 
-#include "arena.h"
-
-enum { HASH_MIN_CAP = 16 };
+enum { HASH_MIN_CAP = 16, HASH_MIN_KEYS = 256 };
 
 void
 hash_init(struct hash_table *t)
 {
-	t->slots = NULL;
-	t->cap = 0;
-	t->n = 0;
+	memset(t, 0, sizeof(*t));
 }
 
 void
 hash_release(struct hash_table *t)
 {
 	free(t->slots);
+	free(t->off);
+	free(t->val);
+	free(t->keys);
 	hash_init(t);
 }
 
-/* The slot of key in t (cap > 0): the one holding it, or the empty one where it goes. A stored
- * key is NUL-terminated and key holds no NUL, so strncmp() stops within both. */
-static struct hash_slot *
+static void *
+xrealloc(void *p, size_t size)
+{
+	p = realloc(p, size);
+	if (!p)
+		abort();
+	return p;
+}
+
+/* The slot of key in t (cap > 0): the one holding it, or the empty one where it goes. A key
+ * held is NUL-terminated and key holds no NUL, so strncmp() stops within both. */
+static uint32_t *
 slot_probe(const struct hash_table *t, const char *key, size_t len)
 {
 	size_t mask = t->cap - 1;
 
 	for (size_t i = hash_strn(key, len) & mask;; i = (i + 1) & mask) {
-		struct hash_slot *s = &t->slots[i];
-		if (!s->key || (strncmp(s->key, key, len) == 0 && s->key[len] == '\0'))
+		uint32_t *s = &t->slots[i];
+		if (!*s)
+			return s;
+		const char *k = hash_key(t, *s - 1);
+		if (strncmp(k, key, len) == 0 && k[len] == '\0')
 			return s;
 	}
 }
 
-struct hash_slot *
+long
 hash_find(const struct hash_table *t, const char *key, size_t len)
 {
-	struct hash_slot *s = t->cap ? slot_probe(t, key, len) : NULL;
+	uint32_t s = t->cap ? *slot_probe(t, key, len) : 0;
 
-	return s && s->key ? s : NULL;
+	return s ? (long)s - 1 : HASH_NONE;
 }
 
-/* Twice the slots (HASH_MIN_CAP at first), every key moved to its place among them. */
+/* Twice the slots (HASH_MIN_CAP at first), every key put back in its place among them. */
 static void
-table_grow(struct hash_table *t)
+slots_grow(struct hash_table *t)
 {
-	struct hash_slot *old = t->slots;
-	size_t oldcap = t->cap;
-
-	t->cap = oldcap ? 2 * oldcap : HASH_MIN_CAP;
+	free(t->slots);
+	t->cap = t->cap ? 2 * t->cap : HASH_MIN_CAP;
 	t->slots = calloc(t->cap, sizeof(*t->slots));
 	if (!t->slots)
 		abort();
-	for (size_t i = 0; i < oldcap; i++)
-		if (old[i].key)
-			*slot_probe(t, old[i].key, strlen(old[i].key)) = old[i];
-	free(old);
+	for (size_t i = 0; i < t->n; i++) {
+		const char *k = hash_key(t, i);
+		*slot_probe(t, k, strlen(k)) = (uint32_t)i + 1;
+	}
 }
 
-struct hash_slot *
-hash_find_or_add(struct hash_table *t, const char *key, size_t len, struct arena *a)
+/* Room for one more key of len bytes. */
+static void
+keys_reserve(struct hash_table *t, size_t len)
+{
+	if (t->n + 1 >= UINT32_MAX || t->len + len + 1 > UINT32_MAX)
+		abort(); /* past what the slots and offsets count */
+	if (t->n == t->capn) {
+		t->capn = t->capn ? 2 * t->capn : HASH_MIN_CAP / 2;
+		t->off = xrealloc(t->off, t->capn * sizeof(*t->off));
+		if (t->val)
+			t->val = xrealloc(t->val, t->capn * sizeof(*t->val));
+	}
+	if (t->len + len + 1 > t->capkeys) {
+		size_t cap = t->capkeys ? t->capkeys : HASH_MIN_KEYS;
+		while (cap < t->len + len + 1)
+			cap *= 2;
+		t->keys = xrealloc(t->keys, cap);
+		t->capkeys = cap;
+	}
+}
+
+size_t
+hash_add(struct hash_table *t, const char *key, size_t len)
 {
 	if (2 * (t->n + 1) > t->cap)
-		table_grow(t);
-	struct hash_slot *s = slot_probe(t, key, len);
-	if (!s->key) {
-		s->key = a ? arena_strndup(a, key, len) : key;
-		t->n++;
+		slots_grow(t);
+	uint32_t *s = slot_probe(t, key, len);
+	if (*s)
+		return *s - 1;
+	keys_reserve(t, len);
+	memcpy(t->keys + t->len, key, len);
+	t->keys[t->len + len] = '\0';
+	t->off[t->n] = (uint32_t)t->len;
+	if (t->val)
+		t->val[t->n] = NULL;
+	t->len += len + 1;
+	*s = (uint32_t)++t->n;
+	return t->n - 1;
+}
+
+void
+hash_set(struct hash_table *t, size_t i, void *val)
+{
+	if (!t->val) {
+		t->val = calloc(t->capn, sizeof(*t->val));
+		if (!t->val)
+			abort();
 	}
-	return s;
+	t->val[i] = val;
 }

@@ -1,20 +1,19 @@
 /* hash.h: FNV-1a, and one open-addressing table of string keys for the small maps and sets
  * (YAML anchors, the keys of the checks across rollouts).
  *
- * A key is a string of explicit length holding no NUL. The table borrows its keys: a new one
- * is copied into the arena given, or kept as the caller's own (NUL-terminated at its length,
- * and living as long as the table). Each key maps to a pointer, the caller's. The slots are
- * the table's (heap, freed by hash_release()), and a pointer to one is valid until the next
- * hash_find_or_add(); a zeroed struct hash_table is an empty table.
- * Linear probing in a power-of-two array kept at most half full. */
+ * A table numbers its keys 0, 1, ... in the order added, and copies them, NUL-terminated and
+ * back to back, into a buffer of its own: a key costs its bytes and a few more (its offset, its
+ * share of the slots), not a pointer and an allocation. A key is a string of explicit length
+ * holding no NUL. Each key may have a value, the caller's pointer (hash_set(), hash_get()); the
+ * values take room only once one is set. Everything is on the heap and freed by
+ * hash_release(); a zeroed struct hash_table is an empty table. Linear probing in a
+ * power-of-two array of slots kept at most half full. */
 #ifndef MESHROLL_HASH_H
 #define MESHROLL_HASH_H
 
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
-
-struct arena;
 
 /* FNV-1a of the len bytes at s. */
 static inline uint32_t
@@ -34,25 +33,36 @@ hash_str(const char *s)
 	return hash_strn(s, strlen(s));
 }
 
-struct hash_slot {
-	const char *key; /* NUL-terminated; NULL: an empty slot */
-	void *val;       /* the caller's; NULL in a slot just added */
-};
+enum { HASH_NONE = -1 }; /* hash_find(): no such key */
 
 struct hash_table {
-	struct hash_slot *slots; /* cap of them: 0 or a power of two; heap */
-	size_t cap;
-	size_t n; /* the keys held: at most cap / 2 */
+	uint32_t *slots; /* 1 + the number of the key there; 0: empty; heap */
+	size_t cap;      /* of slots: 0 or a power of two, at least 2 n */
+	uint32_t *off;   /* key i: its offset in keys; heap */
+	void **val;      /* key i's value; NULL until hash_set() is first called; heap */
+	size_t n, capn;  /* keys held, and room in off and val */
+	char *keys;      /* the keys, NUL-terminated, back to back; heap */
+	size_t len, capkeys;
 };
 
 void hash_init(struct hash_table *t);
-/* The slot holding key (len bytes), or NULL. */
-struct hash_slot *hash_find(const struct hash_table *t, const char *key, size_t len);
-/* The slot holding key (len bytes), added where there is none: its key then a copy in a, or
- * key itself when a is NULL, and its val NULL. */
-struct hash_slot *hash_find_or_add(struct hash_table *t, const char *key, size_t len,
-                                   struct arena *a);
-/* Frees the slots (not the keys, nor what the vals point to); t is empty again. */
+/* The number of key (len bytes), or HASH_NONE. */
+long hash_find(const struct hash_table *t, const char *key, size_t len);
+/* The number of key (len bytes), added (a copy, with the value NULL) as t->n - 1 where absent. */
+size_t hash_add(struct hash_table *t, const char *key, size_t len);
+/* Key i, NUL-terminated; valid until the next hash_add(). */
+static inline const char *
+hash_key(const struct hash_table *t, size_t i)
+{
+	return t->keys + t->off[i];
+}
+/* The value of key i: NULL until set. */
+static inline void *
+hash_get(const struct hash_table *t, size_t i)
+{
+	return t->val ? t->val[i] : NULL;
+}
+void hash_set(struct hash_table *t, size_t i, void *val);
 void hash_release(struct hash_table *t);
 
 #endif

@@ -16,7 +16,7 @@ struct parser {
 	unsigned flags;
 	int depth;
 	size_t alias_nodes;        /* nodes repeated by aliases so far */
-	struct hash_table anchors; /* anchor name (in a) -> its node */
+	struct hash_table anchors; /* anchor name -> its node */
 	bool fatal;                /* a syntax error or a limit: stop */
 };
 
@@ -81,8 +81,8 @@ static struct node *
 parser_alias(struct parser *p, const yaml_event_t *ev)
 {
 	const char *name = (const char *)ev->data.alias.anchor;
-	const struct hash_slot *slot = hash_find(&p->anchors, name, strlen(name));
-	struct node *target = slot ? slot->val : NULL;
+	long i = hash_find(&p->anchors, name, strlen(name));
+	struct node *target = i == HASH_NONE ? NULL : hash_get(&p->anchors, (size_t)i);
 
 	if (!target) {
 		parser_fail_at(p, ev->start_mark, arena_printf(p->a, "unknown anchor '%s'", name));
@@ -310,7 +310,7 @@ parser_node(struct parser *p, yaml_event_t *ev)
 		                                                        : YAML_MAPPING_END_EVENT);
 	}
 	if (n && anchor_name) /* a later anchor of the same name wins, as in YAML */
-		hash_find_or_add(&p->anchors, anchor_name, strlen(anchor_name), NULL)->val = n;
+		hash_set(&p->anchors, hash_add(&p->anchors, anchor_name, strlen(anchor_name)), n);
 	return n;
 }
 
