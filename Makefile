@@ -63,8 +63,8 @@ build/embedded.c: build/embed $(EMBED)
 # tables (src/frozen.h), and the schema's patterns compiled once to fail on one src/pattern.c
 # does not implement. build/freeze is a host tool built from the parser's own sources, so
 # every build directory (build/, build/sanitize/, build/fuzz/) shares build/frozen_data.c.
-FREEZE_SRC = tools/freeze.c src/parse.c src/node.c src/arena.c src/diag.c src/source.c \
-	     src/buf.c src/template_check.c src/pattern.c
+FREEZE_SRC = tools/freeze.c src/parse.c src/hash.c src/node.c src/arena.c src/diag.c \
+	     src/source.c src/buf.c src/template_check.c src/pattern.c
 
 build/freeze: $(FREEZE_SRC) $(wildcard src/*.h)
 	@mkdir -p build

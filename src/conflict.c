@@ -1,8 +1,6 @@
 /* conflict.c: the checks across rollouts through a hash table of their keys. */
 #include "conflict.h"
 
-#include <stdint.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "hash.h"
@@ -18,6 +16,7 @@ struct conflict_rec {
 	size_t nhosts;
 	const char **gws; /* as gateway_key() says; none given: "mesh" */
 	size_t ngws;
+	size_t seq; /* the order it was added in: 0 first */
 };
 
 /* An error conflicts_add() found, to record later. */
@@ -26,12 +25,6 @@ struct conflict_error {
 	int line, col;
 	const char *msg;
 	struct conflict_error *next;
-};
-
-struct conflict_slot {
-	const char *key; /* NULL: empty */
-	uint32_t hash;
-	size_t rec; /* the earliest record with this key */
 };
 
 void
@@ -45,8 +38,7 @@ conflicts_init(struct conflicts *c)
 void
 conflicts_release(struct conflicts *c)
 {
-	free(c->v);
-	free(c->slots);
+	hash_release(&c->keys);
 	arena_release(&c->arena);
 }
 
@@ -141,55 +133,6 @@ shared_object(struct arena *a, const struct conflict_rec *x, const struct confli
 	return NULL;
 }
 
-/* The slot of key: where it is, or the empty one where it goes. */
-static struct conflict_slot *
-slot_find(const struct conflicts *c, const char *key, uint32_t h)
-{
-	for (size_t i = h & (c->nslots - 1);; i = (i + 1) & (c->nslots - 1))
-		if (!c->slots[i].key || (c->slots[i].hash == h && !strcmp(c->slots[i].key, key)))
-			return &c->slots[i];
-}
-
-/* The earliest record with key, or SIZE_MAX. */
-static size_t
-key_lookup(const struct conflicts *c, const char *key)
-{
-	const struct conflict_slot *s = c->nslots ? slot_find(c, key, hash_str(key)) : NULL;
-
-	return s && s->key ? s->rec : SIZE_MAX;
-}
-
-static void
-slots_grow(struct conflicts *c)
-{
-	struct conflict_slot *old = c->slots;
-	size_t n = c->nslots;
-
-	c->nslots = n ? 2 * n : 256;
-	c->slots = calloc(c->nslots, sizeof(*c->slots));
-	if (!c->slots)
-		abort();
-	for (size_t i = 0; i < n; i++)
-		if (old[i].key)
-			*slot_find(c, old[i].key, old[i].hash) = old[i];
-	free(old);
-}
-
-/* Maps key (copied) to record rec unless an earlier record has it. */
-static void
-key_add(struct conflicts *c, const char *key, size_t rec)
-{
-	uint32_t h = hash_str(key);
-
-	if (2 * (c->used + 1) > c->nslots)
-		slots_grow(c);
-	struct conflict_slot *s = slot_find(c, key, h);
-	if (s->key)
-		return;
-	*s = (struct conflict_slot){arena_strdup(&c->arena, key), h, rec};
-	c->used++;
-}
-
 /* Calls fn with each key of x: "n" namespace and name; "s" a version Service and "d" the
  * DestinationRule of split: subset, both in their namespace; "h" a host and a gateway. With
  * probe, the keys of the objects x conflicts with instead of those it owns. */
@@ -210,27 +153,32 @@ rec_keys(const struct conflict_rec *x, int probe, struct arena *a,
 			fn(ctx, arena_printf(a, "h %s\n%s", x->hosts[i], x->gws[j]));
 }
 
-struct probe {
+/* What rec_keys() calls probe_key() and own_key() with. */
+struct keys_ctx {
 	struct conflicts *c;
-	size_t first; /* the earliest record found */
+	struct conflict_rec *rec; /* probe: the earliest record found; own: the one added */
 };
 
 static void
 probe_key(void *ctx, const char *key)
 {
-	struct probe *p = ctx;
-	size_t rec = key_lookup(p->c, key);
+	struct keys_ctx *k = ctx;
+	long i = hash_find(&k->c->keys, key, strlen(key));
+	struct conflict_rec *rec = i == HASH_NONE ? NULL : hash_get(&k->c->keys, (size_t)i);
 
-	if (rec < p->first)
-		p->first = rec;
+	if (rec && (!k->rec || rec->seq < k->rec->seq))
+		k->rec = rec;
 }
 
+/* Maps key (copied) to the record added unless an earlier record has it. */
 static void
 own_key(void *ctx, const char *key)
 {
-	struct conflicts *c = ctx;
+	struct keys_ctx *k = ctx;
+	size_t i = hash_add(&k->c->keys, key, strlen(key));
 
-	key_add(c, key, c->n - 1);
+	if (!hash_get(&k->c->keys, i))
+		hash_set(&k->c->keys, i, k->rec);
 }
 
 /* Keeps an error at b's metadata.name; msg in c's arena. */
@@ -280,19 +228,13 @@ void
 conflicts_add(struct conflicts *c, const struct rollout *ro, struct arena *scratch)
 {
 	struct conflict_rec *b = rec_new(&c->arena, ro);
-	struct probe p = {c, SIZE_MAX};
+	struct keys_ctx probe = {c, NULL}, own = {c, b};
 
-	rec_keys(b, 1, scratch, probe_key, &p);
-	if (p.first != SIZE_MAX)
-		conflict_report(c, b, c->v[p.first], ro, scratch);
-	if (c->n == c->cap) {
-		c->cap = c->cap ? 2 * c->cap : 64;
-		c->v = realloc(c->v, c->cap * sizeof(*c->v));
-		if (!c->v)
-			abort();
-	}
-	c->v[c->n++] = b;
-	rec_keys(b, 0, scratch, own_key, c);
+	b->seq = c->n++;
+	rec_keys(b, 1, scratch, probe_key, &probe);
+	if (probe.rec)
+		conflict_report(c, b, probe.rec, ro, scratch);
+	rec_keys(b, 0, scratch, own_key, &own);
 	arena_reset(scratch);
 }
 

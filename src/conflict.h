@@ -4,7 +4,7 @@
  * host through one gateway (istioctl's IST0109). Each rollout leaves a small record (its
  * names, its version Services, its hosts as Istio resolves them, its gateways) and keys in a
  * hash table that map to the earliest rollout holding them, so the model itself need not be
- * kept. Records and keys live in the set's own arena. */
+ * kept. Records live in the set's own arena, keys in its table. */
 #ifndef MESHROLL_CONFLICT_H
 #define MESHROLL_CONFLICT_H
 
@@ -12,18 +12,16 @@
 
 #include "arena.h"
 #include "diag.h"
+#include "hash.h"
 #include "model.h"
 
 struct conflict_rec;
-struct conflict_slot;
 struct conflict_error;
 
 struct conflicts {
-	struct arena arena;      /* the records and the keys */
-	struct conflict_rec **v; /* one per rollout added, in order; heap */
-	size_t n, cap;
-	struct conflict_slot *slots; /* open addressing: key -> earliest record; heap */
-	size_t nslots, used;
+	struct arena arena;     /* the records and the errors */
+	size_t n;               /* the rollouts added */
+	struct hash_table keys; /* key -> the earliest record holding it */
 	/* the errors found, kept for conflicts_report(); in arena */
 	struct conflict_error *errors, **last;
 	size_t nerrors;

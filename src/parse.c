@@ -8,11 +8,6 @@
 #include <string.h>
 #include <yaml.h>
 
-struct anchor {
-	const char *name; /* NULL: an empty slot */
-	struct node *node;
-};
-
 struct parser {
 	yaml_parser_t yp;
 	const struct source *src;
@@ -20,10 +15,9 @@ struct parser {
 	struct diags *d;
 	unsigned flags;
 	int depth;
-	size_t alias_nodes;     /* nodes repeated by aliases so far */
-	struct anchor *anchors; /* open-addressed hash table; heap */
-	size_t nanchors, anchor_cap;
-	bool fatal; /* a syntax error or a limit: stop */
+	size_t alias_nodes;        /* nodes repeated by aliases so far */
+	struct hash_table anchors; /* anchor name -> its node */
+	bool fatal;                /* a syntax error or a limit: stop */
 };
 
 /* A fatal error at a libyaml mark: parsing stops. */
@@ -83,51 +77,18 @@ parser_next(struct parser *p, yaml_event_t *ev)
 	return 0;
 }
 
-static struct anchor *
-anchor_slot(struct parser *p, const char *name)
-{
-	size_t mask = p->anchor_cap - 1;
-	size_t i = hash_str(name) & mask;
-
-	while (p->anchors[i].name && strcmp(p->anchors[i].name, name) != 0)
-		i = (i + 1) & mask;
-	return &p->anchors[i];
-}
-
-static void
-anchor_set(struct parser *p, const char *name, struct node *n)
-{
-	if (2 * (p->nanchors + 1) > p->anchor_cap) {
-		struct anchor *old = p->anchors;
-		size_t oldcap = p->anchor_cap;
-		p->anchor_cap = oldcap ? oldcap * 2 : 16;
-		p->anchors = calloc(p->anchor_cap, sizeof(*p->anchors));
-		if (!p->anchors)
-			abort();
-		for (size_t i = 0; i < oldcap; i++)
-			if (old[i].name)
-				*anchor_slot(p, old[i].name) = old[i];
-		free(old);
-	}
-	struct anchor *slot = anchor_slot(p, name);
-	if (!slot->name) {
-		slot->name = arena_strdup(p->a, name);
-		p->nanchors++;
-	}
-	slot->node = n; /* a later anchor of the same name wins, as in YAML */
-}
-
 static struct node *
 parser_alias(struct parser *p, const yaml_event_t *ev)
 {
 	const char *name = (const char *)ev->data.alias.anchor;
-	struct anchor *slot = p->anchor_cap ? anchor_slot(p, name) : NULL;
+	long i = hash_find(&p->anchors, name, strlen(name));
+	struct node *target = i == HASH_NONE ? NULL : hash_get(&p->anchors, (size_t)i);
 
-	if (!slot || !slot->name) {
+	if (!target) {
 		parser_fail_at(p, ev->start_mark, arena_printf(p->a, "unknown anchor '%s'", name));
 		return NULL;
 	}
-	p->alias_nodes += slot->node->weight;
+	p->alias_nodes += target->weight;
 	if (p->alias_nodes > PARSE_MAX_ALIAS_NODES) {
 		parser_fail_at(p, ev->start_mark,
 		               arena_printf(p->a,
@@ -135,7 +96,7 @@ parser_alias(struct parser *p, const yaml_event_t *ev)
 		                            PARSE_MAX_ALIAS_NODES, name));
 		return NULL;
 	}
-	return slot->node;
+	return target;
 }
 
 static struct node *
@@ -348,8 +309,8 @@ parser_node(struct parser *p, yaml_event_t *ev)
 		                      type == YAML_SEQUENCE_START_EVENT ? YAML_SEQUENCE_END_EVENT
 		                                                        : YAML_MAPPING_END_EVENT);
 	}
-	if (n && anchor_name)
-		anchor_set(p, anchor_name, n);
+	if (n && anchor_name) /* a later anchor of the same name wins, as in YAML */
+		hash_set(&p->anchors, hash_add(&p->anchors, anchor_name, strlen(anchor_name)), n);
 	return n;
 }
 
@@ -418,7 +379,7 @@ parse_document(const struct source *src, unsigned flags, struct arena *a, struct
 			parser_expect_end(&p);
 	}
 	yaml_parser_delete(&p.yp);
-	free(p.anchors);
+	hash_release(&p.anchors);
 	if (d->errors > errors) {
 		*root = NULL;
 		return -1;
