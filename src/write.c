@@ -39,6 +39,9 @@ struct write_entry {
 /* The longest temporary's name: a base name (at most NAME_MAX where it exists) and more. */
 enum { WRITE_TEMP_MAX = 4096 + 128 };
 
+/* The longest path below the output directory (TREE_MAX_DEPTH names and more). */
+enum { WRITE_REL_MAX = 4096 };
+
 /* Names a run draws for one temporary before it gives up (each one taken means another run). */
 enum { WRITE_TEMP_TRIES = 16 };
 
@@ -144,7 +147,7 @@ path_is_safe(const char *rel)
 {
 	const char *p = rel;
 
-	if (*p == '/' || *p == '\0')
+	if (*p == '/' || *p == '\0' || strlen(p) >= WRITE_REL_MAX)
 		return 0;
 	while (*p) {
 		const char *slash = strchr(p, '/');
@@ -157,20 +160,12 @@ path_is_safe(const char *rel)
 	return 1;
 }
 
-static uint32_t *
-made_slot(const struct write_txn *w, const char *rel)
-{
-	size_t mask = w->capset - 1, i = hash_str(rel) & mask;
-
-	while (w->set[i] && strcmp(paths_at(&w->paths, w->set[i] - 1), rel) != 0)
-		i = (i + 1) & mask;
-	return &w->set[i];
-}
-
 static int
 made_by_run(const struct write_txn *w, const char *rel)
 {
-	return w->capset && *made_slot(w, rel);
+	uint32_t id = paths_find(&w->paths, rel);
+
+	return id != PATHS_NONE && paths_marked(&w->paths, id);
 }
 
 /* tree_dir() made rel: remember it, to remove it again if the run fails. */
@@ -178,25 +173,8 @@ static void
 made_add(void *ctx, const char *rel)
 {
 	struct write_txn *w = ctx;
-	uint32_t off = paths_str(&w->paths, rel);
 
-	if (w->nmade == w->capmade) {
-		w->capmade = w->capmade ? w->capmade * 2 : 64;
-		w->made = realloc(w->made, w->capmade * sizeof(*w->made));
-		if (!w->made)
-			abort();
-	}
-	w->made[w->nmade++] = off;
-	if (2 * w->nmade > w->capset) {
-		free(w->set);
-		w->capset = w->capset ? w->capset * 2 : 128;
-		w->set = calloc(w->capset, sizeof(*w->set));
-		if (!w->set)
-			abort();
-		for (size_t i = 0; i + 1 < w->nmade; i++)
-			*made_slot(w, paths_at(&w->paths, w->made[i])) = w->made[i] + 1;
-	}
-	*made_slot(w, rel) = off + 1;
+	paths_mark(&w->paths, paths_str(&w->paths, rel));
 }
 
 /* mkdir -p of the output directory (path, modified and restored), through links: the user
@@ -415,21 +393,23 @@ write_txn_prune(struct write_txn *w, const struct tree_scope *scope, struct diag
 	return ret;
 }
 
-/* The target of e, relative to the output directory. */
+/* The target of e, relative to the output directory, written to rel (WRITE_REL_MAX bytes):
+ * every path in the pool is shorter (path_is_safe(), TREE_MAX_DEPTH). */
 static const char *
-entry_rel(const struct write_txn *w, const struct write_entry *e)
+entry_rel(const struct write_txn *w, const struct write_entry *e, char *rel)
 {
-	return paths_at(&w->paths, e->rel);
+	return paths_at(&w->paths, e->rel, rel, WRITE_REL_MAX);
 }
 
-/* The descriptor of the directory of e, with its base name in *base. Returns it,
- * TREE_ABSENT, or -1 with a diagnostic. */
+/* The descriptor of the directory of e, with its path in rel (WRITE_REL_MAX bytes) and its
+ * base name, in rel, in *base. Returns it, TREE_ABSENT, or -1 with a diagnostic. */
 static int
-entry_dir(struct write_txn *w, const struct write_entry *e, const char **base, struct diags *d)
+entry_dir(struct write_txn *w, const struct write_entry *e, char *rel, const char **base,
+          struct diags *d)
 {
 	char dir[4096];
 
-	*base = tree_split(entry_rel(w, e), dir, sizeof(dir));
+	*base = tree_split(entry_rel(w, e, rel), dir, sizeof(dir));
 	return tree_dir(&w->tree, dir, 0, d);
 }
 
@@ -450,11 +430,11 @@ dir_quiet(struct write_txn *w, const char *dir)
 }
 
 static int
-entry_dir_quiet(struct write_txn *w, const struct write_entry *e, const char **base)
+entry_dir_quiet(struct write_txn *w, const struct write_entry *e, char *rel, const char **base)
 {
 	char dir[4096];
 
-	*base = tree_split(entry_rel(w, e), dir, sizeof(dir));
+	*base = tree_split(entry_rel(w, e, rel), dir, sizeof(dir));
 	return dir_quiet(w, dir);
 }
 
@@ -529,17 +509,18 @@ static int
 entry_apply(struct write_txn *w, struct write_entry *e, struct diags *d)
 {
 	const char *base;
+	char rel[WRITE_REL_MAX];
 	int dfd, r = 0;
 
 	if (e->op == WRITE_LEFTOVER)
 		return 0; /* removed after the commit, when no run is live */
-	dfd = entry_dir(w, e, &base, d);
+	dfd = entry_dir(w, e, rel, &base, d);
 	if (dfd == TREE_ABSENT && e->op == WRITE_REMOVE)
 		return 0; /* gone with its directory (a concurrent run): nothing to do or undo */
 	if (dfd < 0)
-		return dfd == TREE_ABSENT ? tree_error(&w->tree, entry_rel(w, e), ENOENT,
-		                                       "cannot rename into place", d)
-		                          : -1;
+		return dfd == TREE_ABSENT
+		           ? tree_error(&w->tree, rel, ENOENT, "cannot rename into place", d)
+		           : -1;
 	if (e->op == WRITE_NEW) {
 		r = entry_new(w, dfd, e, base);
 	} else if (e->op == WRITE_REPLACE) {
@@ -558,7 +539,7 @@ entry_apply(struct write_txn *w, struct write_entry *e, struct diags *d)
 	}
 	if (r < 0)
 		return tree_error(
-		    &w->tree, entry_rel(w, e), errno,
+		    &w->tree, rel, errno,
 		    e->op == WRITE_REMOVE ? "cannot remove" : "cannot rename into place", d);
 	e->done = 1;
 	return 0;
@@ -570,8 +551,8 @@ static int
 entry_undo(struct write_txn *w, struct write_entry *e)
 {
 	const char *base;
-	char tmp[WRITE_TEMP_MAX];
-	int dfd = entry_dir_quiet(w, e, &base);
+	char tmp[WRITE_TEMP_MAX], rel[WRITE_REL_MAX];
+	int dfd = entry_dir_quiet(w, e, rel, &base);
 
 	if (dfd < 0)
 		return -1;
@@ -601,9 +582,11 @@ entry_undo(struct write_txn *w, struct write_entry *e)
 static void
 write_undo(struct write_txn *w, size_t n, struct diags *d)
 {
+	char rel[WRITE_REL_MAX];
+
 	while (n-- > 0)
 		if (w->v[n].done && entry_undo(w, &w->v[n]) < 0)
-			tree_error(&w->tree, entry_rel(w, &w->v[n]), errno,
+			tree_error(&w->tree, entry_rel(w, &w->v[n], rel), errno,
 			           "cannot restore the old file; the tree is partly new: run "
 			           "render again",
 			           d);
@@ -642,14 +625,14 @@ static void
 entry_clean(struct write_txn *w, struct write_entry *e, struct diags *d)
 {
 	const char *base;
-	char tmp[WRITE_TEMP_MAX];
-	int dfd = entry_dir_quiet(w, e, &base);
+	char tmp[WRITE_TEMP_MAX], rel[WRITE_REL_MAX];
+	int dfd = entry_dir_quiet(w, e, rel, &base);
 	const char *name = e->op == WRITE_LEFTOVER ? base : temp_name(w, e, base, tmp);
 
 	if (dfd < 0 || !name || (e->op == WRITE_LEFTOVER && !tree_idle(&w->tree)))
 		return; /* gone with its directory (a concurrent run), or a live run's */
 	if (unlinkat(dfd, name, 0) < 0 && errno != ENOENT) {
-		char *path = tree_path(&w->tree, entry_rel(w, e));
+		char *path = tree_path(&w->tree, rel);
 		diag_loc(d, DIAG_WARNING, path, 0, 0, "cannot remove the temporary '%s': %s", name,
 		         strerror(errno));
 		free(path);
@@ -659,7 +642,7 @@ entry_clean(struct write_txn *w, struct write_entry *e, struct diags *d)
 	e->done = 0;
 	if (e->op == WRITE_REMOVE || e->op == WRITE_LEFTOVER) {
 		e->gone = 1;
-		remove_empty_parents(w, entry_rel(w, e), d);
+		remove_empty_parents(w, rel, d);
 	}
 }
 
@@ -667,9 +650,11 @@ void
 write_txn_removed(const struct write_txn *w, void (*fn)(void *ctx, const char *rel, int temp),
                   void *ctx)
 {
+	char rel[WRITE_REL_MAX];
+
 	for (size_t i = 0; i < w->n; i++)
 		if (w->v[i].gone)
-			fn(ctx, entry_rel(w, &w->v[i]), w->v[i].op == WRITE_LEFTOVER);
+			fn(ctx, entry_rel(w, &w->v[i], rel), w->v[i].op == WRITE_LEFTOVER);
 }
 
 int
@@ -699,16 +684,20 @@ write_txn_release(struct write_txn *w)
 		/* a temporary of a step not applied, or undone; a step whose undo failed keeps the
 		 * old file under it */
 		const char *base;
-		char tmp[WRITE_TEMP_MAX];
-		int dfd =
-		    w->v[i].has_tmp && !w->v[i].done ? entry_dir_quiet(w, &w->v[i], &base) : -1;
+		char tmp[WRITE_TEMP_MAX], rel[WRITE_REL_MAX];
+		int dfd = w->v[i].has_tmp && !w->v[i].done
+		              ? entry_dir_quiet(w, &w->v[i], rel, &base)
+		              : -1;
 		if (dfd >= 0 && temp_name(w, &w->v[i], base, tmp))
 			unlinkat(dfd, tmp, 0);
 	}
-	for (size_t i = w->nmade; i-- > 0 && !w->committed;) {
-		char parent[4096];
-		const char *name =
-		    tree_split(paths_at(&w->paths, w->made[i]), parent, sizeof(parent));
+	/* the directories this run made, each after those below it (a higher id) */
+	for (size_t i = w->paths.n; i-- > 0 && !w->committed;) {
+		char parent[4096], rel[WRITE_REL_MAX];
+		if (!paths_marked(&w->paths, (uint32_t)i))
+			continue;
+		const char *name = tree_split(paths_at(&w->paths, (uint32_t)i, rel, sizeof(rel)),
+		                              parent, sizeof(parent));
 		int dfd = dir_quiet(w, parent);
 		if (dfd >= 0)
 			unlinkat(dfd, name, AT_REMOVEDIR);
@@ -718,9 +707,7 @@ write_txn_release(struct write_txn *w)
 		rmdir(w->outmade[i]);
 	strs_free(w->outmade, w->noutmade);
 	paths_release(&w->paths);
-	free(w->made);
 	free(w->oldids);
-	free(w->set);
 	free(w->v);
 	write_txn_init(w, w->dir);
 }

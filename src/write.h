@@ -32,12 +32,9 @@ struct write_txn {
 	struct write_entry *v; /* the steps of the commit, in order; heap */
 	size_t n, cap;
 	/* every path the rollouts produce (listed), the paths of stale files and leftovers, and
-	 * the directories this run made (unlisted): the entries and made name them by offset */
+	 * the directories above them: the entries name them by id; the directories this run
+	 * created below dir are marked (paths_mark) */
 	struct paths paths;
-	uint32_t *made; /* directories this run created below dir, parents first; heap */
-	size_t nmade, capmade;
-	uint32_t *set; /* the same, as a hash set of offset + 1 (0: empty); heap */
-	size_t capset;
 	char **outmade; /* directories this run created on the way to dir, dir last; heap */
 	size_t noutmade, capoutmade;
 	const char *kind;      /* "meshroll" (render), "meshroll-promote": starts id */
