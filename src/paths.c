@@ -124,11 +124,24 @@ node_intern(struct paths *p, uint32_t parent, uint32_t name)
 	return *slot - 1;
 }
 
+/* A set emptied by setting n and len to 0 (compare_reset()) forgets its hashes too. */
+static void
+paths_emptied(struct paths *p)
+{
+	if (!p->len && p->nnames) {
+		memset(p->nameset, 0, p->capnameset * sizeof(*p->nameset));
+		p->nnames = 0;
+	}
+	if (!p->n && p->capset)
+		memset(p->set, 0, p->capset * sizeof(*p->set));
+}
+
 uint32_t
 paths_str(struct paths *p, const char *s)
 {
 	uint32_t id = PATHS_NONE;
 
+	paths_emptied(p);
 	for (;;) {
 		size_t len = strcspn(s, "/");
 		id = node_intern(p, id, name_intern(p, s, len) << 2);
@@ -152,8 +165,8 @@ paths_find(const struct paths *p, const char *s)
 {
 	uint32_t id = PATHS_NONE;
 
-	if (!p->n)
-		return PATHS_NONE;
+	if (!p->n || !p->len)
+		return PATHS_NONE; /* empty, or emptied */
 	for (;;) {
 		size_t len = strcspn(s, "/");
 		uint32_t name = *name_slot(p, s, len), at;

@@ -3,7 +3,8 @@
  * repeat the same few names ("kustomization.yaml", "base", "stages", "010") under many
  * directories, so a path costs 8 bytes, not its length. A node is named by its id, which
  * stays valid as the set grows; a directory's id is lower than those of the paths below it.
- * A struct paths that is all zero is an empty set. */
+ * A struct paths that is all zero is an empty set; one whose n and len are set to 0 is
+ * empty again, its memory kept. */
 #ifndef MESHROLL_PATHS_H
 #define MESHROLL_PATHS_H
 
