@@ -22,19 +22,23 @@ enum write_op {
 	WRITE_LEFTOVER, /* rel is a crashed run's temporary, removed when no run is live */
 };
 
+/* One step of the commit; 20 bytes, as a fresh tree has one for each file. */
 struct write_entry {
-	uint32_t rel; /* the target, relative to the output directory: its offset in paths */
-	/* a temporary in rel's directory, when has_tmp: ".<base>.<id>-<tmp>.tmp", id the
-	 * run's (idn == nids) or oldids[idn]; the name is made again when needed */
+	uint32_t rel; /* the target, relative to the output directory: its id in paths */
+	/* a temporary in rel's directory, when has_tmp: ".<base>.<id>-<tmp>.tmp", id the one
+	 * the run had when it drew tmp (temp_id()); the name is made again when needed */
 	uint32_t tmp;
-	uint16_t idn;
+	/* NEW, REPLACE: the new file, to tell it from another run's: its inode number, in two
+	 * halves (so the entry needs no 8-byte alignment), and its device, devs[dev] */
+	uint32_t ino_lo, ino_hi;
+	uint16_t dev;        /* WRITE_DEV_ANY: any (devs is full) */
 	uint8_t op;          /* enum write_op */
 	uint8_t has_tmp : 1; /* a temporary exists (or is to be removed) */
 	uint8_t done : 1;    /* applied by the commit, so undone if a later step fails */
 	uint8_t gone : 1;    /* REMOVE, LEFTOVER: removed after the commit */
-	dev_t dev;           /* NEW, REPLACE: the new file, to tell it from another run's */
-	ino_t ino;
 };
+
+enum { WRITE_DEV_ANY = UINT16_MAX };
 
 /* The longest temporary's name: a base name (at most NAME_MAX where it exists) and more. */
 enum { WRITE_TEMP_MAX = 4096 + 128 };
@@ -112,9 +116,20 @@ write_redraw(struct write_txn *w)
 	w->oldids = realloc(w->oldids, (w->nids + 1) * sizeof(*w->oldids));
 	if (!w->oldids)
 		abort();
-	memcpy(w->oldids[w->nids++], w->id, sizeof(w->id));
+	memcpy(w->oldids[w->nids].id, w->id, sizeof(w->id));
+	w->oldids[w->nids++].until = w->counter;
 	write_new_id(w);
 	return 0;
+}
+
+/* The id the run had when it drew the temporary number tmp. */
+static const char *
+temp_id(const struct write_txn *w, uint32_t tmp)
+{
+	for (size_t i = 0; i < w->nids; i++)
+		if (tmp < w->oldids[i].until)
+			return w->oldids[i].id;
+	return w->id;
 }
 
 /* Gives e a new temporary, named beside base: its counter and id. */
@@ -122,7 +137,6 @@ static void
 temp_new(struct write_txn *w, struct write_entry *e)
 {
 	e->tmp = (uint32_t)w->counter++;
-	e->idn = (uint16_t)w->nids;
 	e->has_tmp = 1;
 }
 
@@ -131,7 +145,7 @@ temp_new(struct write_txn *w, struct write_entry *e)
 static const char *
 temp_name(const struct write_txn *w, const struct write_entry *e, const char *base, char *name)
 {
-	const char *id = e->idn < w->nids ? w->oldids[e->idn] : w->id;
+	const char *id = temp_id(w, e->tmp);
 	int n = snprintf(name, WRITE_TEMP_MAX, ".%s.%s-%lu.tmp", base, id, (unsigned long)e->tmp);
 
 	if (n < 0 || n >= WRITE_TEMP_MAX) {
@@ -288,6 +302,23 @@ temp_create(struct write_txn *w, int dfd, const char *base, struct write_entry *
 	return -1;
 }
 
+/* The index of dev in the run's devices, added where it is not there yet; WRITE_DEV_ANY
+ * when there are too many (is_ours() then compares inode numbers only). */
+static uint16_t
+dev_index(struct write_txn *w, dev_t dev)
+{
+	for (size_t i = 0; i < w->ndevs; i++)
+		if (w->devs[i] == dev)
+			return (uint16_t)i;
+	if (w->ndevs == WRITE_DEV_ANY)
+		return WRITE_DEV_ANY;
+	w->devs = realloc(w->devs, (w->ndevs + 1) * sizeof(*w->devs));
+	if (!w->devs)
+		abort();
+	w->devs[w->ndevs] = dev;
+	return (uint16_t)w->ndevs++;
+}
+
 static struct write_entry *
 entry_push(struct write_txn *w, const struct write_entry *e)
 {
@@ -322,8 +353,9 @@ write_temp(struct write_txn *w, int dfd, const struct rendered *f, uint32_t rel,
 		unlinkat(dfd, tmp, 0);
 		return tree_error(&w->tree, f->path, err, "cannot write", d);
 	}
-	e.dev = st.st_dev;
-	e.ino = st.st_ino;
+	e.dev = dev_index(w, st.st_dev);
+	e.ino_lo = (uint32_t)st.st_ino;
+	e.ino_hi = (uint32_t)((uint64_t)st.st_ino >> 32);
 	entry_push(w, &e);
 	return 0;
 }
@@ -440,12 +472,14 @@ entry_dir_quiet(struct write_txn *w, const struct write_entry *e, char *rel, con
 
 /* Whether base in dfd is still the file this run put there. */
 static int
-is_ours(int dfd, const char *base, const struct write_entry *e)
+is_ours(const struct write_txn *w, int dfd, const char *base, const struct write_entry *e)
 {
 	struct stat st;
 
-	return fstatat(dfd, base, &st, AT_SYMLINK_NOFOLLOW) == 0 && st.st_ino == e->ino &&
-	       st.st_dev == e->dev;
+	return fstatat(dfd, base, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+	       (uint32_t)st.st_ino == e->ino_lo &&
+	       (uint32_t)((uint64_t)st.st_ino >> 32) == e->ino_hi &&
+	       (e->dev == WRITE_DEV_ANY || st.st_dev == w->devs[e->dev]);
 }
 
 /* Puts the new file in place and keeps the old one under the temporary's name; where the
@@ -477,7 +511,6 @@ entry_swap(struct write_txn *w, int dfd, struct write_entry *e, const char *base
 		return -1;
 	}
 	e->tmp = h.tmp;
-	e->idn = h.idn;
 	e->has_tmp = linked;
 	return 0;
 }
@@ -561,7 +594,7 @@ entry_undo(struct write_txn *w, struct write_entry *e)
 	if (e->op == WRITE_REMOVE) {
 		if (renameat2(dfd, tmp, dfd, base, RENAME_NOREPLACE) < 0 && errno != EEXIST)
 			return -1;
-	} else if (!is_ours(dfd, base, e)) {
+	} else if (!is_ours(w, dfd, base, e)) {
 		; /* replaced since by another run: its file stays */
 	} else if (e->op == WRITE_NEW) {
 		if (unlinkat(dfd, base, 0) < 0)
@@ -708,6 +741,7 @@ write_txn_release(struct write_txn *w)
 	strs_free(w->outmade, w->noutmade);
 	paths_release(&w->paths);
 	free(w->oldids);
+	free(w->devs);
 	free(w->v);
 	write_txn_init(w, w->dir);
 }

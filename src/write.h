@@ -18,6 +18,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "diag.h"
 #include "paths.h"
@@ -25,6 +26,12 @@
 #include "tree.h"
 
 struct write_entry;
+
+/* An id a run drew before its id (a temporary's name was taken). */
+struct write_oldid {
+	char id[40];
+	unsigned long until; /* the counter when it was replaced: names below it have it */
+};
 
 struct write_txn {
 	const char *dir;       /* the output directory; borrowed */
@@ -37,12 +44,14 @@ struct write_txn {
 	struct paths paths;
 	char **outmade; /* directories this run created on the way to dir, dir last; heap */
 	size_t noutmade, capoutmade;
-	const char *kind;      /* "meshroll" (render), "meshroll-promote": starts id */
-	char id[40];           /* "<kind>-<random hex>": in this run's temporaries' names */
-	char (*oldids)[40];    /* the ids drawn before id (a name was taken); heap */
-	size_t nids;           /* of oldids: id is the (nids)th */
-	unsigned long counter; /* for temporary names */
-	int committed;         /* in place: keep the directories made */
+	const char *kind;           /* "meshroll" (render), "meshroll-promote": starts id */
+	char id[40];                /* "<kind>-<random hex>": in this run's temporaries' names */
+	struct write_oldid *oldids; /* the ids drawn before id, in order; heap */
+	size_t nids;                /* of oldids */
+	unsigned long counter;      /* for temporary names */
+	dev_t *devs; /* the devices of the new files: the entries name them by index; heap */
+	size_t ndevs;
+	int committed; /* in place: keep the directories made */
 };
 
 void write_txn_init(struct write_txn *w, const char *dir);
