@@ -40,6 +40,8 @@ struct write_entry {
 
 enum { WRITE_DEV_ANY = UINT16_MAX };
 
+enum { WRITE_BLOCK = 4096 }; /* entries in a block of write_txn.blocks (80 KiB) */
+
 /* The longest temporary's name: a base name (at most NAME_MAX where it exists) and more. */
 enum { WRITE_TEMP_MAX = 4096 + 128 };
 
@@ -319,17 +321,38 @@ dev_index(struct write_txn *w, dev_t dev)
 	return (uint16_t)w->ndevs++;
 }
 
+/* The i-th step. */
+static struct write_entry *
+entry_at(const struct write_txn *w, size_t i)
+{
+	return &w->blocks[i / WRITE_BLOCK][i % WRITE_BLOCK];
+}
+
+/* Appends e: the first block grows to WRITE_BLOCK entries (most runs write a few files),
+ * then whole blocks are added, so no copy is made and at most one block is unused. */
 static struct write_entry *
 entry_push(struct write_txn *w, const struct write_entry *e)
 {
-	if (w->n == w->cap) {
-		w->cap = w->cap ? w->cap * 2 : 64;
-		w->v = realloc(w->v, w->cap * sizeof(*w->v));
-		if (!w->v)
+	size_t k = w->n / WRITE_BLOCK;
+
+	if (k == w->capblocks) {
+		w->capblocks = w->capblocks ? w->capblocks * 2 : 8;
+		w->blocks = realloc(w->blocks, w->capblocks * sizeof(*w->blocks));
+		if (!w->blocks)
 			abort();
 	}
-	w->v[w->n] = *e;
-	return &w->v[w->n++];
+	if (k == 0 && w->n == w->cap0) {
+		w->cap0 = w->cap0 ? w->cap0 * 2 : 64;
+		w->blocks[0] = realloc(w->n ? w->blocks[0] : NULL, w->cap0 * sizeof(**w->blocks));
+		if (!w->blocks[0])
+			abort();
+	} else if (k > 0 && w->n % WRITE_BLOCK == 0) {
+		w->blocks[k] = malloc(WRITE_BLOCK * sizeof(**w->blocks));
+		if (!w->blocks[k])
+			abort();
+	}
+	*entry_at(w, w->n) = *e;
+	return entry_at(w, w->n++);
 }
 
 /* Writes f, expected at offset rel, to a new temporary in dfd, to be renamed over base
@@ -618,8 +641,8 @@ write_undo(struct write_txn *w, size_t n, struct diags *d)
 	char rel[WRITE_REL_MAX];
 
 	while (n-- > 0)
-		if (w->v[n].done && entry_undo(w, &w->v[n]) < 0)
-			tree_error(&w->tree, entry_rel(w, &w->v[n], rel), errno,
+		if (entry_at(w, n)->done && entry_undo(w, entry_at(w, n)) < 0)
+			tree_error(&w->tree, entry_rel(w, entry_at(w, n), rel), errno,
 			           "cannot restore the old file; the tree is partly new: run "
 			           "render again",
 			           d);
@@ -686,27 +709,28 @@ write_txn_removed(const struct write_txn *w, void (*fn)(void *ctx, const char *r
 	char rel[WRITE_REL_MAX];
 
 	for (size_t i = 0; i < w->n; i++)
-		if (w->v[i].gone)
-			fn(ctx, entry_rel(w, &w->v[i], rel), w->v[i].op == WRITE_LEFTOVER);
+		if (entry_at(w, i)->gone)
+			fn(ctx, entry_rel(w, entry_at(w, i), rel),
+			   entry_at(w, i)->op == WRITE_LEFTOVER);
 }
 
 int
 write_txn_commit(struct write_txn *w, struct diags *d)
 {
 	for (size_t i = 0; i < w->n; i++) {
-		if (entry_apply(w, &w->v[i], d) < 0) {
+		if (entry_apply(w, entry_at(w, i), d) < 0) {
 			write_undo(w, i, d);
 			return -1;
 		}
 	}
 	w->committed = 1;
 	for (size_t i = 0; i < w->n; i++)
-		if (w->v[i].done && w->v[i].has_tmp)
-			entry_clean(w, &w->v[i], d);
+		if (entry_at(w, i)->done && entry_at(w, i)->has_tmp)
+			entry_clean(w, entry_at(w, i), d);
 	/* holding the lock, every other render's temporary is a crashed one's */
 	for (size_t i = 0; i < w->n; i++)
-		if (w->v[i].op == WRITE_LEFTOVER)
-			entry_clean(w, &w->v[i], d);
+		if (entry_at(w, i)->op == WRITE_LEFTOVER)
+			entry_clean(w, entry_at(w, i), d);
 	return 0;
 }
 
@@ -716,12 +740,11 @@ write_txn_release(struct write_txn *w)
 	for (size_t i = 0; i < w->n; i++) {
 		/* a temporary of a step not applied, or undone; a step whose undo failed keeps the
 		 * old file under it */
+		struct write_entry *e = entry_at(w, i);
 		const char *base;
 		char tmp[WRITE_TEMP_MAX], rel[WRITE_REL_MAX];
-		int dfd = w->v[i].has_tmp && !w->v[i].done
-		              ? entry_dir_quiet(w, &w->v[i], rel, &base)
-		              : -1;
-		if (dfd >= 0 && temp_name(w, &w->v[i], base, tmp))
+		int dfd = e->has_tmp && !e->done ? entry_dir_quiet(w, e, rel, &base) : -1;
+		if (dfd >= 0 && temp_name(w, e, base, tmp))
 			unlinkat(dfd, tmp, 0);
 	}
 	/* the directories this run made, each after those below it (a higher id) */
@@ -742,7 +765,9 @@ write_txn_release(struct write_txn *w)
 	paths_release(&w->paths);
 	free(w->oldids);
 	free(w->devs);
-	free(w->v);
+	for (size_t k = 0; k * WRITE_BLOCK < w->n; k++)
+		free(w->blocks[k]);
+	free(w->blocks);
 	write_txn_init(w, w->dir);
 }
 

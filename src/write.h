@@ -34,10 +34,11 @@ struct write_oldid {
 };
 
 struct write_txn {
-	const char *dir;       /* the output directory; borrowed */
-	struct tree tree;      /* its descriptors; root -1 until write_txn_begin() */
-	struct write_entry *v; /* the steps of the commit, in order; heap */
-	size_t n, cap;
+	const char *dir;  /* the output directory; borrowed */
+	struct tree tree; /* its descriptors; root -1 until write_txn_begin() */
+	/* the steps of the commit, in order, in blocks of WRITE_BLOCK (write.c); heap */
+	struct write_entry **blocks;
+	size_t n, capblocks, cap0; /* cap0: of the first block, until it is whole */
 	/* every path the rollouts produce (listed), the paths of stale files and leftovers, and
 	 * the directories above them: the entries name them by id; the directories this run
 	 * created below dir are marked (paths_mark) */
