@@ -87,12 +87,44 @@ node_slot(const struct paths *p, uint32_t parent, uint32_t name)
 	size_t mask = p->capset - 1, i = node_hash(parent, name) & mask;
 
 	while (p->set[i]) {
-		const struct paths_node *v = &p->v[p->set[i] - 1];
+		const struct paths_node *v = paths_node(p, p->set[i] - 1);
 		if (v->parent == parent && (v->name & ~3u) == name)
 			return &p->set[i];
 		i = (i + 1) & mask;
 	}
 	return &p->set[i];
+}
+
+/* Makes room for node n (an emptied set keeps its blocks). */
+static void
+node_room(struct paths *p)
+{
+	size_t k = p->n / PATHS_BLOCK;
+
+	if (k == 0 && p->n == p->cap0) {
+		if (!p->capblocks) {
+			p->capblocks = 8;
+			p->v = calloc(p->capblocks, sizeof(*p->v));
+			if (!p->v)
+				abort();
+		}
+		p->cap0 = p->cap0 ? p->cap0 * 2 : 256;
+		p->v[0] = realloc(p->v[0], p->cap0 * sizeof(**p->v));
+		if (!p->v[0])
+			abort();
+		p->nblocks = 1;
+	} else if (k > 0 && k == p->nblocks) {
+		if (k == p->capblocks) {
+			p->capblocks *= 2;
+			p->v = realloc(p->v, p->capblocks * sizeof(*p->v));
+			if (!p->v)
+				abort();
+		}
+		p->v[k] = malloc(PATHS_BLOCK * sizeof(**p->v));
+		if (!p->v[k])
+			abort();
+		p->nblocks++;
+	}
 }
 
 /* The id of the node (parent, name), added where it is not yet. */
@@ -105,21 +137,18 @@ node_intern(struct paths *p, uint32_t parent, uint32_t name)
 		p->set = calloc(p->capset, sizeof(*p->set));
 		if (!p->set)
 			abort();
-		for (size_t id = 0; id < p->n; id++)
-			*node_slot(p, p->v[id].parent, p->v[id].name & ~3u) = (uint32_t)id + 1;
+		for (size_t id = 0; id < p->n; id++) {
+			const struct paths_node *v = paths_node(p, (uint32_t)id);
+			*node_slot(p, v->parent, v->name & ~3u) = (uint32_t)id + 1;
+		}
 	}
 	uint32_t *slot = node_slot(p, parent, name);
 	if (*slot)
 		return *slot - 1;
 	if (p->n >= PATHS_NONE - 1)
 		abort();
-	if (p->n == p->capv) {
-		p->capv = p->capv ? p->capv * 2 : 256;
-		p->v = realloc(p->v, p->capv * sizeof(*p->v));
-		if (!p->v)
-			abort();
-	}
-	p->v[p->n] = (struct paths_node){parent, name};
+	node_room(p);
+	*paths_node(p, (uint32_t)p->n) = (struct paths_node){parent, name};
 	*slot = (uint32_t)++p->n;
 	return *slot - 1;
 }
@@ -156,7 +185,7 @@ paths_add(struct paths *p, const char *s)
 {
 	uint32_t id = paths_str(p, s);
 
-	p->v[id].name |= PATHS_LISTED;
+	paths_node(p, id)->name |= PATHS_LISTED;
 	return id;
 }
 
@@ -184,17 +213,18 @@ paths_at(const struct paths *p, uint32_t id, char *buf, size_t n)
 {
 	size_t len = 0;
 
-	for (uint32_t x = id; x != PATHS_NONE; x = p->v[x].parent)
-		len += strlen(p->names + (p->v[x].name >> 2)) + (p->v[x].parent != PATHS_NONE);
+	for (uint32_t x = id; x != PATHS_NONE; x = paths_node(p, x)->parent)
+		len += strlen(p->names + (paths_node(p, x)->name >> 2)) +
+		       (paths_node(p, x)->parent != PATHS_NONE);
 	if (len >= n)
 		return NULL;
 	buf[len] = '\0';
-	for (uint32_t x = id; x != PATHS_NONE; x = p->v[x].parent) {
-		const char *name = p->names + (p->v[x].name >> 2);
+	for (uint32_t x = id; x != PATHS_NONE; x = paths_node(p, x)->parent) {
+		const char *name = p->names + (paths_node(p, x)->name >> 2);
 		size_t k = strlen(name);
 		len -= k;
 		memcpy(buf + len, name, k);
-		if (p->v[x].parent != PATHS_NONE)
+		if (paths_node(p, x)->parent != PATHS_NONE)
 			buf[--len] = '/';
 	}
 	return buf;
@@ -203,7 +233,7 @@ paths_at(const struct paths *p, uint32_t id, char *buf, size_t n)
 void
 paths_mark(struct paths *p, uint32_t id)
 {
-	p->v[id].name |= PATHS_MARK;
+	paths_node(p, id)->name |= PATHS_MARK;
 }
 
 void
@@ -217,7 +247,7 @@ paths_has(const struct paths *p, const char *s)
 {
 	uint32_t id = paths_find(p, s);
 
-	return id != PATHS_NONE && (p->v[id].name & PATHS_LISTED);
+	return id != PATHS_NONE && (paths_node(p, id)->name & PATHS_LISTED);
 }
 
 void
@@ -225,6 +255,8 @@ paths_release(struct paths *p)
 {
 	free(p->names);
 	free(p->nameset);
+	for (size_t k = 0; k < p->nblocks; k++)
+		free(p->v[k]);
 	free(p->v);
 	free(p->set);
 	paths_init(p);

@@ -21,6 +21,7 @@ enum {
 	PATHS_NONE = UINT32_MAX, /* no node */
 	PATHS_LISTED = 1,        /* added by paths_add() */
 	PATHS_MARK = 2,          /* paths_mark(): the caller's */
+	PATHS_BLOCK = 8192,      /* nodes in a block of v (64 KiB) */
 };
 
 struct paths {
@@ -28,9 +29,11 @@ struct paths {
 	size_t len, cap;
 	uint32_t *nameset; /* names as a hash set of offset + 1 (0: empty); heap */
 	size_t capnameset, nnames;
-	struct paths_node *v; /* every path and every directory above one, by id; heap */
-	size_t n, capv;
-	uint32_t *set; /* v as a hash set of id + 1 (0: empty); heap */
+	/* every path and every directory above one, by id, in blocks of PATHS_BLOCK: the first
+	 * grows to that size, then whole blocks are added, so none is copied; heap */
+	struct paths_node **v;
+	size_t n, nblocks, capblocks, cap0; /* cap0: of the first block */
+	uint32_t *set;                      /* v as a hash set of id + 1 (0: empty); heap */
 	size_t capset;
 };
 
@@ -43,12 +46,18 @@ uint32_t paths_add(struct paths *p, const char *s);
 uint32_t paths_find(const struct paths *p, const char *s);
 /* The path of id written to buf (of size n); NULL where it does not fit. */
 const char *paths_at(const struct paths *p, uint32_t id, char *buf, size_t n);
+/* The node of id. */
+static inline struct paths_node *
+paths_node(const struct paths *p, uint32_t id)
+{
+	return &p->v[id / PATHS_BLOCK][id % PATHS_BLOCK];
+}
 /* Marks id (PATHS_MARK), and whether it is marked. */
 void paths_mark(struct paths *p, uint32_t id);
 static inline int
 paths_marked(const struct paths *p, uint32_t id)
 {
-	return (p->v[id].name & PATHS_MARK) != 0;
+	return (paths_node(p, id)->name & PATHS_MARK) != 0;
 }
 /* Nothing, now that lookups are hashed: kept for the callers that sort before paths_has(). */
 void paths_sort(struct paths *p);
