@@ -1,8 +1,10 @@
-/* paths.c: strings in one buffer, named by offset. */
+/* paths.c: paths as a tree of interned names, each named by an id. */
 #include "paths.h"
 
 #include <stdlib.h>
 #include <string.h>
+
+enum { PATHS_NAMES_MAX = 1u << 30 }; /* names' offsets keep 2 bits for flags */
 
 void
 paths_init(struct paths *p)
@@ -10,77 +12,252 @@ paths_init(struct paths *p)
 	memset(p, 0, sizeof(*p));
 }
 
+/* FNV-1a of the len bytes at s. */
+static uint32_t
+name_hash(const char *s, size_t len)
+{
+	uint32_t h = 2166136261u;
+
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ (unsigned char)s[i]) * 16777619u;
+	return h;
+}
+
+/* The slot of name s (len bytes) in nameset: its offset + 1, or 0 where it is absent. */
+static uint32_t *
+name_slot(const struct paths *p, const char *s, size_t len)
+{
+	size_t mask = p->capnameset - 1, i = name_hash(s, len) & mask;
+
+	while (p->nameset[i]) {
+		const char *t = p->names + p->nameset[i] - 1;
+		if (strncmp(t, s, len) == 0 && t[len] == '\0')
+			return &p->nameset[i];
+		i = (i + 1) & mask;
+	}
+	return &p->nameset[i];
+}
+
+/* The offset of name s (len bytes) in names, stored there where it is not yet. */
+static uint32_t
+name_intern(struct paths *p, const char *s, size_t len)
+{
+	if (2 * (p->nnames + 1) > p->capnameset) {
+		free(p->nameset);
+		p->capnameset = p->capnameset ? p->capnameset * 2 : 256;
+		p->nameset = calloc(p->capnameset, sizeof(*p->nameset));
+		if (!p->nameset)
+			abort();
+		for (size_t off = 0; off < p->len; off += strlen(p->names + off) + 1)
+			*name_slot(p, p->names + off, strlen(p->names + off)) = (uint32_t)off + 1;
+	}
+	uint32_t *slot = name_slot(p, s, len);
+	if (*slot)
+		return *slot - 1;
+	if (p->len + len + 1 > PATHS_NAMES_MAX)
+		abort(); /* far beyond RUN_MAX_FILES' paths */
+	if (p->len + len + 1 > p->cap) {
+		while (p->len + len + 1 > p->cap)
+			p->cap = p->cap ? p->cap * 2 : 1024;
+		p->names = realloc(p->names, p->cap);
+		if (!p->names)
+			abort();
+	}
+	memcpy(p->names + p->len, s, len);
+	p->names[p->len + len] = '\0';
+	*slot = (uint32_t)p->len + 1;
+	p->len += len + 1;
+	p->nnames++;
+	return *slot - 1;
+}
+
+static uint32_t
+node_hash(uint32_t parent, uint32_t name)
+{
+	uint64_t x = (((uint64_t)parent << 32) | name) * 0x9E3779B97F4A7C15ull;
+
+	return (uint32_t)(x >> 32);
+}
+
+/* The slot of the node (parent, name) in set: its id + 1, or 0 where it is absent. name is
+ * shifted, without flags. */
+static uint32_t *
+node_slot(const struct paths *p, uint32_t parent, uint32_t name)
+{
+	size_t mask = p->capset - 1, i = node_hash(parent, name) & mask;
+
+	while (p->set[i]) {
+		const struct paths_node *v = paths_node(p, p->set[i] - 1);
+		if (v->parent == parent && (v->name & ~3u) == name)
+			return &p->set[i];
+		i = (i + 1) & mask;
+	}
+	return &p->set[i];
+}
+
+/* Makes room for node n (an emptied set keeps its blocks). */
+static void
+node_room(struct paths *p)
+{
+	size_t k = p->n / PATHS_BLOCK;
+
+	if (k == 0 && p->n == p->cap0) {
+		if (!p->capblocks) {
+			p->capblocks = 8;
+			p->v = calloc(p->capblocks, sizeof(*p->v));
+			if (!p->v)
+				abort();
+		}
+		p->cap0 = p->cap0 ? p->cap0 * 2 : 256;
+		p->v[0] = realloc(p->v[0], p->cap0 * sizeof(**p->v));
+		if (!p->v[0])
+			abort();
+		p->nblocks = 1;
+	} else if (k > 0 && k == p->nblocks) {
+		if (k == p->capblocks) {
+			p->capblocks *= 2;
+			p->v = realloc(p->v, p->capblocks * sizeof(*p->v));
+			if (!p->v)
+				abort();
+		}
+		p->v[k] = malloc(PATHS_BLOCK * sizeof(**p->v));
+		if (!p->v[k])
+			abort();
+		p->nblocks++;
+	}
+}
+
+/* The id of the node (parent, name), added where it is not yet. */
+static uint32_t
+node_intern(struct paths *p, uint32_t parent, uint32_t name)
+{
+	if (4 * (p->n + 1) > 3 * p->capset) { /* at most three quarters full */
+		free(p->set);
+		p->capset = p->capset ? p->capset * 2 : 256;
+		p->set = calloc(p->capset, sizeof(*p->set));
+		if (!p->set)
+			abort();
+		for (size_t id = 0; id < p->n; id++) {
+			const struct paths_node *v = paths_node(p, (uint32_t)id);
+			*node_slot(p, v->parent, v->name & ~3u) = (uint32_t)id + 1;
+		}
+	}
+	uint32_t *slot = node_slot(p, parent, name);
+	if (*slot)
+		return *slot - 1;
+	if (p->n >= PATHS_NONE - 1)
+		abort();
+	node_room(p);
+	*paths_node(p, (uint32_t)p->n) = (struct paths_node){parent, name};
+	*slot = (uint32_t)++p->n;
+	return *slot - 1;
+}
+
+/* A set emptied by setting n and len to 0 (compare_reset()) forgets its hashes too. */
+static void
+paths_emptied(struct paths *p)
+{
+	if (!p->len && p->nnames) {
+		memset(p->nameset, 0, p->capnameset * sizeof(*p->nameset));
+		p->nnames = 0;
+	}
+	if (!p->n && p->capset)
+		memset(p->set, 0, p->capset * sizeof(*p->set));
+}
+
 uint32_t
 paths_str(struct paths *p, const char *s)
 {
-	size_t n = strlen(s) + 1;
+	uint32_t id = PATHS_NONE;
 
-	if (p->len + n > UINT32_MAX)
-		abort(); /* offsets are 32 bits: far beyond RUN_MAX_FILES' paths */
-	if (p->len + n > p->cap) {
-		while (p->len + n > p->cap)
-			p->cap = p->cap ? p->cap * 2 : 4096;
-		p->buf = realloc(p->buf, p->cap);
-		if (!p->buf)
-			abort();
+	paths_emptied(p);
+	for (;;) {
+		size_t len = strcspn(s, "/");
+		id = node_intern(p, id, name_intern(p, s, len) << 2);
+		if (!s[len])
+			return id;
+		s += len + 1;
 	}
-	memcpy(p->buf + p->len, s, n);
-	p->len += n;
-	return (uint32_t)(p->len - n);
 }
 
 uint32_t
 paths_add(struct paths *p, const char *s)
 {
-	uint32_t off = paths_str(p, s);
+	uint32_t id = paths_str(p, s);
 
-	if (p->n == p->capoff) {
-		p->capoff = p->capoff ? p->capoff * 2 : 256;
-		p->off = realloc(p->off, p->capoff * sizeof(*p->off));
-		if (!p->off)
-			abort();
-	}
-	p->off[p->n++] = off;
-	return off;
+	paths_node(p, id)->name |= PATHS_LISTED;
+	return id;
 }
 
-static int
-off_cmp(const void *a, const void *b, void *ctx)
+uint32_t
+paths_find(const struct paths *p, const char *s)
 {
-	const char *buf = ctx;
+	uint32_t id = PATHS_NONE;
 
-	return strcmp(buf + *(const uint32_t *)a, buf + *(const uint32_t *)b);
+	if (!p->n || !p->len)
+		return PATHS_NONE; /* empty, or emptied */
+	for (;;) {
+		size_t len = strcspn(s, "/");
+		uint32_t name = *name_slot(p, s, len), at;
+		if (!name || !(at = *node_slot(p, id, (name - 1) << 2)))
+			return PATHS_NONE;
+		id = at - 1;
+		if (!s[len])
+			return id;
+		s += len + 1;
+	}
+}
+
+const char *
+paths_at(const struct paths *p, uint32_t id, char *buf, size_t n)
+{
+	size_t len = 0;
+
+	for (uint32_t x = id; x != PATHS_NONE; x = paths_node(p, x)->parent)
+		len += strlen(p->names + (paths_node(p, x)->name >> 2)) +
+		       (paths_node(p, x)->parent != PATHS_NONE);
+	if (len >= n)
+		return NULL;
+	buf[len] = '\0';
+	for (uint32_t x = id; x != PATHS_NONE; x = paths_node(p, x)->parent) {
+		const char *name = p->names + (paths_node(p, x)->name >> 2);
+		size_t k = strlen(name);
+		len -= k;
+		memcpy(buf + len, name, k);
+		if (paths_node(p, x)->parent != PATHS_NONE)
+			buf[--len] = '/';
+	}
+	return buf;
+}
+
+void
+paths_mark(struct paths *p, uint32_t id)
+{
+	paths_node(p, id)->name |= PATHS_MARK;
 }
 
 void
 paths_sort(struct paths *p)
 {
-	if (p->n)
-		qsort_r(p->off, p->n, sizeof(*p->off), off_cmp, p->buf);
+	(void)p;
 }
 
 int
 paths_has(const struct paths *p, const char *s)
 {
-	size_t lo = 0, hi = p->n;
+	uint32_t id = paths_find(p, s);
 
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		int c = strcmp(s, paths_get(p, mid));
-		if (c == 0)
-			return 1;
-		if (c < 0)
-			hi = mid;
-		else
-			lo = mid + 1;
-	}
-	return 0;
+	return id != PATHS_NONE && (paths_node(p, id)->name & PATHS_LISTED);
 }
 
 void
 paths_release(struct paths *p)
 {
-	free(p->buf);
-	free(p->off);
+	free(p->names);
+	free(p->nameset);
+	for (size_t k = 0; k < p->nblocks; k++)
+		free(p->v[k]);
+	free(p->v);
+	free(p->set);
 	paths_init(p);
 }

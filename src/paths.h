@@ -1,38 +1,67 @@
-/* paths.h: many short strings (relative paths) in one growing buffer, each named by its
- * offset in it: no allocation per string, and offsets stay valid as the buffer grows. */
+/* paths.h: many relative paths, stored as a tree of interned names: each path is a node
+ * (its directory's node, its last name), each distinct name is stored once. A run's paths
+ * repeat the same few names ("kustomization.yaml", "base", "stages", "010") under many
+ * directories, so a path costs 8 bytes, not its length. A node is named by its id, which
+ * stays valid as the set grows; a directory's id is lower than those of the paths below it.
+ * A struct paths that is all zero is an empty set; one whose n and len are set to 0 is
+ * empty again, its memory kept. */
 #ifndef MESHROLL_PATHS_H
 #define MESHROLL_PATHS_H
 
 #include <stddef.h>
 #include <stdint.h>
 
+/* One path: its directory's node (PATHS_NONE at the top) and its last name. */
+struct paths_node {
+	uint32_t parent;
+	uint32_t name; /* offset of the name in names, shifted left by 2; the low bits: flags */
+};
+
+enum {
+	PATHS_NONE = UINT32_MAX, /* no node */
+	PATHS_LISTED = 1,        /* added by paths_add() */
+	PATHS_MARK = 2,          /* paths_mark(): the caller's */
+	PATHS_BLOCK = 8192,      /* nodes in a block of v (64 KiB) */
+};
+
 struct paths {
-	char *buf; /* the strings, NUL-terminated, back to back; heap */
+	char *names; /* every distinct name, NUL-terminated, back to back; heap */
 	size_t len, cap;
-	uint32_t *off; /* the strings listed (paths_add), by offset in buf; heap */
-	size_t n, capoff;
+	uint32_t *nameset; /* names as a hash set of offset + 1 (0: empty); heap */
+	size_t capnameset, nnames;
+	/* every path and every directory above one, by id, in blocks of PATHS_BLOCK: the first
+	 * grows to that size, then whole blocks are added, so none is copied; heap */
+	struct paths_node **v;
+	size_t n, nblocks, capblocks, cap0; /* cap0: of the first block */
+	uint32_t *set;                      /* v as a hash set of id + 1 (0: empty); heap */
+	size_t capset;
 };
 
 void paths_init(struct paths *p);
-/* Copies s into the buffer, unlisted; returns its offset. */
+/* Adds s (and each directory above it) unlisted, where it is not in the set; returns its id. */
 uint32_t paths_str(struct paths *p, const char *s);
-/* Copies s into the buffer and lists it; returns its offset. */
+/* Adds s as paths_str() does and lists it; returns its id. */
 uint32_t paths_add(struct paths *p, const char *s);
-/* The string at offset off; valid until the next paths_str() or paths_add(). */
-static inline const char *
-paths_at(const struct paths *p, uint32_t off)
+/* The id of s, or PATHS_NONE where it is not in the set. */
+uint32_t paths_find(const struct paths *p, const char *s);
+/* The path of id written to buf (of size n); NULL where it does not fit. */
+const char *paths_at(const struct paths *p, uint32_t id, char *buf, size_t n);
+/* The node of id. */
+static inline struct paths_node *
+paths_node(const struct paths *p, uint32_t id)
 {
-	return p->buf + off;
+	return &p->v[id / PATHS_BLOCK][id % PATHS_BLOCK];
 }
-/* The i-th string listed. */
-static inline const char *
-paths_get(const struct paths *p, size_t i)
+/* Marks id (PATHS_MARK), and whether it is marked. */
+void paths_mark(struct paths *p, uint32_t id);
+static inline int
+paths_marked(const struct paths *p, uint32_t id)
 {
-	return p->buf + p->off[i];
+	return (paths_node(p, id)->name & PATHS_MARK) != 0;
 }
-/* Sorts the list bytewise, for paths_has(). */
+/* Nothing, now that lookups are hashed: kept for the callers that sort before paths_has(). */
 void paths_sort(struct paths *p);
-/* Whether s is listed; after paths_sort(). */
+/* Whether s is listed. */
 int paths_has(const struct paths *p, const char *s);
 void paths_release(struct paths *p);
 

@@ -211,8 +211,14 @@ run_load_dir(struct run *r, const char *dir)
 	}
 	for (int i = 0; i < n; i++) {
 		const char *name = ents[i]->d_name;
-		char *path = arena_printf(&r->arena, "%s%s%s", dir,
-		                          dir[strlen(dir) - 1] == '/' ? "" : "/", name);
+		/* on the heap, not in the run's arena: what keeps a path copies it */
+		size_t dlen = strlen(dir), nlen = strlen(name), slash = dir[dlen - 1] != '/';
+		char *path = malloc(dlen + slash + nlen + 1);
+		if (!path)
+			abort();
+		memcpy(path, dir, dlen);
+		path[dlen] = '/';
+		memcpy(path + dlen + slash, name, nlen + 1);
 		int type = name[0] == '.' ? DT_UNKNOWN : tree_entry_type(ents[i], path);
 		struct stat st;
 
@@ -221,6 +227,7 @@ run_load_dir(struct run *r, const char *dir)
 		else if (name[0] != '.' && is_yaml_name(name) &&
 		         (type == DT_REG || (stat(path, &st) == 0 && !S_ISDIR(st.st_mode))))
 			run_load_file(r, path, LOAD_SKIP_FOREIGN);
+		free(path);
 		free(ents[i]);
 	}
 	free(ents);

@@ -22,22 +22,31 @@ enum write_op {
 	WRITE_LEFTOVER, /* rel is a crashed run's temporary, removed when no run is live */
 };
 
+/* One step of the commit; 20 bytes, as a fresh tree has one for each file. */
 struct write_entry {
-	uint32_t rel; /* the target, relative to the output directory: its offset in paths */
-	/* a temporary in rel's directory, when has_tmp: ".<base>.<id>-<tmp>.tmp", id the
-	 * run's (idn == nids) or oldids[idn]; the name is made again when needed */
+	uint32_t rel; /* the target, relative to the output directory: its id in paths */
+	/* a temporary in rel's directory, when has_tmp: ".<base>.<id>-<tmp>.tmp", id the one
+	 * the run had when it drew tmp (temp_id()); the name is made again when needed */
 	uint32_t tmp;
-	uint16_t idn;
+	/* NEW, REPLACE: the new file, to tell it from another run's: its inode number, in two
+	 * halves (so the entry needs no 8-byte alignment), and its device, devs[dev] */
+	uint32_t ino_lo, ino_hi;
+	uint16_t dev;        /* WRITE_DEV_ANY: any (devs is full) */
 	uint8_t op;          /* enum write_op */
 	uint8_t has_tmp : 1; /* a temporary exists (or is to be removed) */
 	uint8_t done : 1;    /* applied by the commit, so undone if a later step fails */
 	uint8_t gone : 1;    /* REMOVE, LEFTOVER: removed after the commit */
-	dev_t dev;           /* NEW, REPLACE: the new file, to tell it from another run's */
-	ino_t ino;
 };
+
+enum { WRITE_DEV_ANY = UINT16_MAX };
+
+enum { WRITE_BLOCK = 4096 }; /* entries in a block of write_txn.blocks (80 KiB) */
 
 /* The longest temporary's name: a base name (at most NAME_MAX where it exists) and more. */
 enum { WRITE_TEMP_MAX = 4096 + 128 };
+
+/* The longest path below the output directory (TREE_MAX_DEPTH names and more). */
+enum { WRITE_REL_MAX = 4096 };
 
 /* Names a run draws for one temporary before it gives up (each one taken means another run). */
 enum { WRITE_TEMP_TRIES = 16 };
@@ -109,9 +118,20 @@ write_redraw(struct write_txn *w)
 	w->oldids = realloc(w->oldids, (w->nids + 1) * sizeof(*w->oldids));
 	if (!w->oldids)
 		abort();
-	memcpy(w->oldids[w->nids++], w->id, sizeof(w->id));
+	memcpy(w->oldids[w->nids].id, w->id, sizeof(w->id));
+	w->oldids[w->nids++].until = w->counter;
 	write_new_id(w);
 	return 0;
+}
+
+/* The id the run had when it drew the temporary number tmp. */
+static const char *
+temp_id(const struct write_txn *w, uint32_t tmp)
+{
+	for (size_t i = 0; i < w->nids; i++)
+		if (tmp < w->oldids[i].until)
+			return w->oldids[i].id;
+	return w->id;
 }
 
 /* Gives e a new temporary, named beside base: its counter and id. */
@@ -119,7 +139,6 @@ static void
 temp_new(struct write_txn *w, struct write_entry *e)
 {
 	e->tmp = (uint32_t)w->counter++;
-	e->idn = (uint16_t)w->nids;
 	e->has_tmp = 1;
 }
 
@@ -128,7 +147,7 @@ temp_new(struct write_txn *w, struct write_entry *e)
 static const char *
 temp_name(const struct write_txn *w, const struct write_entry *e, const char *base, char *name)
 {
-	const char *id = e->idn < w->nids ? w->oldids[e->idn] : w->id;
+	const char *id = temp_id(w, e->tmp);
 	int n = snprintf(name, WRITE_TEMP_MAX, ".%s.%s-%lu.tmp", base, id, (unsigned long)e->tmp);
 
 	if (n < 0 || n >= WRITE_TEMP_MAX) {
@@ -144,7 +163,7 @@ path_is_safe(const char *rel)
 {
 	const char *p = rel;
 
-	if (*p == '/' || *p == '\0')
+	if (*p == '/' || *p == '\0' || strlen(p) >= WRITE_REL_MAX)
 		return 0;
 	while (*p) {
 		const char *slash = strchr(p, '/');
@@ -157,20 +176,12 @@ path_is_safe(const char *rel)
 	return 1;
 }
 
-static uint32_t *
-made_slot(const struct write_txn *w, const char *rel)
-{
-	size_t mask = w->capset - 1, i = hash_str(rel) & mask;
-
-	while (w->set[i] && strcmp(paths_at(&w->paths, w->set[i] - 1), rel) != 0)
-		i = (i + 1) & mask;
-	return &w->set[i];
-}
-
 static int
 made_by_run(const struct write_txn *w, const char *rel)
 {
-	return w->capset && *made_slot(w, rel);
+	uint32_t id = paths_find(&w->paths, rel);
+
+	return id != PATHS_NONE && paths_marked(&w->paths, id);
 }
 
 /* tree_dir() made rel: remember it, to remove it again if the run fails. */
@@ -178,25 +189,8 @@ static void
 made_add(void *ctx, const char *rel)
 {
 	struct write_txn *w = ctx;
-	uint32_t off = paths_str(&w->paths, rel);
 
-	if (w->nmade == w->capmade) {
-		w->capmade = w->capmade ? w->capmade * 2 : 64;
-		w->made = realloc(w->made, w->capmade * sizeof(*w->made));
-		if (!w->made)
-			abort();
-	}
-	w->made[w->nmade++] = off;
-	if (2 * w->nmade > w->capset) {
-		free(w->set);
-		w->capset = w->capset ? w->capset * 2 : 128;
-		w->set = calloc(w->capset, sizeof(*w->set));
-		if (!w->set)
-			abort();
-		for (size_t i = 0; i + 1 < w->nmade; i++)
-			*made_slot(w, paths_at(&w->paths, w->made[i])) = w->made[i] + 1;
-	}
-	*made_slot(w, rel) = off + 1;
+	paths_mark(&w->paths, paths_str(&w->paths, rel));
 }
 
 /* mkdir -p of the output directory (path, modified and restored), through links: the user
@@ -310,17 +304,55 @@ temp_create(struct write_txn *w, int dfd, const char *base, struct write_entry *
 	return -1;
 }
 
+/* The index of dev in the run's devices, added where it is not there yet; WRITE_DEV_ANY
+ * when there are too many (is_ours() then compares inode numbers only). */
+static uint16_t
+dev_index(struct write_txn *w, dev_t dev)
+{
+	for (size_t i = 0; i < w->ndevs; i++)
+		if (w->devs[i] == dev)
+			return (uint16_t)i;
+	if (w->ndevs == WRITE_DEV_ANY)
+		return WRITE_DEV_ANY;
+	w->devs = realloc(w->devs, (w->ndevs + 1) * sizeof(*w->devs));
+	if (!w->devs)
+		abort();
+	w->devs[w->ndevs] = dev;
+	return (uint16_t)w->ndevs++;
+}
+
+/* The i-th step. */
+static struct write_entry *
+entry_at(const struct write_txn *w, size_t i)
+{
+	return &w->blocks[i / WRITE_BLOCK][i % WRITE_BLOCK];
+}
+
+/* Appends e: the first block grows to WRITE_BLOCK entries (most runs write a few files),
+ * then whole blocks are added, so no copy is made and at most one block is unused. */
 static struct write_entry *
 entry_push(struct write_txn *w, const struct write_entry *e)
 {
-	if (w->n == w->cap) {
-		w->cap = w->cap ? w->cap * 2 : 64;
-		w->v = realloc(w->v, w->cap * sizeof(*w->v));
-		if (!w->v)
+	size_t k = w->n / WRITE_BLOCK;
+
+	if (k == w->capblocks) {
+		w->capblocks = w->capblocks ? w->capblocks * 2 : 8;
+		w->blocks = realloc(w->blocks, w->capblocks * sizeof(*w->blocks));
+		if (!w->blocks)
 			abort();
 	}
-	w->v[w->n] = *e;
-	return &w->v[w->n++];
+	if (k == 0 && w->n == w->cap0) {
+		w->cap0 = w->cap0 ? w->cap0 * 2 : 64;
+		w->blocks[0] = realloc(w->n ? w->blocks[0] : NULL, w->cap0 * sizeof(**w->blocks));
+		if (!w->blocks[0])
+			abort();
+	} else if (k > 0 && w->n % WRITE_BLOCK == 0) {
+		w->blocks[k] = malloc(WRITE_BLOCK * sizeof(**w->blocks));
+		if (!w->blocks[k])
+			abort();
+	}
+	*entry_at(w, w->n) = *e;
+	return entry_at(w, w->n++);
 }
 
 /* Writes f, expected at offset rel, to a new temporary in dfd, to be renamed over base
@@ -344,8 +376,9 @@ write_temp(struct write_txn *w, int dfd, const struct rendered *f, uint32_t rel,
 		unlinkat(dfd, tmp, 0);
 		return tree_error(&w->tree, f->path, err, "cannot write", d);
 	}
-	e.dev = st.st_dev;
-	e.ino = st.st_ino;
+	e.dev = dev_index(w, st.st_dev);
+	e.ino_lo = (uint32_t)st.st_ino;
+	e.ino_hi = (uint32_t)((uint64_t)st.st_ino >> 32);
 	entry_push(w, &e);
 	return 0;
 }
@@ -415,21 +448,23 @@ write_txn_prune(struct write_txn *w, const struct tree_scope *scope, struct diag
 	return ret;
 }
 
-/* The target of e, relative to the output directory. */
+/* The target of e, relative to the output directory, written to rel (WRITE_REL_MAX bytes):
+ * every path in the pool is shorter (path_is_safe(), TREE_MAX_DEPTH). */
 static const char *
-entry_rel(const struct write_txn *w, const struct write_entry *e)
+entry_rel(const struct write_txn *w, const struct write_entry *e, char *rel)
 {
-	return paths_at(&w->paths, e->rel);
+	return paths_at(&w->paths, e->rel, rel, WRITE_REL_MAX);
 }
 
-/* The descriptor of the directory of e, with its base name in *base. Returns it,
- * TREE_ABSENT, or -1 with a diagnostic. */
+/* The descriptor of the directory of e, with its path in rel (WRITE_REL_MAX bytes) and its
+ * base name, in rel, in *base. Returns it, TREE_ABSENT, or -1 with a diagnostic. */
 static int
-entry_dir(struct write_txn *w, const struct write_entry *e, const char **base, struct diags *d)
+entry_dir(struct write_txn *w, const struct write_entry *e, char *rel, const char **base,
+          struct diags *d)
 {
 	char dir[4096];
 
-	*base = tree_split(entry_rel(w, e), dir, sizeof(dir));
+	*base = tree_split(entry_rel(w, e, rel), dir, sizeof(dir));
 	return tree_dir(&w->tree, dir, 0, d);
 }
 
@@ -450,22 +485,24 @@ dir_quiet(struct write_txn *w, const char *dir)
 }
 
 static int
-entry_dir_quiet(struct write_txn *w, const struct write_entry *e, const char **base)
+entry_dir_quiet(struct write_txn *w, const struct write_entry *e, char *rel, const char **base)
 {
 	char dir[4096];
 
-	*base = tree_split(entry_rel(w, e), dir, sizeof(dir));
+	*base = tree_split(entry_rel(w, e, rel), dir, sizeof(dir));
 	return dir_quiet(w, dir);
 }
 
 /* Whether base in dfd is still the file this run put there. */
 static int
-is_ours(int dfd, const char *base, const struct write_entry *e)
+is_ours(const struct write_txn *w, int dfd, const char *base, const struct write_entry *e)
 {
 	struct stat st;
 
-	return fstatat(dfd, base, &st, AT_SYMLINK_NOFOLLOW) == 0 && st.st_ino == e->ino &&
-	       st.st_dev == e->dev;
+	return fstatat(dfd, base, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+	       (uint32_t)st.st_ino == e->ino_lo &&
+	       (uint32_t)((uint64_t)st.st_ino >> 32) == e->ino_hi &&
+	       (e->dev == WRITE_DEV_ANY || st.st_dev == w->devs[e->dev]);
 }
 
 /* Puts the new file in place and keeps the old one under the temporary's name; where the
@@ -497,7 +534,6 @@ entry_swap(struct write_txn *w, int dfd, struct write_entry *e, const char *base
 		return -1;
 	}
 	e->tmp = h.tmp;
-	e->idn = h.idn;
 	e->has_tmp = linked;
 	return 0;
 }
@@ -529,17 +565,18 @@ static int
 entry_apply(struct write_txn *w, struct write_entry *e, struct diags *d)
 {
 	const char *base;
+	char rel[WRITE_REL_MAX];
 	int dfd, r = 0;
 
 	if (e->op == WRITE_LEFTOVER)
 		return 0; /* removed after the commit, when no run is live */
-	dfd = entry_dir(w, e, &base, d);
+	dfd = entry_dir(w, e, rel, &base, d);
 	if (dfd == TREE_ABSENT && e->op == WRITE_REMOVE)
 		return 0; /* gone with its directory (a concurrent run): nothing to do or undo */
 	if (dfd < 0)
-		return dfd == TREE_ABSENT ? tree_error(&w->tree, entry_rel(w, e), ENOENT,
-		                                       "cannot rename into place", d)
-		                          : -1;
+		return dfd == TREE_ABSENT
+		           ? tree_error(&w->tree, rel, ENOENT, "cannot rename into place", d)
+		           : -1;
 	if (e->op == WRITE_NEW) {
 		r = entry_new(w, dfd, e, base);
 	} else if (e->op == WRITE_REPLACE) {
@@ -558,7 +595,7 @@ entry_apply(struct write_txn *w, struct write_entry *e, struct diags *d)
 	}
 	if (r < 0)
 		return tree_error(
-		    &w->tree, entry_rel(w, e), errno,
+		    &w->tree, rel, errno,
 		    e->op == WRITE_REMOVE ? "cannot remove" : "cannot rename into place", d);
 	e->done = 1;
 	return 0;
@@ -570,8 +607,8 @@ static int
 entry_undo(struct write_txn *w, struct write_entry *e)
 {
 	const char *base;
-	char tmp[WRITE_TEMP_MAX];
-	int dfd = entry_dir_quiet(w, e, &base);
+	char tmp[WRITE_TEMP_MAX], rel[WRITE_REL_MAX];
+	int dfd = entry_dir_quiet(w, e, rel, &base);
 
 	if (dfd < 0)
 		return -1;
@@ -580,7 +617,7 @@ entry_undo(struct write_txn *w, struct write_entry *e)
 	if (e->op == WRITE_REMOVE) {
 		if (renameat2(dfd, tmp, dfd, base, RENAME_NOREPLACE) < 0 && errno != EEXIST)
 			return -1;
-	} else if (!is_ours(dfd, base, e)) {
+	} else if (!is_ours(w, dfd, base, e)) {
 		; /* replaced since by another run: its file stays */
 	} else if (e->op == WRITE_NEW) {
 		if (unlinkat(dfd, base, 0) < 0)
@@ -601,9 +638,11 @@ entry_undo(struct write_txn *w, struct write_entry *e)
 static void
 write_undo(struct write_txn *w, size_t n, struct diags *d)
 {
+	char rel[WRITE_REL_MAX];
+
 	while (n-- > 0)
-		if (w->v[n].done && entry_undo(w, &w->v[n]) < 0)
-			tree_error(&w->tree, entry_rel(w, &w->v[n]), errno,
+		if (entry_at(w, n)->done && entry_undo(w, entry_at(w, n)) < 0)
+			tree_error(&w->tree, entry_rel(w, entry_at(w, n), rel), errno,
 			           "cannot restore the old file; the tree is partly new: run "
 			           "render again",
 			           d);
@@ -642,14 +681,14 @@ static void
 entry_clean(struct write_txn *w, struct write_entry *e, struct diags *d)
 {
 	const char *base;
-	char tmp[WRITE_TEMP_MAX];
-	int dfd = entry_dir_quiet(w, e, &base);
+	char tmp[WRITE_TEMP_MAX], rel[WRITE_REL_MAX];
+	int dfd = entry_dir_quiet(w, e, rel, &base);
 	const char *name = e->op == WRITE_LEFTOVER ? base : temp_name(w, e, base, tmp);
 
 	if (dfd < 0 || !name || (e->op == WRITE_LEFTOVER && !tree_idle(&w->tree)))
 		return; /* gone with its directory (a concurrent run), or a live run's */
 	if (unlinkat(dfd, name, 0) < 0 && errno != ENOENT) {
-		char *path = tree_path(&w->tree, entry_rel(w, e));
+		char *path = tree_path(&w->tree, rel);
 		diag_loc(d, DIAG_WARNING, path, 0, 0, "cannot remove the temporary '%s': %s", name,
 		         strerror(errno));
 		free(path);
@@ -659,7 +698,7 @@ entry_clean(struct write_txn *w, struct write_entry *e, struct diags *d)
 	e->done = 0;
 	if (e->op == WRITE_REMOVE || e->op == WRITE_LEFTOVER) {
 		e->gone = 1;
-		remove_empty_parents(w, entry_rel(w, e), d);
+		remove_empty_parents(w, rel, d);
 	}
 }
 
@@ -667,28 +706,31 @@ void
 write_txn_removed(const struct write_txn *w, void (*fn)(void *ctx, const char *rel, int temp),
                   void *ctx)
 {
+	char rel[WRITE_REL_MAX];
+
 	for (size_t i = 0; i < w->n; i++)
-		if (w->v[i].gone)
-			fn(ctx, entry_rel(w, &w->v[i]), w->v[i].op == WRITE_LEFTOVER);
+		if (entry_at(w, i)->gone)
+			fn(ctx, entry_rel(w, entry_at(w, i), rel),
+			   entry_at(w, i)->op == WRITE_LEFTOVER);
 }
 
 int
 write_txn_commit(struct write_txn *w, struct diags *d)
 {
 	for (size_t i = 0; i < w->n; i++) {
-		if (entry_apply(w, &w->v[i], d) < 0) {
+		if (entry_apply(w, entry_at(w, i), d) < 0) {
 			write_undo(w, i, d);
 			return -1;
 		}
 	}
 	w->committed = 1;
 	for (size_t i = 0; i < w->n; i++)
-		if (w->v[i].done && w->v[i].has_tmp)
-			entry_clean(w, &w->v[i], d);
+		if (entry_at(w, i)->done && entry_at(w, i)->has_tmp)
+			entry_clean(w, entry_at(w, i), d);
 	/* holding the lock, every other render's temporary is a crashed one's */
 	for (size_t i = 0; i < w->n; i++)
-		if (w->v[i].op == WRITE_LEFTOVER)
-			entry_clean(w, &w->v[i], d);
+		if (entry_at(w, i)->op == WRITE_LEFTOVER)
+			entry_clean(w, entry_at(w, i), d);
 	return 0;
 }
 
@@ -698,17 +740,20 @@ write_txn_release(struct write_txn *w)
 	for (size_t i = 0; i < w->n; i++) {
 		/* a temporary of a step not applied, or undone; a step whose undo failed keeps the
 		 * old file under it */
+		struct write_entry *e = entry_at(w, i);
 		const char *base;
-		char tmp[WRITE_TEMP_MAX];
-		int dfd =
-		    w->v[i].has_tmp && !w->v[i].done ? entry_dir_quiet(w, &w->v[i], &base) : -1;
-		if (dfd >= 0 && temp_name(w, &w->v[i], base, tmp))
+		char tmp[WRITE_TEMP_MAX], rel[WRITE_REL_MAX];
+		int dfd = e->has_tmp && !e->done ? entry_dir_quiet(w, e, rel, &base) : -1;
+		if (dfd >= 0 && temp_name(w, e, base, tmp))
 			unlinkat(dfd, tmp, 0);
 	}
-	for (size_t i = w->nmade; i-- > 0 && !w->committed;) {
-		char parent[4096];
-		const char *name =
-		    tree_split(paths_at(&w->paths, w->made[i]), parent, sizeof(parent));
+	/* the directories this run made, each after those below it (a higher id) */
+	for (size_t i = w->paths.n; i-- > 0 && !w->committed;) {
+		char parent[4096], rel[WRITE_REL_MAX];
+		if (!paths_marked(&w->paths, (uint32_t)i))
+			continue;
+		const char *name = tree_split(paths_at(&w->paths, (uint32_t)i, rel, sizeof(rel)),
+		                              parent, sizeof(parent));
 		int dfd = dir_quiet(w, parent);
 		if (dfd >= 0)
 			unlinkat(dfd, name, AT_REMOVEDIR);
@@ -718,10 +763,11 @@ write_txn_release(struct write_txn *w)
 		rmdir(w->outmade[i]);
 	strs_free(w->outmade, w->noutmade);
 	paths_release(&w->paths);
-	free(w->made);
 	free(w->oldids);
-	free(w->set);
-	free(w->v);
+	free(w->devs);
+	for (size_t k = 0; k * WRITE_BLOCK < w->n; k++)
+		free(w->blocks[k]);
+	free(w->blocks);
 	write_txn_init(w, w->dir);
 }
 

@@ -18,6 +18,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "diag.h"
 #include "paths.h"
@@ -26,26 +27,32 @@
 
 struct write_entry;
 
+/* An id a run drew before its id (a temporary's name was taken). */
+struct write_oldid {
+	char id[40];
+	unsigned long until; /* the counter when it was replaced: names below it have it */
+};
+
 struct write_txn {
-	const char *dir;       /* the output directory; borrowed */
-	struct tree tree;      /* its descriptors; root -1 until write_txn_begin() */
-	struct write_entry *v; /* the steps of the commit, in order; heap */
-	size_t n, cap;
+	const char *dir;  /* the output directory; borrowed */
+	struct tree tree; /* its descriptors; root -1 until write_txn_begin() */
+	/* the steps of the commit, in order, in blocks of WRITE_BLOCK (write.c); heap */
+	struct write_entry **blocks;
+	size_t n, capblocks, cap0; /* cap0: of the first block, until it is whole */
 	/* every path the rollouts produce (listed), the paths of stale files and leftovers, and
-	 * the directories this run made (unlisted): the entries and made name them by offset */
+	 * the directories above them: the entries name them by id; the directories this run
+	 * created below dir are marked (paths_mark) */
 	struct paths paths;
-	uint32_t *made; /* directories this run created below dir, parents first; heap */
-	size_t nmade, capmade;
-	uint32_t *set; /* the same, as a hash set of offset + 1 (0: empty); heap */
-	size_t capset;
 	char **outmade; /* directories this run created on the way to dir, dir last; heap */
 	size_t noutmade, capoutmade;
-	const char *kind;      /* "meshroll" (render), "meshroll-promote": starts id */
-	char id[40];           /* "<kind>-<random hex>": in this run's temporaries' names */
-	char (*oldids)[40];    /* the ids drawn before id (a name was taken); heap */
-	size_t nids;           /* of oldids: id is the (nids)th */
-	unsigned long counter; /* for temporary names */
-	int committed;         /* in place: keep the directories made */
+	const char *kind;           /* "meshroll" (render), "meshroll-promote": starts id */
+	char id[40];                /* "<kind>-<random hex>": in this run's temporaries' names */
+	struct write_oldid *oldids; /* the ids drawn before id, in order; heap */
+	size_t nids;                /* of oldids */
+	unsigned long counter;      /* for temporary names */
+	dev_t *devs; /* the devices of the new files: the entries name them by index; heap */
+	size_t ndevs;
+	int committed; /* in place: keep the directories made */
 };
 
 void write_txn_init(struct write_txn *w, const char *dir);

@@ -1,5 +1,6 @@
 /* test_unit.c: the stages one at a time. */
 #include <criterion/criterion.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -11,6 +12,7 @@
 #include "load.h"
 #include "model.h"
 #include "parse.h"
+#include "paths.h"
 #include "render.h"
 #include "schema.h"
 #include "source.h"
@@ -676,4 +678,41 @@ Test(unit, simple_formats_match_snprintf)
 	(void)p;
 	cr_expect_str_eq(arena_concat(&arena, "a", "", "bc", "/d"), "abc/d");
 	cr_expect_str_eq(arena_int(&arena, -120), "-120");
+}
+
+Test(unit, paths_give_back_what_was_added_and_can_be_emptied)
+{
+	static const char *const in[] = {"a/b/c.yaml", "a/b", "a//x",      "/top",
+	                                 "a/b/d.yaml", "",    "a/b/c.yaml"};
+	struct paths p;
+	uint32_t id[7];
+	char buf[64];
+
+	paths_init(&p);
+	for (size_t i = 0; i < 7; i++)
+		id[i] = paths_add(&p, in[i]);
+	for (size_t i = 0; i < 7; i++) {
+		cr_expect_str_eq(paths_at(&p, id[i], buf, sizeof(buf)), in[i]);
+		cr_expect(paths_has(&p, in[i]), "%s", in[i]);
+		cr_expect_eq(paths_find(&p, in[i]), id[i]);
+	}
+	cr_expect_eq(id[0], id[6], "one node for each path");
+	cr_expect(!paths_has(&p, "a"), "a directory above a path is not listed");
+	cr_expect(!paths_has(&p, "a/b/c"));
+	cr_expect_null(paths_at(&p, id[0], buf, strlen(in[0])), "too small a buffer");
+	paths_mark(&p, paths_find(&p, "a"));
+	cr_expect(paths_marked(&p, paths_find(&p, "a")) && !paths_marked(&p, id[1]));
+	cr_expect_lt(paths_find(&p, "a"), id[1], "a directory before those below it");
+	for (int i = 0; i < 20000; i++) { /* past a block and a few rehashes */
+		snprintf(buf, sizeof(buf), "ns-%d/svc/%d.yaml", i % 7, i);
+		paths_add(&p, buf);
+	}
+	cr_expect(paths_has(&p, "ns-4/svc/19996.yaml") && paths_has(&p, "a/b/d.yaml"));
+	p.n = p.len = 0; /* as compare_reset() empties it */
+	cr_expect(!paths_has(&p, "a/b/c.yaml"));
+	id[0] = paths_add(&p, "q/r.yaml");
+	cr_expect(paths_has(&p, "q/r.yaml") && !paths_has(&p, "a/b/c.yaml"));
+	cr_expect(!paths_has(&p, "ns-4/svc/19996.yaml"));
+	cr_expect_str_eq(paths_at(&p, id[0], buf, sizeof(buf)), "q/r.yaml");
+	paths_release(&p);
 }
