@@ -137,7 +137,7 @@ compare_close(struct compare *c)
 void
 compare_reset(struct compare *c)
 {
-	c->expected.n = c->expected.len = 0;
+	paths_clear(&c->expected);
 	c->differ = c->ntemps = c->nstale = c->unclaimed = 0;
 	c->first = NULL;
 }
@@ -249,7 +249,6 @@ compare_temps(struct compare *c)
 int
 compare_stale(struct compare *c, const struct tree_scope *scope)
 {
-	paths_sort(&c->expected);
 	for (size_t i = 0; i < tree_scope_roots(scope); i++)
 		if (tree_stale(&c->tree, tree_scope_root(scope, i), scope, &c->expected, "\n",
 		               compare_found, c, &c->r->diags) < 0 ||

@@ -21,6 +21,14 @@ hash_release(struct hash_table *t)
 	hash_init(t);
 }
 
+void
+hash_clear(struct hash_table *t)
+{
+	if (t->cap)
+		memset(t->slots, 0, t->cap * sizeof(*t->slots));
+	t->n = t->len = 0;
+}
+
 static void *
 xrealloc(void *p, size_t size)
 {

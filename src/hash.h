@@ -63,6 +63,8 @@ hash_get(const struct hash_table *t, size_t i)
 	return t->val ? t->val[i] : NULL;
 }
 void hash_set(struct hash_table *t, size_t i, void *val);
+/* Empties t, keeping its memory for the keys to come. */
+void hash_clear(struct hash_table *t);
 void hash_release(struct hash_table *t);
 
 #endif

@@ -4,71 +4,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { PATHS_NAMES_MAX = 1u << 30 }; /* names' offsets keep 2 bits for flags */
+enum { PATHS_NAMES_MAX = 1u << 30 }; /* names' numbers keep 2 bits for flags */
 
 void
 paths_init(struct paths *p)
 {
 	memset(p, 0, sizeof(*p));
-}
-
-/* FNV-1a of the len bytes at s. */
-static uint32_t
-name_hash(const char *s, size_t len)
-{
-	uint32_t h = 2166136261u;
-
-	for (size_t i = 0; i < len; i++)
-		h = (h ^ (unsigned char)s[i]) * 16777619u;
-	return h;
-}
-
-/* The slot of name s (len bytes) in nameset: its offset + 1, or 0 where it is absent. */
-static uint32_t *
-name_slot(const struct paths *p, const char *s, size_t len)
-{
-	size_t mask = p->capnameset - 1, i = name_hash(s, len) & mask;
-
-	while (p->nameset[i]) {
-		const char *t = p->names + p->nameset[i] - 1;
-		if (strncmp(t, s, len) == 0 && t[len] == '\0')
-			return &p->nameset[i];
-		i = (i + 1) & mask;
-	}
-	return &p->nameset[i];
-}
-
-/* The offset of name s (len bytes) in names, stored there where it is not yet. */
-static uint32_t
-name_intern(struct paths *p, const char *s, size_t len)
-{
-	if (2 * (p->nnames + 1) > p->capnameset) {
-		free(p->nameset);
-		p->capnameset = p->capnameset ? p->capnameset * 2 : 256;
-		p->nameset = calloc(p->capnameset, sizeof(*p->nameset));
-		if (!p->nameset)
-			abort();
-		for (size_t off = 0; off < p->len; off += strlen(p->names + off) + 1)
-			*name_slot(p, p->names + off, strlen(p->names + off)) = (uint32_t)off + 1;
-	}
-	uint32_t *slot = name_slot(p, s, len);
-	if (*slot)
-		return *slot - 1;
-	if (p->len + len + 1 > PATHS_NAMES_MAX)
-		abort(); /* far beyond RUN_MAX_FILES' paths */
-	if (p->len + len + 1 > p->cap) {
-		while (p->len + len + 1 > p->cap)
-			p->cap = p->cap ? p->cap * 2 : 1024;
-		p->names = realloc(p->names, p->cap);
-		if (!p->names)
-			abort();
-	}
-	memcpy(p->names + p->len, s, len);
-	p->names[p->len + len] = '\0';
-	*slot = (uint32_t)p->len + 1;
-	p->len += len + 1;
-	p->nnames++;
-	return *slot - 1;
 }
 
 static uint32_t
@@ -153,16 +94,15 @@ node_intern(struct paths *p, uint32_t parent, uint32_t name)
 	return *slot - 1;
 }
 
-/* A set emptied by setting n and len to 0 (compare_reset()) forgets its hashes too. */
-static void
-paths_emptied(struct paths *p)
+/* The number of name s (len bytes), added where it is not yet. */
+static uint32_t
+name_intern(struct paths *p, const char *s, size_t len)
 {
-	if (!p->len && p->nnames) {
-		memset(p->nameset, 0, p->capnameset * sizeof(*p->nameset));
-		p->nnames = 0;
-	}
-	if (!p->n && p->capset)
-		memset(p->set, 0, p->capset * sizeof(*p->set));
+	size_t name = hash_add(&p->names, s, len);
+
+	if (name >= PATHS_NAMES_MAX)
+		abort(); /* far beyond RUN_MAX_FILES' paths */
+	return (uint32_t)name;
 }
 
 uint32_t
@@ -170,7 +110,6 @@ paths_str(struct paths *p, const char *s)
 {
 	uint32_t id = PATHS_NONE;
 
-	paths_emptied(p);
 	for (;;) {
 		size_t len = strcspn(s, "/");
 		id = node_intern(p, id, name_intern(p, s, len) << 2);
@@ -194,12 +133,13 @@ paths_find(const struct paths *p, const char *s)
 {
 	uint32_t id = PATHS_NONE;
 
-	if (!p->n || !p->len)
-		return PATHS_NONE; /* empty, or emptied */
+	if (!p->n)
+		return PATHS_NONE;
 	for (;;) {
 		size_t len = strcspn(s, "/");
-		uint32_t name = *name_slot(p, s, len), at;
-		if (!name || !(at = *node_slot(p, id, (name - 1) << 2)))
+		long name = hash_find(&p->names, s, len);
+		uint32_t at;
+		if (name == HASH_NONE || !(at = *node_slot(p, id, (uint32_t)name << 2)))
 			return PATHS_NONE;
 		id = at - 1;
 		if (!s[len])
@@ -214,13 +154,13 @@ paths_at(const struct paths *p, uint32_t id, char *buf, size_t n)
 	size_t len = 0;
 
 	for (uint32_t x = id; x != PATHS_NONE; x = paths_node(p, x)->parent)
-		len += strlen(p->names + (paths_node(p, x)->name >> 2)) +
+		len += strlen(hash_key(&p->names, paths_node(p, x)->name >> 2)) +
 		       (paths_node(p, x)->parent != PATHS_NONE);
 	if (len >= n)
 		return NULL;
 	buf[len] = '\0';
 	for (uint32_t x = id; x != PATHS_NONE; x = paths_node(p, x)->parent) {
-		const char *name = p->names + (paths_node(p, x)->name >> 2);
+		const char *name = hash_key(&p->names, paths_node(p, x)->name >> 2);
 		size_t k = strlen(name);
 		len -= k;
 		memcpy(buf + len, name, k);
@@ -236,12 +176,6 @@ paths_mark(struct paths *p, uint32_t id)
 	paths_node(p, id)->name |= PATHS_MARK;
 }
 
-void
-paths_sort(struct paths *p)
-{
-	(void)p;
-}
-
 int
 paths_has(const struct paths *p, const char *s)
 {
@@ -251,10 +185,18 @@ paths_has(const struct paths *p, const char *s)
 }
 
 void
+paths_clear(struct paths *p)
+{
+	hash_clear(&p->names);
+	if (p->capset)
+		memset(p->set, 0, p->capset * sizeof(*p->set));
+	p->n = 0;
+}
+
+void
 paths_release(struct paths *p)
 {
-	free(p->names);
-	free(p->nameset);
+	hash_release(&p->names);
 	for (size_t k = 0; k < p->nblocks; k++)
 		free(p->v[k]);
 	free(p->v);

@@ -3,18 +3,19 @@
  * repeat the same few names ("kustomization.yaml", "base", "stages", "010") under many
  * directories, so a path costs 8 bytes, not its length. A node is named by its id, which
  * stays valid as the set grows; a directory's id is lower than those of the paths below it.
- * A struct paths that is all zero is an empty set; one whose n and len are set to 0 is
- * empty again, its memory kept. */
+ * A struct paths that is all zero is an empty set. */
 #ifndef MESHROLL_PATHS_H
 #define MESHROLL_PATHS_H
 
 #include <stddef.h>
 #include <stdint.h>
 
+#include "hash.h"
+
 /* One path: its directory's node (PATHS_NONE at the top) and its last name. */
 struct paths_node {
 	uint32_t parent;
-	uint32_t name; /* offset of the name in names, shifted left by 2; the low bits: flags */
+	uint32_t name; /* the name's number in names, shifted left by 2; the low bits: flags */
 };
 
 enum {
@@ -25,10 +26,7 @@ enum {
 };
 
 struct paths {
-	char *names; /* every distinct name, NUL-terminated, back to back; heap */
-	size_t len, cap;
-	uint32_t *nameset; /* names as a hash set of offset + 1 (0: empty); heap */
-	size_t capnameset, nnames;
+	struct hash_table names; /* every distinct name, once */
 	/* every path and every directory above one, by id, in blocks of PATHS_BLOCK: the first
 	 * grows to that size, then whole blocks are added, so none is copied; heap */
 	struct paths_node **v;
@@ -59,10 +57,10 @@ paths_marked(const struct paths *p, uint32_t id)
 {
 	return (paths_node(p, id)->name & PATHS_MARK) != 0;
 }
-/* Nothing, now that lookups are hashed: kept for the callers that sort before paths_has(). */
-void paths_sort(struct paths *p);
 /* Whether s is listed. */
 int paths_has(const struct paths *p, const char *s);
+/* Empties the set, keeping its memory for the paths to come. */
+void paths_clear(struct paths *p);
 void paths_release(struct paths *p);
 
 #endif

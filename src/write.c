@@ -431,7 +431,6 @@ write_txn_prune(struct write_txn *w, const struct tree_scope *scope, struct diag
 
 	if (w->tree.root < 0)
 		return 0; /* no tree: nothing stale */
-	paths_sort(&w->paths);
 	for (size_t i = 0; i < tree_scope_roots(scope); i++) {
 		/* a directory this run made holds nothing stale */
 		const char *root = tree_scope_root(scope, i);

@@ -190,3 +190,28 @@ Test(unit, hash_table_probes_past_collisions_and_wraps)
 	cr_expect_eq(hash_find(&t, key, strlen(key)), HASH_NONE, "'%s' was never added", key);
 	hash_release(&t);
 }
+
+/* An emptied table holds no key, numbers the next from 0 and keeps its memory. */
+Test(unit, hash_table_clear_forgets_every_key)
+{
+	struct hash_table t;
+	char key[32];
+
+	hash_init(&t);
+	for (int i = 0; i < 1000; i++) {
+		snprintf(key, sizeof(key), "key-%d", i);
+		hash_add(&t, key, strlen(key));
+	}
+	size_t cap = t.cap;
+	hash_clear(&t);
+	cr_expect_eq(t.n, 0);
+	cr_expect_eq(t.cap, cap, "the slots are kept");
+	for (int i = 0; i < 1000; i++) {
+		snprintf(key, sizeof(key), "key-%d", i);
+		cr_expect_eq(hash_find(&t, key, strlen(key)), HASH_NONE, "'%s' after clearing",
+		             key);
+	}
+	cr_expect_eq(hash_add(&t, "new", 3), 0);
+	cr_expect_str_eq(hash_key(&t, 0), "new");
+	hash_release(&t);
+}

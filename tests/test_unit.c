@@ -708,7 +708,7 @@ Test(unit, paths_give_back_what_was_added_and_can_be_emptied)
 		paths_add(&p, buf);
 	}
 	cr_expect(paths_has(&p, "ns-4/svc/19996.yaml") && paths_has(&p, "a/b/d.yaml"));
-	p.n = p.len = 0; /* as compare_reset() empties it */
+	paths_clear(&p); /* as compare_reset() empties it */
 	cr_expect(!paths_has(&p, "a/b/c.yaml"));
 	id[0] = paths_add(&p, "q/r.yaml");
 	cr_expect(paths_has(&p, "q/r.yaml") && !paths_has(&p, "a/b/c.yaml"));

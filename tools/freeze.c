@@ -17,7 +17,7 @@
 #include "source.h"
 #include "template.h"
 
-enum { TABLE_BITS = 18 }; /* room for the nodes and strings of every file, twice over */
+enum { TABLE_BITS = 18 }; /* room for the nodes of every file, twice over */
 
 /* What the tables hold so far, and the hash tables that fill them once per node and string. */
 struct freezer {
@@ -26,12 +26,10 @@ struct freezer {
 	size_t nnodes;
 	uint32_t *kids;
 	size_t nkids;
-	char *pool;
-	size_t pool_len;
+	struct hash_table pool;         /* every string once: its keys are frozen_pool */
 	const struct node **node_slots; /* open addressing: a node -> its index in node_index */
 	uint32_t *node_index;
-	uint32_t *str_slots; /* open addressing: offset + 1 of a string in pool; 0: empty */
-	uint32_t *keys;      /* the offset in pool of every map key, repeats and all */
+	uint32_t *keys; /* the offset in pool of every map key, repeats and all */
 	size_t nkeys;
 	struct pattern_insn *insns; /* the programs of the schema's patterns */
 	size_t ninsns;
@@ -59,37 +57,13 @@ freeze_fail(const char *what)
 	exit(1);
 }
 
-static size_t
-hash_bytes(const char *s, size_t len)
-{
-	size_t h = 14695981039346656037u;
-
-	for (size_t i = 0; i < len; i++)
-		h = (h ^ (unsigned char)s[i]) * 1099511628211u;
-	return h;
-}
-
-/* The offset of s (NUL-terminated after len) in the pool, added once. */
+/* The offset of s (len bytes, no NUL) in the pool, added once. */
 static uint32_t
 freeze_str(struct freezer *f, const char *s, size_t len)
 {
-	size_t mask = ((size_t)1 << TABLE_BITS) - 1, i = hash_bytes(s, len) & mask;
+	size_t i = hash_add(&f->pool, s, len); /* before reading off, which it may move */
 
-	for (; f->str_slots[i]; i = (i + 1) & mask) {
-		const char *at = f->pool + f->str_slots[i] - 1;
-		if (strlen(at) == len && memcmp(at, s, len) == 0)
-			return f->str_slots[i] - 1;
-	}
-	if (f->pool_len + len + 1 > UINT32_MAX)
-		freeze_fail("string pool past 4 GiB");
-	f->pool = realloc(f->pool, f->pool_len + len + 1);
-	if (!f->pool)
-		freeze_fail("out of memory");
-	memcpy(f->pool + f->pool_len, s, len);
-	f->pool[f->pool_len + len] = '\0';
-	f->str_slots[i] = (uint32_t)f->pool_len + 1;
-	f->pool_len += len + 1;
-	return f->str_slots[i] - 1;
+	return f->pool.off[i];
 }
 
 /* The index of n in frozen_nodes, giving it the next one on its first visit (an alias's
@@ -292,7 +266,7 @@ write_words(FILE *out, const struct freezer *f)
 		size *= 2;
 	uint32_t *slots = xcalloc(size, sizeof(*slots));
 	for (size_t k = 0; k < f->nkeys; k++) {
-		size_t i = hash_str(f->pool + f->keys[k]) & (size - 1);
+		size_t i = hash_str(f->pool.keys + f->keys[k]) & (size - 1);
 		while (slots[i] && slots[i] != f->keys[k] + 1)
 			i = (i + 1) & (size - 1);
 		slots[i] = f->keys[k] + 1;
@@ -323,7 +297,7 @@ write_tables(FILE *out, struct freezer *f)
 	for (size_t i = 0; i < f->nkids; i++)
 		fprintf(out, "%s%u,%s", i % 16 ? " " : "\t", f->kids[i], i % 16 == 15 ? "\n" : "");
 	fputs("\t0, /* no array is empty */\n};\n\n", out);
-	write_pool(out, f->pool, f->pool_len);
+	write_pool(out, f->pool.keys, f->pool.len);
 	write_words(out, f);
 	write_patterns(out, f);
 }
@@ -389,7 +363,6 @@ main(int argc, char **argv)
 	f.out = xcalloc((size_t)1 << TABLE_BITS, sizeof(*f.out));
 	f.node_slots = xcalloc((size_t)1 << TABLE_BITS, sizeof(*f.node_slots));
 	f.node_index = xcalloc((size_t)1 << TABLE_BITS, sizeof(*f.node_index));
-	f.str_slots = xcalloc((size_t)1 << TABLE_BITS, sizeof(*f.str_slots));
 	/* written aside and renamed: a failed run leaves no half file for make to take */
 	tmp = xcalloc(strlen(argv[1]) + 5, 1);
 	sprintf(tmp, "%s.tmp", argv[1]);
