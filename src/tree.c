@@ -72,17 +72,22 @@ tree_close(struct tree *t)
 }
 
 /* Opens (with create, makes) the directory whose path is t->path, which lies directly in
- * the deepest open one. Returns a descriptor, TREE_ABSENT, or -1 with a diagnostic. */
+ * the deepest open one; *state tells whether this call made it. Returns a descriptor,
+ * TREE_ABSENT, or -1 with a diagnostic. */
 static int
-tree_step(struct tree *t, size_t at, int create, struct diags *d)
+tree_step(struct tree *t, size_t at, int create, unsigned char *state, struct diags *d)
 {
 	int parent = t->depth ? t->fd[t->depth - 1] : t->root;
 	const char *name = t->path + at;
 	const int flags = O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC;
-	int fd = openat(parent, name, flags);
+	/* in a directory this run made, nothing is there yet: make the name without looking */
+	int made = create && t->depth && (t->state[t->depth - 1] & TREE_MADE);
+	int fd = made ? (errno = ENOENT, -1) : openat(parent, name, flags);
 
+	*state = 0;
 	if (fd < 0 && errno == ENOENT && create) {
 		if (mkdirat(parent, name, 0777) == 0) {
+			*state = TREE_MADE;
 			if (t->made)
 				t->made(t->ctx, t->path);
 		} else if (errno != EEXIST) { /* EEXIST: a concurrent run made it */
@@ -129,7 +134,7 @@ tree_dir(struct tree *t, const char *rel, int create, struct diags *d)
 			return tree_error(t, rel, 0,
 			                  "internal error: too deep below the output directory", d);
 		t->path[end] = '\0';
-		int fd = tree_step(t, at, create, d);
+		int fd = tree_step(t, at, create, &t->state[t->depth], d);
 		t->path[end] = rel[end];
 		if (fd < 0)
 			return fd;
@@ -166,8 +171,12 @@ int
 tree_open_file(struct tree *t, int dfd, const char *rel, struct stat *st, struct diags *d)
 {
 	const char *base = strrchr(rel, '/') ? strrchr(rel, '/') + 1 : rel;
-	int fd = openat(dfd, base, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	int fd;
 
+	if (t->depth && dfd == t->fd[t->depth - 1] && (t->state[t->depth - 1] & TREE_MADE))
+		return TREE_ABSENT; /* made by this run, it holds only temporaries until the commit
+		                     */
+	fd = openat(dfd, base, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
 	if (fd < 0 && (errno == ENOENT || errno == ENOTDIR))
 		return TREE_ABSENT;
 	if (fd < 0 && errno == ELOOP)
@@ -443,52 +452,96 @@ struct walk {
 };
 
 struct entry {
-	char *name; /* heap */
-	int type;   /* DT_* of the entry, DT_UNKNOWN when it did not say */
+	const char *name; /* in the listing's buffer */
+	int type;         /* DT_* of the entry, DT_UNKNOWN when it did not say */
 };
 
-static int
-entry_cmp(const void *a, const void *b)
+/* One entry of a listing. */
+struct listed {
+	size_t name;        /* offset in the listing's names */
+	unsigned char type; /* DT_* */
+};
+
+/* The entries of one directory that the walk looks at, sorted bytewise. */
+struct listing {
+	char *names; /* back to back, NUL-terminated; heap */
+	size_t len, cap;
+	struct listed *v; /* heap */
+	size_t n, capv;
+};
+
+static void
+listing_release(struct listing *l)
 {
-	return strcmp(((const struct entry *)a)->name, ((const struct entry *)b)->name);
+	free(l->names);
+	free(l->v);
 }
 
-/* The entries of directory dfd but "." and "..", sorted bytewise; -1 with errno. */
+/* Whether the walk looks at an entry of this name: not "." or "..", nor another hidden one
+ * but a temporary. */
 static int
-tree_list(int dfd, struct entry **v, size_t *n)
+walked(const char *name)
 {
-	int fd = openat(dfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC); /* an offset of its own */
-	DIR *dir = fd < 0 ? NULL : fdopendir(fd);
-	size_t cap = 0;
-	struct dirent *e;
+	return name[0] != '.' || tree_is_temp(name);
+}
 
-	*v = NULL;
-	*n = 0;
-	if (!dir) {
-		if (fd >= 0)
-			close(fd);
-		return -1;
-	}
-	while ((errno = 0, e = readdir(dir)) != NULL) {
-		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
-			continue;
-		if (*n == cap) {
-			cap = cap ? cap * 2 : 16;
-			*v = realloc(*v, cap * sizeof(**v));
-			if (!*v)
-				abort();
-		}
-		(*v)[*n].name = strdup(e->d_name);
-		if (!(*v)[*n].name)
+static void
+listing_add(struct listing *l, const char *name, unsigned char type)
+{
+	size_t n = strlen(name) + 1;
+
+	if (l->len + n > l->cap) {
+		while (l->len + n > l->cap)
+			l->cap = l->cap ? l->cap * 2 : 1024;
+		l->names = realloc(l->names, l->cap);
+		if (!l->names)
 			abort();
-		(*v)[(*n)++].type = e->d_type;
 	}
-	int err = errno;
-	closedir(dir);
-	if (*n)
-		qsort(*v, *n, sizeof(**v), entry_cmp);
-	errno = err;
-	return err ? -1 : 0;
+	if (l->n == l->capv) {
+		l->capv = l->capv ? l->capv * 2 : 16;
+		l->v = realloc(l->v, l->capv * sizeof(*l->v));
+		if (!l->v)
+			abort();
+	}
+	memcpy(l->names + l->len, name, n);
+	l->v[l->n].name = l->len;
+	l->v[l->n++].type = type;
+	l->len += n;
+}
+
+static int
+listing_cmp(const void *a, const void *b, void *names)
+{
+	const struct listed *x = a, *y = b;
+
+	return strcmp((const char *)names + x->name, (const char *)names + y->name);
+}
+
+/* Reads the entries of the directory open as fd (from its offset: the caller rewinds one
+ * read before) into l, sorted. Reading the descriptor itself spares the open of "." and
+ * fdopendir's fstat and fcntls. Returns 0, or -1 with errno. */
+static int
+tree_list(int fd, struct listing *l)
+{
+	union {
+		struct dirent64 align;
+		char buf[16384];
+	} u;
+	ssize_t got;
+
+	while ((got = getdents64(fd, u.buf, sizeof(u.buf))) > 0) {
+		for (ssize_t at = 0; at < got;) {
+			const struct dirent64 *e = (const struct dirent64 *)(u.buf + at);
+			if (walked(e->d_name))
+				listing_add(l, e->d_name, e->d_type);
+			at += e->d_reclen;
+		}
+	}
+	if (got < 0)
+		return -1;
+	if (l->n > 1)
+		qsort_r(l->v, l->n, sizeof(*l->v), listing_cmp, l->names);
+	return 0;
 }
 
 static int walk_dir(struct walk *w, const char *rel, int depth);
@@ -527,23 +580,36 @@ walk_entry(struct walk *w, const char *rel, const struct entry *e, int depth)
 	return ret;
 }
 
+/* Lists the deepest open directory into l, rewinding its descriptor when it was read
+ * before. Returns 0, or -1 with errno. */
+static int
+tree_list_deepest(struct tree *t, struct listing *l)
+{
+	int fd = t->depth ? t->fd[t->depth - 1] : t->root;
+	unsigned char *state = t->depth ? &t->state[t->depth - 1] : &t->root_state;
+
+	memset(l, 0, sizeof(*l));
+	if ((*state & TREE_READ) && lseek(fd, 0, SEEK_SET) < 0)
+		return -1;
+	*state |= TREE_READ;
+	return tree_list(fd, l);
+}
+
 static int
 walk_dir(struct walk *w, const char *rel, int depth)
 {
 	int dfd = tree_dir(w->t, rel, 0, w->d), ret = 0;
-	struct entry *v;
-	size_t n;
+	struct listing l;
 
 	if (dfd < 0)
 		return dfd == TREE_ABSENT ? 0 : -1;
-	if (tree_list(dfd, &v, &n) < 0)
+	if (tree_list_deepest(w->t, &l) < 0)
 		ret = tree_error(w->t, rel, errno, "cannot read directory", w->d);
-	for (size_t i = 0; i < n; i++) {
-		if (!ret)
-			ret = walk_entry(w, rel, &v[i], depth);
-		free(v[i].name);
+	for (size_t i = 0; i < l.n && !ret; i++) {
+		struct entry e = {l.names + l.v[i].name, l.v[i].type};
+		ret = walk_entry(w, rel, &e, depth);
 	}
-	free(v);
+	listing_release(&l);
 	return ret;
 }
 
