@@ -28,6 +28,8 @@ enum {
 };
 
 /* The output directory and the chain of directories below it that is open now. */
+struct tree_scan;
+
 struct tree {
 	const char *out;                     /* the output directory as named; borrowed */
 	int root;                            /* its descriptor, or -1 */
@@ -38,6 +40,8 @@ struct tree {
 	size_t end[TREE_MAX_DEPTH];          /* the length of path up to each */
 	unsigned char state[TREE_MAX_DEPTH]; /* TREE_MADE, TREE_READ of each */
 	unsigned char root_state;            /* TREE_READ of root */
+	int scanning;           /* tree_dir() scans rollout trees for tree_stale() (tree.c) */
+	struct tree_scan *scan; /* what the scans found; heap, NULL before the first */
 	/* told of each directory that tree_dir() creates, by its relative path; may be NULL */
 	void (*made)(void *ctx, const char *rel);
 	void *ctx;
@@ -50,6 +54,8 @@ int tree_open(struct tree *t, const char *out, struct diags *d);
 char *tree_path(const struct tree *t, const char *rel);
 /* Records an I/O error about <out>/<rel>, with strerror(err) when nonzero; returns -1. */
 int tree_error(const struct tree *t, const char *rel, int err, const char *msg, struct diags *d);
+/* Forgets what the scans found and scans again, to walk trees anew (compare_reset()). */
+void tree_scan_reset(struct tree *t);
 /* Closes every descriptor; t may be half-opened or closed already. */
 void tree_close(struct tree *t);
 /* The descriptor of directory rel ("" for the output directory; owned by t, valid until the
