@@ -159,6 +159,7 @@ struct tree_scan {
 	unsigned char on[TREE_MAX_DEPTH];     /* whether it is */
 	struct paths strs;                    /* the trees scanned, the entries left */
 	struct strset trees;                  /* the trees scanned */
+	struct strset made;                   /* those of them this run made */
 	struct scan_left {
 		uint32_t path;      /* in strs, relative to out */
 		unsigned char type; /* DT_* */
@@ -301,6 +302,8 @@ scan_enter(struct tree *t, int fd, struct diags *d)
 	if (k == 1) {
 		uint32_t off = paths_str(&s->strs, t->path);
 		strset_put(&s->trees, &s->strs, off);
+		if (t->state[k] & TREE_MADE)
+			strset_put(&s->made, &s->strs, off);
 	} else if (!s->on[k - 1] || listing_see(&s->level[k - 1], t->path + t->end[k - 1] + 1))
 		return 0;
 	s->on[k] = 1;
@@ -369,6 +372,7 @@ scan_free(struct tree_scan *s)
 		listing_release(&s->level[k]);
 	paths_release(&s->strs);
 	free(s->trees.v);
+	free(s->made.v);
 	free(s->left);
 	free(s);
 }
@@ -647,10 +651,18 @@ tree_owner(struct tree *t, const char *rel, char *head)
 {
 	char dir[4096];
 	const char *base = tree_split(rel, dir, sizeof(dir));
+	char *slash = strchr(dir, '/');
 	struct arena a;
 	struct diags none;
 	int scanning = t->scanning;
 
+	if (slash && (slash = strchr(slash + 1, '/')) != NULL)
+		*slash = '\0'; /* dir is the tree's, for a moment */
+	int made = t->scan && strset_has(&t->scan->made, &t->scan->strs, dir);
+	if (slash)
+		*slash = '/';
+	if (made)
+		return -1; /* this run made the tree: only its temporaries are there */
 	arena_init(&a);
 	diags_init(&none, &a);
 	t->scanning = 0; /* a look aside, not part of the compare */

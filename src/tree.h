@@ -118,8 +118,9 @@ int tree_stale(struct tree *t, const char *root, const struct tree_scope *scope,
                void (*fn)(void *ctx, const char *rel, enum tree_found what), void *ctx,
                struct diags *d);
 /* Reads the header of meshroll's file rel into head (TREE_HEAD_MAX + 1 bytes): -1 when there
- * is none (no such file, another's, a link), 0 when it names no rollout file, 1 with the
- * source it names in head. */
+ * is none (no such file, another's, a link; in a rollout tree this run made, without looking,
+ * so before the writer's commit only), 0 when it names no rollout file, 1 with the source it
+ * names in head. */
 int tree_owner(struct tree *t, const char *rel, char *head);
 /* Warns, once, of the n files outside the run's trees that name no rollout file (an older
  * meshroll's), first being the first of them; nothing when n is 0. */
