@@ -89,7 +89,7 @@ $(B)/faultinject.so: tests/faultinject/faultinject.c
 # The same injector linked into a meshroll, each call it injects into wrapped by the linker:
 # what the tests run under STATIC=1. Test-only; never installed.
 FAULT_CALLS = open openat write fsync close rename renameat renameat2 linkat mkdir mkdirat \
-	unlink unlinkat fchown fchmod
+	unlink unlinkat fchown fchmod getdents64
 $(B)/faultinject-wrap.o: tests/faultinject/faultinject.c
 	@mkdir -p $(@D)
 	$(CC) -DFAULT_WRAP -O1 -Wall -Wextra -c -o $@ $<

@@ -140,6 +140,7 @@ compare_reset(struct compare *c)
 	paths_clear(&c->expected);
 	c->differ = c->ntemps = c->nstale = c->unclaimed = 0;
 	c->first = NULL;
+	tree_scan_reset(&c->tree); /* what the scans left was measured against other files */
 }
 
 /* Appends a copy of s to an arena array of strings. */

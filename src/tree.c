@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "render.h"
+#include "scan.h"
 
 static const char link_msg[] =
     "is a symbolic link; meshroll does not follow links below the output directory";
@@ -43,6 +44,7 @@ tree_open(struct tree *t, const char *out, struct diags *d)
 {
 	memset(t, 0, sizeof(*t));
 	t->out = out;
+	t->scanning = 1;
 	t->root = open(out, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (t->root >= 0)
 		return 0;
@@ -55,14 +57,18 @@ tree_open(struct tree *t, const char *out, struct diags *d)
 static void
 tree_cut(struct tree *t, int k)
 {
-	while (t->depth > k)
+	while (t->depth > k) {
+		scan_leave(t, t->depth - 1);
 		close(t->fd[--t->depth]);
+	}
 }
 
 void
 tree_close(struct tree *t)
 {
 	tree_cut(t, 0);
+	scan_free(t->scan);
+	t->scan = NULL;
 	if (t->root >= 0)
 		close(t->root);
 	t->root = -1;
@@ -72,17 +78,22 @@ tree_close(struct tree *t)
 }
 
 /* Opens (with create, makes) the directory whose path is t->path, which lies directly in
- * the deepest open one. Returns a descriptor, TREE_ABSENT, or -1 with a diagnostic. */
+ * the deepest open one; *state tells whether this call made it. Returns a descriptor,
+ * TREE_ABSENT, or -1 with a diagnostic. */
 static int
-tree_step(struct tree *t, size_t at, int create, struct diags *d)
+tree_step(struct tree *t, size_t at, int create, unsigned char *state, struct diags *d)
 {
 	int parent = t->depth ? t->fd[t->depth - 1] : t->root;
 	const char *name = t->path + at;
 	const int flags = O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC;
-	int fd = openat(parent, name, flags);
+	/* in a directory this run made, nothing is there yet: make the name without looking */
+	int made = create && t->depth && (t->state[t->depth - 1] & TREE_MADE);
+	int fd = made ? (errno = ENOENT, -1) : openat(parent, name, flags);
 
+	*state = 0;
 	if (fd < 0 && errno == ENOENT && create) {
 		if (mkdirat(parent, name, 0777) == 0) {
+			*state = TREE_MADE;
 			if (t->made)
 				t->made(t->ctx, t->path);
 		} else if (errno != EEXIST) { /* EEXIST: a concurrent run made it */
@@ -129,12 +140,16 @@ tree_dir(struct tree *t, const char *rel, int create, struct diags *d)
 			return tree_error(t, rel, 0,
 			                  "internal error: too deep below the output directory", d);
 		t->path[end] = '\0';
-		int fd = tree_step(t, at, create, d);
+		int fd = tree_step(t, at, create, &t->state[t->depth], d);
+		if (fd >= 0) {
+			t->fd[t->depth] = fd;
+			t->end[t->depth++] = end;
+			if (scan_enter(t, fd, d) < 0)
+				fd = -1;
+		}
 		t->path[end] = rel[end];
 		if (fd < 0)
 			return fd;
-		t->fd[t->depth] = fd;
-		t->end[t->depth++] = end;
 		at = end + 1;
 	}
 	return t->depth ? t->fd[t->depth - 1] : t->root;
@@ -166,8 +181,12 @@ int
 tree_open_file(struct tree *t, int dfd, const char *rel, struct stat *st, struct diags *d)
 {
 	const char *base = strrchr(rel, '/') ? strrchr(rel, '/') + 1 : rel;
-	int fd = openat(dfd, base, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	int fd;
 
+	if (t->depth && dfd == t->fd[t->depth - 1] && (t->state[t->depth - 1] & TREE_MADE))
+		return TREE_ABSENT; /* made by this run, it holds only temporaries until the commit
+		                     */
+	fd = openat(dfd, base, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
 	if (fd < 0 && (errno == ENOENT || errno == ENOTDIR))
 		return TREE_ABSENT;
 	if (fd < 0 && errno == ELOOP)
@@ -189,6 +208,7 @@ tree_open_file(struct tree *t, int dfd, const char *rel, struct stat *st, struct
 		close(fd);
 		return tree_error(t, rel, 0, msg, d);
 	}
+	scan_see(t, dfd, base);
 	return fd;
 }
 
@@ -298,12 +318,23 @@ tree_owner(struct tree *t, const char *rel, char *head)
 {
 	char dir[4096];
 	const char *base = tree_split(rel, dir, sizeof(dir));
+	char *slash = strchr(dir, '/');
 	struct arena a;
 	struct diags none;
+	int scanning = t->scanning;
 
+	if (slash && (slash = strchr(slash + 1, '/')) != NULL)
+		*slash = '\0'; /* dir is the tree's, for a moment */
+	int made = scan_made(t->scan, dir);
+	if (slash)
+		*slash = '/';
+	if (made)
+		return -1; /* this run made the tree: only its temporaries are there */
 	arena_init(&a);
 	diags_init(&none, &a);
+	t->scanning = 0; /* a look aside, not part of the compare */
 	int dfd = tree_dir(t, dir, 0, &none);
+	t->scanning = scanning;
 	arena_release(&a);
 	return dfd < 0 ? -1 : tree_source(dfd, base, head);
 }
@@ -443,53 +474,9 @@ struct walk {
 };
 
 struct entry {
-	char *name; /* heap */
-	int type;   /* DT_* of the entry, DT_UNKNOWN when it did not say */
+	const char *name; /* in the listing's buffer */
+	int type;         /* DT_* of the entry, DT_UNKNOWN when it did not say */
 };
-
-static int
-entry_cmp(const void *a, const void *b)
-{
-	return strcmp(((const struct entry *)a)->name, ((const struct entry *)b)->name);
-}
-
-/* The entries of directory dfd but "." and "..", sorted bytewise; -1 with errno. */
-static int
-tree_list(int dfd, struct entry **v, size_t *n)
-{
-	int fd = openat(dfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC); /* an offset of its own */
-	DIR *dir = fd < 0 ? NULL : fdopendir(fd);
-	size_t cap = 0;
-	struct dirent *e;
-
-	*v = NULL;
-	*n = 0;
-	if (!dir) {
-		if (fd >= 0)
-			close(fd);
-		return -1;
-	}
-	while ((errno = 0, e = readdir(dir)) != NULL) {
-		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
-			continue;
-		if (*n == cap) {
-			cap = cap ? cap * 2 : 16;
-			*v = realloc(*v, cap * sizeof(**v));
-			if (!*v)
-				abort();
-		}
-		(*v)[*n].name = strdup(e->d_name);
-		if (!(*v)[*n].name)
-			abort();
-		(*v)[(*n)++].type = e->d_type;
-	}
-	int err = errno;
-	closedir(dir);
-	if (*n)
-		qsort(*v, *n, sizeof(**v), entry_cmp);
-	errno = err;
-	return err ? -1 : 0;
-}
 
 static int walk_dir(struct walk *w, const char *rel, int depth);
 
@@ -527,23 +514,50 @@ walk_entry(struct walk *w, const char *rel, const struct entry *e, int depth)
 	return ret;
 }
 
+/* Lists the deepest open directory into l, rewinding its descriptor when it was read
+ * before. Returns 0, or -1 with errno. */
+static int
+tree_list_deepest(struct tree *t, struct listing *l)
+{
+	int fd = t->depth ? t->fd[t->depth - 1] : t->root;
+	unsigned char *state = t->depth ? &t->state[t->depth - 1] : &t->root_state;
+
+	memset(l, 0, sizeof(*l));
+	if ((*state & TREE_READ) && lseek(fd, 0, SEEK_SET) < 0)
+		return -1;
+	*state |= TREE_READ;
+	return tree_list(fd, l);
+}
+
+/* scan_left(): an entry of a directory in dir that a scan left to the walk. */
+static int
+walk_left(void *ctx, const char *dir, const char *name, unsigned char type)
+{
+	struct entry e = {name, type};
+	int depth = 1;
+
+	for (const char *p = dir; *p; p++)
+		depth += *p == '/';
+	return walk_entry(ctx, dir, &e, depth);
+}
+
 static int
 walk_dir(struct walk *w, const char *rel, int depth)
 {
-	int dfd = tree_dir(w->t, rel, 0, w->d), ret = 0;
-	struct entry *v;
-	size_t n;
+	int dfd, ret = 0;
+	struct listing l;
 
-	if (dfd < 0)
+	if (depth == 2 && scan_has(w->t->scan, rel))
+		return scan_left(w->t->scan, rel, walk_left, w);
+	if ((dfd = tree_dir(w->t, rel, 0, w->d)) < 0)
 		return dfd == TREE_ABSENT ? 0 : -1;
-	if (tree_list(dfd, &v, &n) < 0)
+	if (tree_list_deepest(w->t, &l) < 0)
 		ret = tree_error(w->t, rel, errno, "cannot read directory", w->d);
-	for (size_t i = 0; i < n; i++) {
-		if (!ret)
-			ret = walk_entry(w, rel, &v[i], depth);
-		free(v[i].name);
+	for (size_t i = 0; i < l.n && !ret; i++) {
+		struct entry e = {l.names + l.v[i].name, l.v[i].type};
+		ret = walk_entry(w, rel, &e, depth);
 	}
-	free(v);
+	listing_release(&l);
 	return ret;
 }
 
@@ -566,6 +580,7 @@ tree_stale(struct tree *t, const char *root, const struct tree_scope *scope,
 	w->d = d;
 	for (const char *p = root; *p; p++)
 		depth += *p == '/';
+	scan_end(t);
 	ret = walk_dir(w, root, depth);
 	free(w);
 	return ret;

@@ -21,19 +21,27 @@ enum {
 	TREE_MAX_DEPTH = 8, /* directory levels below the output directory that meshroll walks */
 	/* the longest header line read: a source of PATH_MAX bytes, each written as %XX */
 	TREE_HEAD_MAX = 3 * 4096 + sizeof(RENDER_HEADER_START RENDER_HEADER_FROM RENDER_HEADER_END),
-	TREE_ABSENT = -2, /* tree_dir: no such directory (or a file in its place) */
-	TREE_TOO_BIG = 2, /* tree_read: the file is larger than asked for */
+	TREE_ABSENT = -2,   /* tree_dir: no such directory (or a file in its place) */
+	TREE_TOO_BIG = 2,   /* tree_read: the file is larger than asked for */
+	TREE_MADE = 1 << 0, /* tree.state: tree_dir() made the directory */
+	TREE_READ = 1 << 1, /* tree.state: its entries were read (the offset moved) */
 };
 
 /* The output directory and the chain of directories below it that is open now. */
+struct tree_scan;
+
 struct tree {
-	const char *out;            /* the output directory as named; borrowed */
-	int root;                   /* its descriptor, or -1 */
-	char *path;                 /* the open chain, relative to out; heap */
-	size_t cap;                 /* of path */
-	int depth;                  /* directories open below root */
-	int fd[TREE_MAX_DEPTH];     /* the descriptor of each */
-	size_t end[TREE_MAX_DEPTH]; /* the length of path up to each */
+	const char *out;                     /* the output directory as named; borrowed */
+	int root;                            /* its descriptor, or -1 */
+	char *path;                          /* the open chain, relative to out; heap */
+	size_t cap;                          /* of path */
+	int depth;                           /* directories open below root */
+	int fd[TREE_MAX_DEPTH];              /* the descriptor of each */
+	size_t end[TREE_MAX_DEPTH];          /* the length of path up to each */
+	unsigned char state[TREE_MAX_DEPTH]; /* TREE_MADE, TREE_READ of each */
+	unsigned char root_state;            /* TREE_READ of root */
+	int scanning;           /* tree_dir() scans rollout trees for tree_stale() (tree.c) */
+	struct tree_scan *scan; /* what the scans found; heap, NULL before the first */
 	/* told of each directory that tree_dir() creates, by its relative path; may be NULL */
 	void (*made)(void *ctx, const char *rel);
 	void *ctx;
@@ -46,18 +54,22 @@ int tree_open(struct tree *t, const char *out, struct diags *d);
 char *tree_path(const struct tree *t, const char *rel);
 /* Records an I/O error about <out>/<rel>, with strerror(err) when nonzero; returns -1. */
 int tree_error(const struct tree *t, const char *rel, int err, const char *msg, struct diags *d);
+/* Forgets what the scans found and scans again, to walk trees anew (compare_reset()). */
+void tree_scan_reset(struct tree *t);
 /* Closes every descriptor; t may be half-opened or closed already. */
 void tree_close(struct tree *t);
 /* The descriptor of directory rel ("" for the output directory; owned by t, valid until the
  * next call), opened component by component without following links; with create, missing
- * components are made. Returns it, TREE_ABSENT (without create), or -1 with a diagnostic: a
- * link names the link. */
+ * components are made (below one made, without looking first). Returns it, TREE_ABSENT
+ * (without create), or -1 with a diagnostic: a link names the link. */
 int tree_dir(struct tree *t, const char *rel, int create, struct diags *d);
 /* Splits rel into its directory part (copied to dir, of size n) and returns its base name. */
 const char *tree_split(const char *rel, char *dir, size_t n);
 /* Opens the file rel, whose directory is open as dfd, for reading: never through a link, nor
  * blocking on a FIFO; fills *st. Returns a descriptor, TREE_ABSENT when there is no file, or
- * -1 with a diagnostic naming rel when it is a link or not a regular file. */
+ * -1 with a diagnostic naming rel when it is a link or not a regular file. In a directory
+ * that tree_dir() made (dfd the deepest open), it does not look: only the writer's
+ * temporaries are there until its commit. */
 int tree_open_file(struct tree *t, int dfd, const char *rel, struct stat *st, struct diags *d);
 /* Reads the regular file rel into *data (malloc'd, NUL-terminated; the caller frees it).
  * Returns 0; 1 when there is no file there; TREE_TOO_BIG (size in *len, nothing read) when it
@@ -106,8 +118,9 @@ int tree_stale(struct tree *t, const char *root, const struct tree_scope *scope,
                void (*fn)(void *ctx, const char *rel, enum tree_found what), void *ctx,
                struct diags *d);
 /* Reads the header of meshroll's file rel into head (TREE_HEAD_MAX + 1 bytes): -1 when there
- * is none (no such file, another's, a link), 0 when it names no rollout file, 1 with the
- * source it names in head. */
+ * is none (no such file, another's, a link; in a rollout tree this run made, without looking,
+ * so before the writer's commit only), 0 when it names no rollout file, 1 with the source it
+ * names in head. */
 int tree_owner(struct tree *t, const char *rel, char *head);
 /* Warns, once, of the n files outside the run's trees that name no rollout file (an older
  * meshroll's), first being the first of them; nothing when n is 0. */

@@ -15,10 +15,14 @@
  *   FAULT_NO_LINK=1                                    linkat fails with EPERM, as on a
  *                                                      filesystem without hard links
  *   FAULT_COUNT=/path                                  append "call count" lines at exit
+ *   FAULT_NO_DTYPE=1                                   getdents64 gives every entry the
+ *                                                      type DT_UNKNOWN, as a filesystem
+ *                                                      that does not record types does
  *
  * Only files opened for writing count for write, fsync and close, so standard output and
  * the files meshroll reads are left alone. */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -47,7 +51,7 @@ enum {
 static const char *const names[F_COUNT] = {"open", "write", "fsync",  "close", "rename",
                                            "link", "mkdir", "unlink", "chown", "chmod"};
 static long counts[F_COUNT];
-static int fault = -1, fault_errno, fault_signal, stop_then_fail;
+static int fault = -1, fault_errno, fault_signal, stop_then_fail, no_dtype;
 static long fault_nth;
 static char writing[4096]; /* fds opened for writing */
 
@@ -81,6 +85,7 @@ setup(void)
 	}
 	if (getenv("FAULT_COUNT"))
 		atexit(report);
+	no_dtype = getenv("FAULT_NO_DTYPE") != NULL;
 }
 
 /* Counts a call of kind k; returns -1 with errno set when this is the one to fail. */
@@ -283,4 +288,18 @@ FN(fchmod)(int fd, mode_t mode)
 	if (hit(F_CHMOD) < 0)
 		return -1;
 	return real(fd, mode);
+}
+
+ssize_t
+FN(getdents64)(int fd, void *buf, size_t len)
+{
+	REAL(ssize_t, getdents64, int, void *, size_t);
+	ssize_t n = real(fd, buf, len);
+
+	for (ssize_t at = 0; no_dtype && at < n;) {
+		struct dirent64 *e = (struct dirent64 *)((char *)buf + at);
+		e->d_type = DT_UNKNOWN;
+		at += e->d_reclen;
+	}
+	return n;
 }
