@@ -89,64 +89,24 @@ tree_list(int fd, struct listing *l)
  * in too, or a file through tree_open_file(), which only the files a run produces are) is
  * no business of the stale walk; the others are left to it, which so lists none of these
  * directories again. */
-struct strset {
-	uint32_t *v; /* offset + 1 in the scan's strs of each string; 0: empty; heap */
-	size_t n, cap;
-};
-
 struct tree_scan {
 	struct listing level[TREE_MAX_DEPTH]; /* of each directory of the chain being scanned */
 	unsigned char on[TREE_MAX_DEPTH];     /* whether it is */
-	struct paths strs;                    /* the trees scanned, the entries left */
-	struct strset trees;                  /* the trees scanned */
-	struct strset made;                   /* those of them this run made */
+	struct hash_table strs;               /* the entries left, relative to out */
+	struct hash_table trees;              /* the trees scanned */
+	struct hash_table made;               /* those of them this run made */
 	struct scan_left {
-		uint32_t path;      /* in strs, relative to out */
+		uint32_t path;      /* its number in strs */
 		unsigned char type; /* DT_* */
 	} * left;                   /* the entries no one opened; in walk order once sorted */
 	size_t nleft, capleft;
 	int sorted;
 };
 
-static uint32_t *
-strset_slot(const struct strset *set, const struct paths *strs, const char *str)
-{
-	size_t mask = set->cap - 1, i = hash_str(str) & mask;
-
-	while (set->v[i] && strcmp(paths_at(strs, set->v[i] - 1), str) != 0)
-		i = (i + 1) & mask;
-	return &set->v[i];
-}
-
-static int
-strset_has(const struct strset *set, const struct paths *strs, const char *str)
-{
-	return set->cap && *strset_slot(set, strs, str);
-}
-
-/* Adds the string at offset off of strs to set. */
-static void
-strset_put(struct strset *set, const struct paths *strs, uint32_t off)
-{
-	if (2 * (set->n + 1) > set->cap) {
-		struct strset old = *set;
-		set->cap = old.cap ? old.cap * 2 : 64;
-		set->v = calloc(set->cap, sizeof(*set->v));
-		if (!set->v)
-			abort();
-		for (size_t i = 0; i < old.cap; i++)
-			if (old.v[i])
-				*strset_slot(set, strs, paths_at(strs, old.v[i] - 1)) = old.v[i];
-		free(old.v);
-	}
-	*strset_slot(set, strs, paths_at(strs, off)) = off + 1;
-	set->n++;
-}
-
 int
 scan_has(const struct tree_scan *s, const char *tree)
 {
-	return s && strset_has(&s->trees, &s->strs, tree);
+	return s && hash_find(&s->trees, tree, strlen(tree)) != HASH_NONE;
 }
 
 /* The index of name in l (sorted), or -1. */
@@ -215,7 +175,7 @@ scan_leave(struct tree *t, int k)
 			if (!s->left)
 				abort();
 		}
-		s->left[s->nleft].path = paths_str(&s->strs, rel);
+		s->left[s->nleft].path = (uint32_t)hash_add(&s->strs, rel, strlen(rel));
 		s->left[s->nleft++].type = l->v[i].type;
 		s->sorted = 0;
 		free(rel);
@@ -243,10 +203,9 @@ scan_enter(struct tree *t, int fd, struct diags *d)
 	if (k == 1 && scan_has(s, t->path))
 		return 0;
 	if (k == 1) {
-		uint32_t off = paths_str(&s->strs, t->path);
-		strset_put(&s->trees, &s->strs, off);
+		hash_add(&s->trees, t->path, strlen(t->path));
 		if (t->state[k] & TREE_MADE)
-			strset_put(&s->made, &s->strs, off);
+			hash_add(&s->made, t->path, strlen(t->path));
 	} else if (!s->on[k - 1] || listing_see(&s->level[k - 1], t->path + t->end[k - 1] + 1))
 		return 0;
 	s->on[k] = 1;
@@ -283,10 +242,10 @@ walk_order(const char *a, const char *b)
 }
 
 static int
-walk_cmp(const void *a, const void *b, void *buf)
+walk_cmp(const void *a, const void *b, void *strs)
 {
-	return walk_order((const char *)buf + ((const struct scan_left *)a)->path,
-	                  (const char *)buf + ((const struct scan_left *)b)->path);
+	return walk_order(hash_key(strs, ((const struct scan_left *)a)->path),
+	                  hash_key(strs, ((const struct scan_left *)b)->path));
 }
 
 /* Ends every scan of the chain, for the stale walk; no more start. */
@@ -301,7 +260,7 @@ scan_end(struct tree *t)
 	for (int k = t->depth - 1; k >= 0; k--)
 		scan_leave(t, k);
 	if (!s->sorted && s->nleft)
-		qsort_r(s->left, s->nleft, sizeof(*s->left), walk_cmp, s->strs.buf);
+		qsort_r(s->left, s->nleft, sizeof(*s->left), walk_cmp, &s->strs);
 	s->sorted = 1;
 }
 
@@ -312,9 +271,9 @@ scan_free(struct tree_scan *s)
 		return;
 	for (int k = 0; k < TREE_MAX_DEPTH; k++)
 		listing_release(&s->level[k]);
-	paths_release(&s->strs);
-	free(s->trees.v);
-	free(s->made.v);
+	hash_release(&s->strs);
+	hash_release(&s->trees);
+	hash_release(&s->made);
 	free(s->left);
 	free(s);
 }
@@ -330,7 +289,7 @@ tree_scan_reset(struct tree *t)
 int
 scan_made(const struct tree_scan *s, const char *tree)
 {
-	return s && strset_has(&s->made, &s->strs, tree);
+	return s && hash_find(&s->made, tree, strlen(tree)) != HASH_NONE;
 }
 
 int
@@ -342,13 +301,13 @@ scan_left(const struct tree_scan *s, const char *tree,
 
 	while (lo < hi) { /* the first entry after tree */
 		size_t mid = lo + (hi - lo) / 2;
-		if (walk_order(paths_at(&s->strs, s->left[mid].path), tree) <= 0)
+		if (walk_order(hash_key(&s->strs, s->left[mid].path), tree) <= 0)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
 	for (size_t i = lo; i < s->nleft && !ret; i++) {
-		char *dir = strdup(paths_at(&s->strs, s->left[i].path)), *slash;
+		char *dir = strdup(hash_key(&s->strs, s->left[i].path)), *slash;
 		if (!dir)
 			abort();
 		if (strncmp(dir, tree, n) != 0 || dir[n] != '/') {

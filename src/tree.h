@@ -108,7 +108,7 @@ int tree_scope_dirs_hold(const struct tree_scope *s, const char *src);
 size_t tree_scope_roots(const struct tree_scope *s);
 const char *tree_scope_root(const struct tree_scope *s, size_t i);
 /* Calls fn with the path (relative to out) of every file below root that meshroll owns, that
- * is not in expected (relative paths, sorted: paths_sort()) and that scope lets a run remove,
+ * is not listed in expected (paths_has()) and that scope lets a run remove,
  * or that records no source; and of every temporary (a regular file) whose name does not
  * contain skip (a run's own; NULL: none). Other hidden entries are skipped, links are
  * neither followed nor reported, and no deeper than TREE_MAX_DEPTH.
