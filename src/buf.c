@@ -21,7 +21,7 @@ buf_release(struct buf *b)
 	buf_init(b);
 }
 
-static void
+void
 buf_reserve(struct buf *b, size_t n)
 {
 	if (b->cap - b->len > n)

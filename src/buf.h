@@ -13,6 +13,8 @@ struct buf {
 
 void buf_init(struct buf *b);
 void buf_release(struct buf *b);
+/* Makes room for n more bytes and a NUL after data + len. */
+void buf_reserve(struct buf *b, size_t n);
 void buf_add(struct buf *b, const void *p, size_t n);
 void buf_adds(struct buf *b, const char *s);
 void buf_addc(struct buf *b, char c);

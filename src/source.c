@@ -251,18 +251,20 @@ source_read(struct source *src, const char *path, struct arena *a, struct diags 
 static int
 read_all(int fd, size_t max, struct buf *b)
 {
-	char chunk[65536];
+	enum { CHUNK = 16384 }; /* read into b itself: no copy, and no 64 KiB of stack to touch */
 
 	while (b->len <= max) {
-		size_t want = max + 1 - b->len < sizeof(chunk) ? max + 1 - b->len : sizeof(chunk);
-		ssize_t n = read(fd, chunk, want);
+		size_t want = max + 1 - b->len < CHUNK ? max + 1 - b->len : CHUNK;
+		buf_reserve(b, want);
+		ssize_t n = read(fd, b->data + b->len, want);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0)
 			return -1;
 		if (n == 0)
 			break;
-		buf_add(b, chunk, (size_t)n);
+		b->len += (size_t)n;
+		b->data[b->len] = '\0';
 	}
 	return 0;
 }
