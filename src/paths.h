@@ -18,11 +18,12 @@ struct paths_node {
 	uint32_t name; /* the name's number in names, shifted left by 2; the low bits: flags */
 };
 
+#define PATHS_NONE UINT32_MAX /* no node (past an enum's int) */
+
 enum {
-	PATHS_NONE = UINT32_MAX, /* no node */
-	PATHS_LISTED = 1,        /* added by paths_add() */
-	PATHS_MARK = 2,          /* paths_mark(): the caller's */
-	PATHS_BLOCK = 8192,      /* nodes in a block of v (64 KiB) */
+	PATHS_LISTED = 1,   /* added by paths_add() */
+	PATHS_MARK = 2,     /* paths_mark(): the caller's */
+	PATHS_BLOCK = 8192, /* nodes in a block of v (64 KiB) */
 };
 
 struct paths {
