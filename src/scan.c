@@ -109,36 +109,42 @@ scan_has(const struct tree_scan *s, const char *tree)
 	return s && hash_find(&s->trees, tree, strlen(tree)) != HASH_NONE;
 }
 
-/* The index of name in l (sorted), or -1. */
-static long
-listing_find(const struct listing *l, const char *name)
+/* Where name is in l (sorted), or where it would go; *found says which. */
+static size_t
+listing_search(const struct listing *l, const char *name, int *found)
 {
 	size_t lo = 0, hi = l->n;
 
+	*found = 0;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 		int c = strcmp(name, l->names + l->v[mid].name);
-		if (c == 0)
-			return (long)mid;
+		if (c == 0) {
+			*found = 1;
+			return mid;
+		}
 		if (c < 0)
 			hi = mid;
 		else
 			lo = mid + 1;
 	}
-	return -1;
+	return lo;
 }
 
-/* Marks name seen in l, adding it when it came since the listing. Returns whether it was
- * seen before. */
+/* Marks name seen in l, adding it in its place when it came since the listing (a directory
+ * this run made: sorting the listing again for each would be quadratic in a PR's stages).
+ * Returns whether it was seen before. */
 static int
 listing_see(struct listing *l, const char *name)
 {
-	long i = listing_find(l, name);
+	int found;
+	size_t i = listing_search(l, name, &found);
 
-	if (i < 0) {
-		listing_add(l, name, DT_UNKNOWN);
-		qsort_r(l->v, l->n, sizeof(*l->v), listing_cmp, l->names);
-		i = listing_find(l, name);
+	if (!found) {
+		listing_add(l, name, DT_UNKNOWN); /* last: moved to i, those from i up one */
+		struct listed added = l->v[l->n - 1];
+		memmove(&l->v[i + 1], &l->v[i], (l->n - 1 - i) * sizeof(*l->v));
+		l->v[i] = added;
 	} else if (l->v[i].seen) {
 		return 1;
 	}
