@@ -313,7 +313,7 @@ render_doc(struct render_set *set, struct arena *a, const struct rollout *r, con
 /* One file from a template filled for a stage. */
 static void
 render_file(struct render_set *set, struct arena *a, const struct rollout *r, const char *path,
-            const struct templates *t, enum tmpl_id id, const struct tvals *vals)
+            struct templates *t, enum tmpl_id id, const struct tvals *vals)
 {
 	render_doc(set, a, r, path, template_expand(t, id, vals, a));
 }
@@ -373,8 +373,7 @@ stage_patches(const struct node *base, const struct node *stage, struct arena *a
 }
 
 void
-render_tree(const struct rollout *r, const struct templates *t, struct arena *a,
-            struct render_set *set)
+render_tree(const struct rollout *r, struct templates *t, struct arena *a, struct render_set *set)
 {
 	const char *dir = arena_concat(a, r->ns, "/", r->name);
 	struct node *base = render_stage_nodes(r, 0, t, a);
@@ -407,8 +406,7 @@ render_tree(const struct rollout *r, const struct templates *t, struct arena *a,
 }
 
 struct node *
-render_stage_nodes(const struct rollout *r, size_t stage, const struct templates *t,
-                   struct arena *a)
+render_stage_nodes(const struct rollout *r, size_t stage, struct templates *t, struct arena *a)
 {
 	const struct output *outs[NOUTPUTS];
 	size_t n = wanted_outputs(r, outs);
@@ -433,8 +431,8 @@ render_object_file(const struct rollout *r, size_t i, struct arena *a)
 }
 
 void
-render_stage_objects(const struct rollout *r, size_t stage, const struct templates *t,
-                     struct arena *a, struct buf *out, int *first)
+render_stage_objects(const struct rollout *r, size_t stage, struct templates *t, struct arena *a,
+                     struct buf *out, int *first)
 {
 	struct node *seq = render_stage_nodes(r, stage, t, a);
 

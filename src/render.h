@@ -34,17 +34,17 @@ struct render_set {
 void render_source(struct buf *b, const char *path);
 /* Adds every file of the rollout's tree to set: the top-level kustomization, base/ and one
  * stages/<id>/ overlay per stage. */
-void render_tree(const struct rollout *r, const struct templates *t, struct arena *a,
+void render_tree(const struct rollout *r, struct templates *t, struct arena *a,
                  struct render_set *set);
 /* The stage's objects as trees, in the order of render_stage_objects(). */
-struct node *render_stage_nodes(const struct rollout *r, size_t stage, const struct templates *t,
+struct node *render_stage_nodes(const struct rollout *r, size_t stage, struct templates *t,
                                 struct arena *a);
 /* The base file name of r's i-th object: "destinationrule.yaml", "service-v2.yaml"; NULL
  * past the last. */
 const char *render_object_file(const struct rollout *r, size_t i, struct arena *a);
 /* Appends the stage's objects (DestinationRule, VirtualService, PeerAuthentication) as YAML
  * documents, each preceded by "---\n" unless it is the first of the stream (*first). */
-void render_stage_objects(const struct rollout *r, size_t stage, const struct templates *t,
+void render_stage_objects(const struct rollout *r, size_t stage, struct templates *t,
                           struct arena *a, struct buf *out, int *first);
 
 #endif

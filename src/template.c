@@ -45,12 +45,15 @@ int
 templates_load(struct templates *t, const char *dir, struct arena *a, struct diags *d)
 {
 	int errors = d->errors;
+	const char *path;
 
+	t->a = a;
 	for (int id = 0; id < TMPL_COUNT; id++) {
+		t->root[id] = NULL;
 		if (dir && template_from_dir(&t->root[id], id, dir, a, d) <= 0)
 			continue;
 		/* the embedded one, parsed and checked when meshroll was built */
-		if (!(t->root[id] = frozen_load(tmpl_names[id], a)))
+		if (!frozen_root(tmpl_names[id], &path))
 			diag_io(d, NULL, 0, "internal error: template '%s' is not embedded",
 			        tmpl_names[id] + sizeof(TMPL_DIR) - 1);
 	}
@@ -89,11 +92,18 @@ expand(const struct node *t, const struct tvals *vals, struct arena *a)
 	return out;
 }
 
-struct node *
-template_expand(const struct templates *t, enum tmpl_id id, const struct tvals *vals,
-                struct arena *a)
+const struct node *
+template_root(struct templates *t, enum tmpl_id id)
 {
-	struct node *out = expand(t->root[id], vals, a);
+	if (!t->root[id]) /* an embedded one: templates_load() saw it is there */
+		t->root[id] = frozen_load(tmpl_names[id], t->a);
+	return t->root[id];
+}
+
+struct node *
+template_expand(struct templates *t, enum tmpl_id id, const struct tvals *vals, struct arena *a)
+{
+	struct node *out = expand(template_root(t, id), vals, a);
 
 	return out ? out : node_new_map(a, 0);
 }

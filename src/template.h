@@ -99,19 +99,23 @@ struct tvals {
 };
 
 struct templates {
-	struct node *root[TMPL_COUNT]; /* checked trees; arena */
+	struct node *root[TMPL_COUNT]; /* checked trees; an embedded one NULL until first used */
+	struct arena *a;               /* theirs */
 };
 
-/* Loads every template: from dir where it holds a file of that name (dir may be NULL), parsed
- * and checked now, else the embedded one, parsed and checked at build time (frozen.h).
- * Returns 0, or -1 with a located error for each bad placeholder. */
+/* Loads every template from dir where it holds a file of that name (dir may be NULL), parsed
+ * and checked now; the others are the embedded ones, parsed and checked at build time
+ * (frozen.h) and made into nodes when first expanded: a run uses few of them. Returns 0, or
+ * -1 with a located error for each bad placeholder. */
 int templates_load(struct templates *t, const char *dir, struct arena *a, struct diags *d);
 /* Parses one template and checks each placeholder's tag and variable, keeping the variable's
  * index in the placeholder's ival (template_check.c). Returns 0 with *root set, or -1 with a
  * located error for each bad placeholder (*root set when it parsed). */
 int template_parse(const struct source *src, struct arena *a, struct diags *d, struct node **root);
+/* The template of that id, made into nodes now when it is an embedded one not used yet. */
+const struct node *template_root(struct templates *t, enum tmpl_id id);
 /* The template filled with vals: a new tree in a (it shares the template's literal nodes). */
-struct node *template_expand(const struct templates *t, enum tmpl_id id, const struct tvals *vals,
+struct node *template_expand(struct templates *t, enum tmpl_id id, const struct tvals *vals,
                              struct arena *a);
 
 #endif

@@ -170,7 +170,8 @@ Test(frozen, every_embedded_file_read_in_place_is_the_parsed_tree)
 	cr_expect_null(frozen_root("templates/nonesuch.yaml", &path));
 }
 
-/* schema_load() reads the frozen schema in place; templates_load() takes the frozen trees. */
+/* schema_load() reads the frozen schema in place; templates_load() takes the frozen trees,
+ * each made into nodes when first used. */
 Test(frozen, loaders_take_the_frozen_trees)
 {
 	struct schema s;
@@ -184,8 +185,12 @@ Test(frozen, loaders_take_the_frozen_trees)
 	cr_expect(same_in_place(s.duration, node_get(node_get(schema, "$defs"), "duration"),
 	                        "$defs.duration"));
 	cr_assert_eq(templates_load(&t, NULL, &arena, &diags), 0);
-	cr_expect_str_eq(t.root[TMPL_VIRTUALSERVICE]->src->path,
-	                 "<embedded>/templates/virtualservice.yaml");
-	cr_expect(same_node(t.root[TMPL_VIRTUALSERVICE],
-	                    parse_embedded("templates/virtualservice.yaml"), "root"));
+	for (int id = 0; id < TMPL_COUNT; id++)
+		cr_expect_null(t.root[id], "template %d made into nodes before it was used", id);
+	const struct node *vs = template_root(&t, TMPL_VIRTUALSERVICE);
+	cr_expect_eq(vs, t.root[TMPL_VIRTUALSERVICE]);
+	cr_expect_eq(template_root(&t, TMPL_VIRTUALSERVICE), vs, "made into nodes once");
+	cr_expect_null(t.root[TMPL_SERVICE]);
+	cr_expect_str_eq(vs->src->path, "<embedded>/templates/virtualservice.yaml");
+	cr_expect(same_node(vs, parse_embedded("templates/virtualservice.yaml"), "root"));
 }
