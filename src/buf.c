@@ -120,6 +120,20 @@ fmt_int(char out[static 20], long long v)
 	return len;
 }
 
+size_t
+fmt_int_zeros(char out[static 20], long long v, int width)
+{
+	char num[20];
+	size_t len = fmt_int(num, v), sign = v < 0, n = 0;
+
+	if (sign)
+		out[n++] = '-';
+	for (size_t w = len; w < (size_t)width && w < 20; w++)
+		out[n++] = '0';
+	memcpy(out + n, num + sign, len - sign);
+	return n + len - sign;
+}
+
 /* Appends s[0..len) to out, as far as cap allows; *n counts every byte. */
 static void
 fmt_put(char *out, size_t cap, size_t *n, const char *s, size_t len)
@@ -149,6 +163,8 @@ fmt_simple(char *out, size_t cap, const char *fmt, va_list ap)
 		else if (!strncmp(f, "%.*s", 4) && (len = (size_t)va_arg(aq, int)) <= INT_MAX &&
 		         (s = va_arg(aq, const char *)))
 			len = strnlen(s, len), f += 4;
+		else if (f[1] == 'c')
+			num[0] = (char)va_arg(aq, int), s = num, len = 1, f += 2;
 		else if (f[1] == 'd')
 			s = num, len = fmt_int(num, va_arg(aq, int)), f += 2;
 		else if (f[1] == 'u')
@@ -171,6 +187,22 @@ fmt_simple(char *out, size_t cap, const char *fmt, va_list ap)
 	if (cap)
 		out[n < cap ? n : cap - 1] = '\0';
 	return (int)n;
+}
+
+int
+fmt_str(char *out, size_t cap, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	int n = fmt_simple(out, cap, fmt, ap);
+	va_end(ap);
+	if (n < 0) {
+		va_start(ap, fmt);
+		n = vsnprintf(out, cap, fmt, ap);
+		va_end(ap);
+	}
+	return n;
 }
 
 void

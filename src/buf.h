@@ -27,9 +27,13 @@ void buf_add_shell_word(struct buf *b, const char *w);
 
 /* Writes v in decimal, like "%lld", into out (no NUL); returns its length. */
 size_t fmt_int(char out[static 20], long long v);
+/* The same with zeros after the sign up to width characters (at most 20), like "%0*lld". */
+size_t fmt_int_zeros(char out[static 20], long long v, int width);
 /* Like vsnprintf, without its cost, for the conversions the per-file paths use: %s (not
- * NULL), %.*s, %d, %u, %ld, %lld, %zu and %%, with no flags or widths. Returns -1 and
+ * NULL), %.*s, %c, %d, %u, %ld, %lld, %zu and %%, with no flags or widths. Returns -1 and
  * leaves out undefined for any other format: the caller then uses vsnprintf. */
 int fmt_simple(char *out, size_t cap, const char *fmt, va_list ap);
+/* snprintf, through fmt_simple() where it can. */
+int fmt_str(char *out, size_t cap, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 #endif

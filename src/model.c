@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "buf.h"
 #include "validate.h"
 
 int
@@ -27,7 +28,18 @@ model_stage_id(const struct node *stage, char buf[16])
 
 	if (node_is_str(name))
 		return name->str;
-	snprintf(buf, 16, "%03d", model_stage_weight(stage));
+	return model_weight_id(model_stage_weight(stage), buf);
+}
+
+const char *
+model_weight_id(long long w, char buf[16])
+{
+	char num[20];
+	size_t len = fmt_int_zeros(num, w, 3);
+
+	len = len < 15 ? len : 15;
+	memcpy(buf, num, len);
+	buf[len] = '\0';
 	return buf;
 }
 
@@ -50,8 +62,7 @@ stage_of_weight(const struct rollout *r, long long w)
 
 	if (w < 0 || w > 100)
 		return -1;
-	snprintf(id, sizeof(id), "%03d", (int)w);
-	int i = model_stage_index(r, id);
+	int i = model_stage_index(r, model_weight_id(w, id));
 	if (i >= 0 && r->stages[i].weight == w)
 		return i;
 	for (size_t s = 0; s < r->nstages; s++)
@@ -122,8 +133,8 @@ model_decimal(const struct node *n, int frac_max, char buf[32])
 		frac--; /* 20.50 is 20.5; 20.0 is 20 */
 	if (frac > (size_t)frac_max)
 		return NULL;
-	snprintf(buf, 32, "%lld%s%.*s", strtoll(s, NULL, 10), frac ? "." : "", (int)frac,
-	         s + whole + 1);
+	fmt_str(buf, 32, "%lld%s%.*s", strtoll(s, NULL, 10), frac ? "." : "", (int)frac,
+	        s + whole + 1);
 	return buf;
 }
 

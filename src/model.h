@@ -139,6 +139,9 @@ struct rollout {
 int model_stage_weight(const struct node *stage);
 /* A stage's id: its name, else its weight in three digits (written into buf). */
 const char *model_stage_id(const struct node *stage, char buf[16]);
+/* The id of a stage of weight w without a name: w in three digits or more ("010"), as
+ * "%03lld" would write it, cut to 15 characters. Written into buf. */
+const char *model_weight_id(long long w, char buf[16]);
 /* The index of the stage that sel (an integer weight or a string id) names; -1 for none. */
 int model_find_stage(const struct rollout *r, const struct node *sel);
 /* The index of the stage with this id; -1 for none. */

@@ -154,6 +154,17 @@ check_error(struct check *c, const struct node *at, const char *fmt, ...)
 		node_error(c->d, at, "%s", msg);
 }
 
+/* A failure in a oneOf branch being tried is counted, not described (check_error() would
+ * not show it): true then, and the caller builds no message. */
+static bool
+failed_quietly(struct check *c)
+{
+	if (!c->quiet)
+		return false;
+	c->failed++;
+	return true;
+}
+
 /* Appends n bytes of s to the field path, as many as fit. */
 static void
 path_add(struct check *c, const char *s, size_t n)
@@ -338,7 +349,9 @@ check_type(struct check *c, const struct frozen_node *s, const struct node *v)
 
 	if (!type || (!ambiguous && schema_type_ok(type, v)))
 		return true;
-	type_names(type, want, sizeof(want)); /* for the error only: most values have the type */
+	if (failed_quietly(c))
+		return false;
+	type_names(type, want, sizeof(want));
 	if (ambiguous)
 		ambiguous_int_error(c, want, v);
 	else
@@ -353,10 +366,13 @@ check_enum(struct check *c, const struct frozen_node *e, const struct node *v)
 	char list[256] = "";
 	size_t n = 0;
 
+	for (size_t i = 0; i < e->n && node_is_str(v); i++)
+		if (strcmp(frozen_str(frozen_kid(e, i)), v->str) == 0)
+			return;
+	if (failed_quietly(c))
+		return;
 	for (size_t i = 0; i < e->n && n < 16; i++) {
 		const char *name = frozen_str(frozen_kid(e, i));
-		if (node_is_str(v) && strcmp(name, v->str) == 0)
-			return;
 		names[n++] = name;
 		size_t len = strlen(list);
 		snprintf(list + len, sizeof(list) - len, "%s%s", i ? ", " : "", name);
@@ -635,22 +651,28 @@ check_one_of(struct check *c, const struct frozen_node *one_of, const struct nod
 		c->failed = failed;
 		if (!fit && type && schema_type_ok(type, v))
 			fit = b;
-		if (type) {
-			size_t len = strlen(want);
-			snprintf(want + len, sizeof(want) - len, "%s%s", i ? " or " : "",
-			         frozen_str(type));
-		}
 	}
 	if (matched == 1)
 		return;
-	if (matched > 1)
+	if (matched > 1) {
 		check_error(c, v, "matches more than one form");
-	else if (fit)
+		return;
+	}
+	if (fit) {
 		check_value(c, fit, v);
-	else
-		check_error(c, v, "expected %s, got %s%s", want, node_type_name(v),
-		            strstr(want, "integer") && v->kind == NODE_SCALAR ? integer_hint(c, v)
-		                                                              : "");
+		return;
+	}
+	if (failed_quietly(c))
+		return;
+	for (size_t i = 0; i < one_of->n; i++) {
+		const struct frozen_node *type = branch_type(c, frozen_kid(one_of, i));
+		size_t len = strlen(want);
+		if (type)
+			snprintf(want + len, sizeof(want) - len, "%s%s", i ? " or " : "",
+			         frozen_str(type));
+	}
+	check_error(c, v, "expected %s, got %s%s", want, node_type_name(v),
+	            strstr(want, "integer") && v->kind == NODE_SCALAR ? integer_hint(c, v) : "");
 }
 
 static void

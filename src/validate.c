@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "analysis.h"
+#include "buf.h"
 #include "gateway.h"
 #include "model.h"
 
@@ -162,7 +163,7 @@ check_active_stage(struct diags *d, const struct node *stages, const struct node
 	for (size_t i = 0; i < stages->n; i++)
 		if (model_stage_weight(stages->kids[i]) < 0)
 			return;
-	snprintf(id, sizeof(id), "%03lld", active->type == SCALAR_INT ? active->ival : 0);
+	model_weight_id(active->type == SCALAR_INT ? active->ival : 0, id);
 	for (size_t i = 0; i < stages->n; i++) {
 		const struct node *s = stages->kids[i];
 		const char *sid = model_stage_id(s, buf);
@@ -170,11 +171,11 @@ check_active_stage(struct diags *d, const struct node *stages, const struct node
 			return;
 		if (active->type == SCALAR_INT && model_stage_weight(s) == active->ival) {
 			size_t len = strlen(same);
-			snprintf(same + len, sizeof(same) - len, "%s%s", len ? ", " : "", sid);
+			fmt_str(same + len, sizeof(same) - len, "%s%s", len ? ", " : "", sid);
 			found++;
 		}
 		size_t len = strlen(list);
-		snprintf(list + len, sizeof(list) - len, "%s%s", len ? ", " : "", sid);
+		fmt_str(list + len, sizeof(list) - len, "%s%s", len ? ", " : "", sid);
 	}
 	if (found == 1)
 		return;
@@ -193,10 +194,10 @@ host_covers(const char *pattern, const char *h, const char *ns)
 {
 	char x[512], y[512];
 
-	snprintf(x, sizeof(x),
-	         strchr(pattern, '.') || !strcmp(pattern, "*") ? "%s" : "%s.%s.svc.cluster.local",
-	         pattern, ns);
-	snprintf(y, sizeof(y), strchr(h, '.') ? "%s" : "%s.%s.svc.cluster.local", h, ns);
+	fmt_str(x, sizeof(x),
+	        strchr(pattern, '.') || !strcmp(pattern, "*") ? "%s" : "%s.%s.svc.cluster.local",
+	        pattern, ns);
+	fmt_str(y, sizeof(y), strchr(h, '.') ? "%s" : "%s.%s.svc.cluster.local", h, ns);
 	if (!strcmp(x, "*"))
 		return true;
 	if (x[0] == '*') {
@@ -309,8 +310,8 @@ validate_one_of(struct diags *d, const struct node *map, const char *const *keys
 		return;
 	for (size_t k = 0; keys[k]; k++) {
 		size_t len = strlen(list);
-		snprintf(list + len, sizeof(list) - len, "%s%s",
-		         k ? (keys[k + 1] ? ", " : " or ") : "", keys[k]);
+		fmt_str(list + len, sizeof(list) - len, "%s%s",
+		        k ? (keys[k + 1] ? ", " : " or ") : "", keys[k]);
 	}
 	for (size_t i = 0; i < map->n; i++)
 		for (size_t k = 0; keys[k]; k++) {
@@ -424,20 +425,20 @@ check_policy_fields(struct diags *d, const struct node *tp, const char *path)
 	const struct node *hash = node_get(lb, "consistentHash");
 	char p[160];
 
-	snprintf(p, sizeof(p), "%s.outlierDetection", path);
+	fmt_str(p, sizeof(p), "%s.outlierDetection", path);
 	validate_deprecated(d, node_get(tp, "outlierDetection"), "consecutiveErrors",
 	                    "consecutive5xxErrors", p, "consecutive5xxErrors");
-	snprintf(p, sizeof(p), "%s.loadBalancer", path);
+	fmt_str(p, sizeof(p), "%s.loadBalancer", path);
 	validate_deprecated(d, lb, "warmupDurationSecs", "warmup", p, "warmup.duration");
 	validate_one_of(d, lb, (const char *const[]){"simple", "consistentHash", NULL}, p, false);
 	if (node_is_str(simple) && !strcmp(simple->str, "LEAST_CONN"))
 		node_warning(d, simple,
 		             "%s.simple: LEAST_CONN is deprecated; it is written as LEAST_REQUEST",
 		             p);
-	snprintf(p, sizeof(p), "%s.loadBalancer.localityLbSetting", path);
+	fmt_str(p, sizeof(p), "%s.loadBalancer.localityLbSetting", path);
 	validate_one_of(d, node_get(lb, "localityLbSetting"), locality, p, false);
 	check_locality(d, node_get(lb, "localityLbSetting"), p);
-	snprintf(p, sizeof(p), "%s.loadBalancer.consistentHash", path);
+	fmt_str(p, sizeof(p), "%s.loadBalancer.consistentHash", path);
 	validate_deprecated(d, hash, "minimumRingSize", "ringHash", p, "ringHash.minimumRingSize");
 	validate_one_of(d, hash, keys, p, true);
 	validate_one_of(d, hash, rings, p, false);
@@ -493,7 +494,7 @@ check_policy(struct diags *d, const struct node *tp, const char *path, const str
 			    "%s.portLevelSettings[%zu]: give it loadBalancer, connectionPool, "
 			    "outlierDetection or tls settings, or remove it",
 			    path, i);
-		snprintf(sub, sizeof(sub), "%s.portLevelSettings[%zu]", path, i);
+		fmt_str(sub, sizeof(sub), "%s.portLevelSettings[%zu]", path, i);
 		check_policy_fields(d, p, sub);
 		if (p->kind == NODE_MAP && node_get(p, "tls") &&
 		    !(node_is_str(mtls) && !strcmp(mtls->str, "UNSET")))
@@ -611,13 +612,13 @@ check_versions(struct diags *d, const struct node *spec, const char *name)
 		const struct node *v = vs[i];
 		const struct node *vname = v && v->kind == NODE_MAP ? node_get(v, "name") : v;
 		if (i < 2)
-			snprintf(path, sizeof(path), "%s", versions[i]);
+			fmt_str(path, sizeof(path), "%s", versions[i]);
 		else
-			snprintf(path, sizeof(path), "spec.subsets[%zu]", i - 2);
+			fmt_str(path, sizeof(path), "spec.subsets[%zu]", i - 2);
 		names[i] = node_is_str(vname) ? vname->str : NULL;
 		check_selects(d, v, path, version_label, workload, name);
 		check_label_keys(d, node_get(v, "labels"), path);
-		snprintf(path + strlen(path), sizeof(path) - strlen(path), ".trafficPolicy");
+		fmt_str(path + strlen(path), sizeof(path) - strlen(path), ".trafficPolicy");
 		check_policy(d, node_get(v, "trafficPolicy"), path, mtls);
 	}
 	bool in[2] = {labels_within(vs[0], vs[1], version_label),

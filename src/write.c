@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "buf.h"
 #include "hash.h"
 
 enum write_op {
@@ -148,7 +149,7 @@ static const char *
 temp_name(const struct write_txn *w, const struct write_entry *e, const char *base, char *name)
 {
 	const char *id = temp_id(w, e->tmp);
-	int n = snprintf(name, WRITE_TEMP_MAX, ".%s.%s-%lu.tmp", base, id, (unsigned long)e->tmp);
+	int n = fmt_str(name, WRITE_TEMP_MAX, ".%s.%s-%zu.tmp", base, id, (size_t)e->tmp);
 
 	if (n < 0 || n >= WRITE_TEMP_MAX) {
 		errno = ENAMETOOLONG;
@@ -268,7 +269,7 @@ file_state(struct write_txn *w, int dfd, const struct rendered *f, struct diags 
 	return same ? 1 : 2;
 }
 
-static int
+int
 write_all(int fd, const char *data, size_t len)
 {
 	while (len) {

@@ -89,5 +89,8 @@ void write_txn_release(struct write_txn *w);
  * over it. Where path is a symbolic link, the file it points at is replaced and the link kept.
  * Returns 0, or -1 with an I/O diagnostic. */
 int write_file_replace(const char *path, const char *data, size_t len, struct diags *d);
+/* Writes all len bytes of data to fd, again after a short write or EINTR. Returns 0, or -1
+ * with errno set. */
+int write_all(int fd, const char *data, size_t len);
 
 #endif

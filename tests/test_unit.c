@@ -1,9 +1,11 @@
 /* test_unit.c: the stages one at a time. */
 #include <criterion/criterion.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "buf.h"
 #include "emit.h"
 #include "frozen.h"
 #include "helpers.h"
@@ -648,22 +650,29 @@ Test(unit, writer_refuses_paths_that_leave_the_tree)
 	cr_expect_eq(run_cmd(NULL, "rmdir %s", dir), 0, "something was written");
 }
 
-/* arena_printf and buf_addf format the simple conversions themselves: they must write what
- * vsnprintf writes, and fall back to it for the rest. */
+/* arena_printf, buf_addf and fmt_str format the simple conversions themselves: they must
+ * write what vsnprintf writes, and fall back to it for the rest; fmt_str cuts as snprintf
+ * does, and returns the same length. */
 Test(unit, simple_formats_match_snprintf)
 {
-	char want[128];
+	char want[128], got[128], cut[8], cut_want[8];
+	volatile size_t cut_size = sizeof(cut); /* the cut is the point: no warning about it */
 	struct buf b;
 	const char *s = "svc", *p;
 
 #define SAME(...)                                                                                  \
 	do {                                                                                       \
-		snprintf(want, sizeof(want), __VA_ARGS__);                                         \
+		int n = snprintf(want, sizeof(want), __VA_ARGS__);                                 \
 		cr_expect_str_eq(p = arena_printf(&arena, __VA_ARGS__), want);                     \
 		buf_init(&b);                                                                      \
 		buf_addf(&b, __VA_ARGS__);                                                         \
 		cr_expect_str_eq(b.len ? b.data : "", want, "buf_addf");                           \
 		buf_release(&b);                                                                   \
+		cr_expect_eq(fmt_str(got, sizeof(got), __VA_ARGS__), n, "fmt_str's length");       \
+		cr_expect_str_eq(got, want, "fmt_str");                                            \
+		snprintf(cut_want, cut_size, __VA_ARGS__);                                         \
+		cr_expect_eq(fmt_str(cut, cut_size, __VA_ARGS__), n, "cut fmt_str's length");      \
+		cr_expect_str_eq(cut, cut_want, "fmt_str into too small a buffer");                \
 	} while (0)
 	SAME("%s.%s.svc.cluster.local", s, "team-1");
 	SAME("%.*s/%.*s", 2, "abcdef", 9, "xyz");
@@ -674,10 +683,38 @@ Test(unit, simple_formats_match_snprintf)
 	SAME("%%%02X x%5s|%-3d|%.2f", 7, s, 4, 0.125); /* vsnprintf's */
 	SAME("%s", "");
 	SAME("plain");
+	SAME("%c %s\n%s|%c", 's', "team-1", "svc", 'x');
+	SAME(".%s.%s-%zu.tmp", "virtualservice.yaml", "render-0123456789abcdef", (size_t)17);
 #undef SAME
 	(void)p;
 	cr_expect_str_eq(arena_concat(&arena, "a", "", "bc", "/d"), "abc/d");
 	cr_expect_str_eq(arena_int(&arena, -120), "-120");
+}
+
+/* The ids of stages without a name, written without snprintf: what "%03lld" writes, cut to
+ * 15 characters as snprintf into 16 bytes cuts it. */
+Test(unit, weight_ids_are_what_snprintf_writes)
+{
+	static const long long edge[] = {
+	    LLONG_MIN, LLONG_MIN + 1,    -1000000000000000LL, -100,
+	    -10,       99999999999999LL, 999999999999999LL,   LLONG_MAX};
+	char want[16], got[16], num[20];
+
+	for (long long w = -1200; w <= 1200; w++) {
+		snprintf(want, sizeof(want), "%03lld", w);
+		cr_expect_str_eq(model_weight_id(w, got), want, "%lld", w);
+	}
+	for (size_t i = 0; i < sizeof(edge) / sizeof(edge[0]); i++) {
+		snprintf(want, sizeof(want), "%03lld", edge[i]);
+		cr_expect_str_eq(model_weight_id(edge[i], got), want, "%lld", edge[i]);
+	}
+	for (int width = 0; width <= 22; width++) {
+		char wide[32];
+		snprintf(wide, sizeof(wide), "%0*lld", width < 20 ? width : 20, -42LL);
+		size_t n = fmt_int_zeros(num, -42, width);
+		cr_expect(n == strlen(wide) && !memcmp(num, wide, n), "width %d: %.*s", width,
+		          (int)n, num);
+	}
 }
 
 Test(unit, paths_give_back_what_was_added_and_can_be_emptied)
