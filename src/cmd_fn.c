@@ -106,7 +106,7 @@ cmd_fn(int argc, char **argv)
 		for (size_t i = 0; i < r.diags.n; i++)
 			res[i] = to_result(&r.diags.v[i], list.config_path, &r.arena);
 		krm_write(&out, &list, generated, res, r.diags.n, &r.arena);
-		fwrite(out.data, 1, out.len, stdout);
+		run_print(&r, out.data, out.len);
 	}
 	buf_release(&out);
 	return run_finish(&r, EXIT_OK);

@@ -150,7 +150,7 @@ cmd_init(int argc, char **argv)
 		buf_release(&b);
 		return run_finish(&r, EXIT_USAGE);
 	}
-	fwrite(b.data, 1, b.len, stdout);
+	run_print(&r, b.data, b.len);
 	buf_release(&b);
 	return run_finish(&r, EXIT_OK);
 }

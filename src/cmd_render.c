@@ -31,7 +31,7 @@ render_stream(struct run *r, const char *stage)
 		render_stage_objects(ro, (size_t)s, &r->templates, &r->scratch, &out, &first);
 		arena_reset(&r->scratch);
 	}
-	fwrite(out.data, 1, out.len, stdout);
+	run_print(r, out.data, out.len);
 	buf_release(&out);
 	return EXIT_OK;
 }
@@ -273,8 +273,7 @@ check_tree(struct run *r, struct check_tree *ct, char **files, int nfiles)
 		return EXIT_IO;
 	tree_unclaimed(&c->tree, c->unclaimed, c->first, &r->diags);
 	if (c->differ) {
-		fwrite(ct->diff.data, 1, ct->diff.len, stdout);
-		fflush(stdout);
+		run_print(r, ct->diff.data, ct->diff.len);
 		check_hint(c, ct->o, files, nfiles);
 		status = EXIT_INVALID;
 	}

@@ -199,7 +199,7 @@ status_print(struct run *r, const enum status_tree *trees, bool json)
 		json_node(&b, all, 0);
 		buf_addc(&b, '\n');
 	}
-	fwrite(b.data, 1, b.len, stdout);
+	run_print(r, b.data, b.len);
 	buf_release(&b);
 }
 

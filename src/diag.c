@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "buf.h"
 #include "source.h"
 
 enum { MORE_MSG = 64 }; /* room for "too many errors in this file; N more not shown" */
@@ -206,9 +207,9 @@ diag_cmp(const void *pa, const void *pb)
 }
 
 /* The source line, then a caret under its column; tabs before it are kept so the caret lines
- * up. One write for the two lines. */
+ * up. */
 static void
-diag_print_excerpt(const struct diag *g, FILE *fp)
+diag_add_excerpt(struct buf *b, const struct diag *g)
 {
 	char caret[8 * DIAG_EXCERPT];
 	const unsigned char *s = (const unsigned char *)g->text;
@@ -224,28 +225,34 @@ diag_print_excerpt(const struct diag *g, FILE *fp)
 	for (int i = 1; i < g->span && n < sizeof(caret) - 1; i++)
 		caret[n++] = '~';
 	caret[n] = '\0';
-	fprintf(fp, "    %s\n    %s\n", g->text, caret);
+	buf_addf(b, "    %s\n    %s\n", g->text, caret);
 }
 
 void
 diags_print(struct diags *d, FILE *fp)
 {
+	struct buf b;
+
 	if (d->n == 0)
 		return;
 	qsort(d->v, d->n, sizeof(*d->v), diag_cmp);
+	buf_init(&b);
 	for (size_t i = 0; i < d->n; i++) {
 		const struct diag *g = &d->v[i];
 		const char *what = g->level == DIAG_ERROR ? "error" : "warning";
 
 		if (g->file && g->line > 0)
-			fprintf(fp, "%s:%d:%d: %s: %s\n", g->file, g->line, g->col, what, g->msg);
+			buf_addf(&b, "%s:%d:%d: %s: %s\n", g->file, g->line, g->col, what, g->msg);
 		else if (g->file)
-			fprintf(fp, "%s: %s: %s\n", g->file, what, g->msg);
+			buf_addf(&b, "%s: %s: %s\n", g->file, what, g->msg);
 		else
-			fprintf(fp, "meshroll: %s: %s\n", what, g->msg);
+			buf_addf(&b, "meshroll: %s: %s\n", what, g->msg);
 		if (g->text && g->col > 0)
-			diag_print_excerpt(g, fp);
+			diag_add_excerpt(&b, g);
 	}
 	d->n = 0;
+	/* many short lines: built first, they reach an unbuffered stderr in one write */
+	fwrite(b.data, 1, b.len, fp);
 	fflush(fp);
+	buf_release(&b);
 }

@@ -45,12 +45,8 @@ main(int argc, char **argv)
 	    {"version", no_argument, NULL, 'V'},
 	    {NULL, 0, NULL, 0},
 	};
-	static char errbuf[1 << 16];
 	int c;
 
-	/* Diagnostics are many short writes: buffered, they reach stderr in a few (diags_print
-	 * flushes, and so does exit) */
-	setvbuf(stderr, errbuf, _IOFBF, sizeof(errbuf));
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "+hV", opts, NULL)) != -1) {
 		switch (c) {

@@ -8,11 +8,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "buf.h"
 #include "cmd.h"
 #include "load.h"
 #include "tree.h"
+#include "write.h"
 
 void
 run_init(struct run *r)
@@ -25,13 +27,20 @@ run_init(struct run *r)
 	conflicts_init(&r->conflicts);
 }
 
+void
+run_print(struct run *r, const char *data, size_t len)
+{
+	if (write_all(STDOUT_FILENO, data, len) < 0)
+		r->stdout_failed = 1;
+}
+
 int
 run_finish(struct run *r, int status)
 {
 	int io = r->diags.io_errors, errors = r->diags.errors;
 
 	diags_print(&r->diags, stderr);
-	if (fflush(stdout) != 0 || ferror(stdout)) {
+	if (fflush(stdout) != 0 || ferror(stdout) || r->stdout_failed) {
 		fputs("meshroll: error: cannot write to standard output\n", stderr);
 		status = EXIT_IO;
 	}

@@ -48,7 +48,8 @@ struct run {
 	int base_err;       /* errno of resolving it, when it failed */
 	const char **dirs;  /* the directories named; after run_place(), as sources are */
 	size_t ndirs;
-	int files; /* rollout files loaded, for RUN_MAX_FILES */
+	int files;         /* rollout files loaded, for RUN_MAX_FILES */
+	int stdout_failed; /* run_print() could not write */
 };
 
 void run_init(struct run *r);
@@ -66,6 +67,10 @@ void run_base(struct run *r, const char *out);
  * the same from any working directory however a path is spelled. Returns 0, or -1 with an
  * I/O diagnostic. */
 int run_place(struct run *r, const char *out);
+/* Writes a command's output to stdout in one go, not through stdio: a command that prints one
+ * buffer needs neither stdio's buffer nor its look at what fd 1 is. A failure makes
+ * run_finish() say so and return EXIT_IO. */
+void run_print(struct run *r, const char *data, size_t len);
 /* Prints the diagnostics, flushes stdout, frees the run, and returns the exit status: status,
  * or EXIT_IO after an I/O error, or EXIT_INVALID after any other error. */
 int run_finish(struct run *r, int status);
