@@ -213,21 +213,24 @@ run_load_dir(struct run *r, const char *dir)
 {
 	struct dirent **ents;
 	int n = scandir(dir, &ents, NULL, tree_dirent_cmp);
+	size_t dlen = strlen(dir);
 
 	if (n < 0) {
 		diag_io(&r->diags, dir, errno, "cannot read directory");
 		return;
 	}
+	if (dlen > 0 && dir[dlen - 1] == '/')
+		dlen--; /* "a/" gives "a/x.yaml", as "a" does; "/" gives "/x.yaml" */
 	for (int i = 0; i < n; i++) {
 		const char *name = ents[i]->d_name;
 		/* on the heap, not in the run's arena: what keeps a path copies it */
-		size_t dlen = strlen(dir), nlen = strlen(name), slash = dir[dlen - 1] != '/';
-		char *path = malloc(dlen + slash + nlen + 1);
+		size_t nlen = strlen(name);
+		char *path = malloc(dlen + 1 + nlen + 1);
 		if (!path)
 			abort();
 		memcpy(path, dir, dlen);
 		path[dlen] = '/';
-		memcpy(path + dlen + slash, name, nlen + 1);
+		memcpy(path + dlen + 1, name, nlen + 1);
 		int type = name[0] == '.' ? DT_UNKNOWN : tree_entry_type(ents[i], path);
 		struct stat st;
 
