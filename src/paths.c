@@ -36,49 +36,17 @@ node_slot(const struct paths *p, uint32_t parent, uint32_t name)
 	return &p->set[i];
 }
 
-/* Makes room for node n (an emptied set keeps its blocks). */
-static void
-node_room(struct paths *p)
-{
-	size_t k = p->n / PATHS_BLOCK;
-
-	if (k == 0 && p->n == p->cap0) {
-		if (!p->capblocks) {
-			p->capblocks = 8;
-			p->v = calloc(p->capblocks, sizeof(*p->v));
-			if (!p->v)
-				abort();
-		}
-		p->cap0 = p->cap0 ? p->cap0 * 2 : 256;
-		p->v[0] = realloc(p->v[0], p->cap0 * sizeof(**p->v));
-		if (!p->v[0])
-			abort();
-		p->nblocks = 1;
-	} else if (k > 0 && k == p->nblocks) {
-		if (k == p->capblocks) {
-			p->capblocks *= 2;
-			p->v = realloc(p->v, p->capblocks * sizeof(*p->v));
-			if (!p->v)
-				abort();
-		}
-		p->v[k] = malloc(PATHS_BLOCK * sizeof(**p->v));
-		if (!p->v[k])
-			abort();
-		p->nblocks++;
-	}
-}
-
 /* The id of the node (parent, name), added where it is not yet. */
 static uint32_t
 node_intern(struct paths *p, uint32_t parent, uint32_t name)
 {
-	if (4 * (p->n + 1) > 3 * p->capset) { /* at most three quarters full */
+	if (4 * (p->nodes.n + 1) > 3 * p->capset) { /* at most three quarters full */
 		free(p->set);
 		p->capset = p->capset ? p->capset * 2 : 256;
 		p->set = calloc(p->capset, sizeof(*p->set));
 		if (!p->set)
 			abort();
-		for (size_t id = 0; id < p->n; id++) {
+		for (size_t id = 0; id < p->nodes.n; id++) {
 			const struct paths_node *v = paths_node(p, (uint32_t)id);
 			*node_slot(p, v->parent, v->name & ~3u) = (uint32_t)id + 1;
 		}
@@ -86,11 +54,11 @@ node_intern(struct paths *p, uint32_t parent, uint32_t name)
 	uint32_t *slot = node_slot(p, parent, name);
 	if (*slot)
 		return *slot - 1;
-	if (p->n >= PATHS_NONE - 1)
+	if (p->nodes.n >= PATHS_NONE - 1)
 		abort();
-	node_room(p);
-	*paths_node(p, (uint32_t)p->n) = (struct paths_node){parent, name};
-	*slot = (uint32_t)++p->n;
+	struct paths_node *v = blocks_push(&p->nodes, sizeof(*v), PATHS_BLOCK, 256);
+	*v = (struct paths_node){parent, name};
+	*slot = (uint32_t)p->nodes.n;
 	return *slot - 1;
 }
 
@@ -133,7 +101,7 @@ paths_find(const struct paths *p, const char *s)
 {
 	uint32_t id = PATHS_NONE;
 
-	if (!p->n)
+	if (!p->nodes.n)
 		return PATHS_NONE;
 	for (;;) {
 		size_t len = strcspn(s, "/");
@@ -190,16 +158,14 @@ paths_clear(struct paths *p)
 	hash_clear(&p->names);
 	if (p->capset)
 		memset(p->set, 0, p->capset * sizeof(*p->set));
-	p->n = 0;
+	blocks_clear(&p->nodes);
 }
 
 void
 paths_release(struct paths *p)
 {
 	hash_release(&p->names);
-	for (size_t k = 0; k < p->nblocks; k++)
-		free(p->v[k]);
-	free(p->v);
+	blocks_release(&p->nodes);
 	free(p->set);
 	paths_init(p);
 }

@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "blocks.h"
 #include "hash.h"
 
 /* One path: its directory's node (PATHS_NONE at the top) and its last name. */
@@ -23,16 +24,13 @@ struct paths_node {
 enum {
 	PATHS_LISTED = 1,   /* added by paths_add() */
 	PATHS_MARK = 2,     /* paths_mark(): the caller's */
-	PATHS_BLOCK = 8192, /* nodes in a block of v (64 KiB) */
+	PATHS_BLOCK = 8192, /* nodes in a block (64 KiB) */
 };
 
 struct paths {
 	struct hash_table names; /* every distinct name, once */
-	/* every path and every directory above one, by id, in blocks of PATHS_BLOCK: the first
-	 * grows to that size, then whole blocks are added, so none is copied; heap */
-	struct paths_node **v;
-	size_t n, nblocks, capblocks, cap0; /* cap0: of the first block */
-	uint32_t *set;                      /* v as a hash set of id + 1 (0: empty); heap */
+	struct blocks nodes;     /* every path and every directory above one, by id */
+	uint32_t *set;           /* nodes as a hash set of id + 1 (0: empty); heap */
 	size_t capset;
 };
 
@@ -49,7 +47,7 @@ const char *paths_at(const struct paths *p, uint32_t id, char *buf, size_t n);
 static inline struct paths_node *
 paths_node(const struct paths *p, uint32_t id)
 {
-	return &p->v[id / PATHS_BLOCK][id % PATHS_BLOCK];
+	return blocks_at(&p->nodes, id, sizeof(struct paths_node), PATHS_BLOCK);
 }
 /* Marks id (PATHS_MARK), and whether it is marked. */
 void paths_mark(struct paths *p, uint32_t id);

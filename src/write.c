@@ -41,7 +41,7 @@ struct write_entry {
 
 enum { WRITE_DEV_ANY = UINT16_MAX };
 
-enum { WRITE_BLOCK = 4096 }; /* entries in a block of write_txn.blocks (80 KiB) */
+enum { WRITE_BLOCK = 4096 }; /* entries in a block of write_txn.steps (80 KiB) */
 
 /* The longest temporary's name: a base name (at most NAME_MAX where it exists) and more. */
 enum { WRITE_TEMP_MAX = 4096 + 128 };
@@ -326,34 +326,17 @@ dev_index(struct write_txn *w, dev_t dev)
 static struct write_entry *
 entry_at(const struct write_txn *w, size_t i)
 {
-	return &w->blocks[i / WRITE_BLOCK][i % WRITE_BLOCK];
+	return blocks_at(&w->steps, i, sizeof(struct write_entry), WRITE_BLOCK);
 }
 
-/* Appends e: the first block grows to WRITE_BLOCK entries (most runs write a few files),
- * then whole blocks are added, so no copy is made and at most one block is unused. */
+/* Appends e. */
 static struct write_entry *
 entry_push(struct write_txn *w, const struct write_entry *e)
 {
-	size_t k = w->n / WRITE_BLOCK;
+	struct write_entry *to = blocks_push(&w->steps, sizeof(*to), WRITE_BLOCK, 64);
 
-	if (k == w->capblocks) {
-		w->capblocks = w->capblocks ? w->capblocks * 2 : 8;
-		w->blocks = realloc(w->blocks, w->capblocks * sizeof(*w->blocks));
-		if (!w->blocks)
-			abort();
-	}
-	if (k == 0 && w->n == w->cap0) {
-		w->cap0 = w->cap0 ? w->cap0 * 2 : 64;
-		w->blocks[0] = realloc(w->n ? w->blocks[0] : NULL, w->cap0 * sizeof(**w->blocks));
-		if (!w->blocks[0])
-			abort();
-	} else if (k > 0 && w->n % WRITE_BLOCK == 0) {
-		w->blocks[k] = malloc(WRITE_BLOCK * sizeof(**w->blocks));
-		if (!w->blocks[k])
-			abort();
-	}
-	*entry_at(w, w->n) = *e;
-	return entry_at(w, w->n++);
+	*to = *e;
+	return to;
 }
 
 /* Writes f, expected at offset rel, to a new temporary in dfd, to be renamed over base
@@ -708,7 +691,7 @@ write_txn_removed(const struct write_txn *w, void (*fn)(void *ctx, const char *r
 {
 	char rel[WRITE_REL_MAX];
 
-	for (size_t i = 0; i < w->n; i++)
+	for (size_t i = 0; i < w->steps.n; i++)
 		if (entry_at(w, i)->gone)
 			fn(ctx, entry_rel(w, entry_at(w, i), rel),
 			   entry_at(w, i)->op == WRITE_LEFTOVER);
@@ -717,18 +700,18 @@ write_txn_removed(const struct write_txn *w, void (*fn)(void *ctx, const char *r
 int
 write_txn_commit(struct write_txn *w, struct diags *d)
 {
-	for (size_t i = 0; i < w->n; i++) {
+	for (size_t i = 0; i < w->steps.n; i++) {
 		if (entry_apply(w, entry_at(w, i), d) < 0) {
 			write_undo(w, i, d);
 			return -1;
 		}
 	}
 	w->committed = 1;
-	for (size_t i = 0; i < w->n; i++)
+	for (size_t i = 0; i < w->steps.n; i++)
 		if (entry_at(w, i)->done && entry_at(w, i)->has_tmp)
 			entry_clean(w, entry_at(w, i), d);
 	/* holding the lock, every other render's temporary is a crashed one's */
-	for (size_t i = 0; i < w->n; i++)
+	for (size_t i = 0; i < w->steps.n; i++)
 		if (entry_at(w, i)->op == WRITE_LEFTOVER)
 			entry_clean(w, entry_at(w, i), d);
 	return 0;
@@ -737,7 +720,7 @@ write_txn_commit(struct write_txn *w, struct diags *d)
 void
 write_txn_release(struct write_txn *w)
 {
-	for (size_t i = 0; i < w->n; i++) {
+	for (size_t i = 0; i < w->steps.n; i++) {
 		/* a temporary of a step not applied, or undone; a step whose undo failed keeps the
 		 * old file under it */
 		struct write_entry *e = entry_at(w, i);
@@ -748,7 +731,7 @@ write_txn_release(struct write_txn *w)
 			unlinkat(dfd, tmp, 0);
 	}
 	/* the directories this run made, each after those below it (a higher id) */
-	for (size_t i = w->paths.n; i-- > 0 && !w->committed;) {
+	for (size_t i = w->paths.nodes.n; i-- > 0 && !w->committed;) {
 		char parent[4096], rel[WRITE_REL_MAX];
 		if (!paths_marked(&w->paths, (uint32_t)i))
 			continue;
@@ -765,9 +748,7 @@ write_txn_release(struct write_txn *w)
 	paths_release(&w->paths);
 	free(w->oldids);
 	free(w->devs);
-	for (size_t k = 0; k * WRITE_BLOCK < w->n; k++)
-		free(w->blocks[k]);
-	free(w->blocks);
+	blocks_release(&w->steps);
 	write_txn_init(w, w->dir);
 }
 

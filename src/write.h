@@ -20,6 +20,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "blocks.h"
 #include "diag.h"
 #include "paths.h"
 #include "render.h"
@@ -34,11 +35,9 @@ struct write_oldid {
 };
 
 struct write_txn {
-	const char *dir;  /* the output directory; borrowed */
-	struct tree tree; /* its descriptors; root -1 until write_txn_begin() */
-	/* the steps of the commit, in order, in blocks of WRITE_BLOCK (write.c); heap */
-	struct write_entry **blocks;
-	size_t n, capblocks, cap0; /* cap0: of the first block, until it is whole */
+	const char *dir;     /* the output directory; borrowed */
+	struct tree tree;    /* its descriptors; root -1 until write_txn_begin() */
+	struct blocks steps; /* the commit's, in order: struct write_entry (write.c) */
 	/* every path the rollouts produce (listed), the paths of stale files and leftovers, and
 	 * the directories above them: the entries name them by id; the directories this run
 	 * created below dir are marked (paths_mark) */

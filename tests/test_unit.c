@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "blocks.h"
 #include "buf.h"
 #include "emit.h"
 #include "frozen.h"
@@ -715,6 +716,40 @@ Test(unit, weight_ids_are_what_snprintf_writes)
 		cr_expect(n == strlen(wide) && !memcmp(num, wide, n), "width %d: %.*s", width,
 		          (int)n, num);
 	}
+}
+
+/* Items stay where they were put while the array grows (the first block grows, then whole
+ * blocks are added, past the room for eight of them), and an emptied array reuses its blocks. */
+Test(unit, blocks_keep_their_items_in_place)
+{
+	struct blocks b = {0};
+	long *first = NULL, *kept[300];
+
+	for (int round = 0; round < 2; round++) {
+		for (long i = 0; i < 300; i++) {
+			long *p = blocks_push(&b, sizeof(long), 16, 2);
+			*p = 1000 * round + i;
+			kept[i] = p;
+			if (i == 0)
+				first = p;
+		}
+		cr_expect_eq(b.n, 300);
+		for (long i = 0; i < 300; i++) {
+			cr_expect_eq(*(long *)blocks_at(&b, (size_t)i, sizeof(long), 16),
+			             1000 * round + i);
+			if (i >= 16) /* past the first block: never moved */
+				cr_expect_eq(kept[i], blocks_at(&b, (size_t)i, sizeof(long), 16));
+		}
+		cr_expect_eq(b.nblocks, 19, "300 items in blocks of 16");
+		cr_expect_eq(b.first, 16, "the first block grew to a whole one");
+		size_t nblocks = b.nblocks;
+		blocks_clear(&b);
+		cr_expect_eq(b.n, 0);
+		cr_expect_eq(b.nblocks, nblocks, "an emptied array keeps its blocks");
+	}
+	cr_expect_eq(first, blocks_at(&b, 0, sizeof(long), 16), "the same first block again");
+	blocks_release(&b);
+	cr_expect(b.n == 0 && b.v == NULL && b.nblocks == 0);
 }
 
 Test(unit, paths_give_back_what_was_added_and_can_be_emptied)
