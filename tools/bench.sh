@@ -3,6 +3,8 @@
 # noisy). Each figure is median/min/max of K runs; a program and its floor run alternately,
 # run by run (tools/runstat), so that machine noise hits both.
 #
+#   0. what a page costs here the first time a process touches it: on a VM whose hypervisor
+#      shadows the page tables, that, more than instructions, is what a short run pays for.
 #   1. one rollout: render -o -, render into a fresh tree and into an unchanged one, check
 #      and lint, beside a C program that links libyaml and exits (the floor of any process
 #      that loads libyaml); the ratio of their CPU times (target: at most 1.3x).
@@ -85,14 +87,63 @@ C
 ${BENCH_CC:-cc} ${BENCH_CFLAGS:--O2} -o "$work/empty" "$work/empty.c" ${BENCH_LIBS:--lyaml}
 empty=$work/empty
 
+# pages FILE: microseconds per page touched for the first time, of 256 pages each: fresh
+# anonymous memory written (a page fault each), the same after MAP_POPULATE (no fault: what
+# is left is the first touch itself), and FILE mapped and read (the page cache's pages, a
+# fault per 16 at most).
+cat >"$work/pages.c" <<'C'
+#include <fcntl.h>
+#include <stdio.h>
+#include <sys/mman.h>
+#include <time.h>
+enum { N = 256, P = 4096 };
+static double now(void) {
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return t.tv_sec * 1e6 + t.tv_nsec / 1e3;
+}
+static double touch(volatile char *p) {
+	double t = now();
+	for (int i = 0; i < N; i++)
+		p[i * P] += 1;
+	return (now() - t) / N;
+}
+int main(int argc, char **argv) {
+	int fl = MAP_PRIVATE | MAP_ANONYMOUS, fd = argc > 1 ? open(argv[1], O_RDONLY) : -1;
+	char *a = mmap(0, N * P, PROT_READ | PROT_WRITE, fl, -1, 0);
+	char *b = mmap(0, N * P, PROT_READ | PROT_WRITE, fl | MAP_POPULATE, -1, 0);
+	char *f = fd < 0 ? MAP_FAILED : mmap(0, N * P, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
+	if (a == MAP_FAILED || b == MAP_FAILED || f == MAP_FAILED)
+		return 1;
+	volatile char s = 0;
+	double ta = touch(a), tb = touch(b), t = now();
+	for (int i = 0; i < N; i++)
+		s += f[i * P];
+	printf("%.1f %.1f %.1f\n", ta, tb, (now() - t) / N);
+	return s == 'x';
+}
+C
+# shellcheck disable=SC2086 # flags are lists of words
+${BENCH_CC:-cc} ${BENCH_CFLAGS:--O2} -o "$work/pages" "$work/pages.c"
+
 echo "meshroll bench: $(uname -n), $(nproc) cores, $(date -u '+%Y-%m-%d %H:%M UTC')"
 where="$work (disk: /dev/shm is not writable)"
 [ -z "$shm" ] || where="/dev/shm (tmpfs), one row on disk for scale"
 echo "figures are median/min/max of interleaved runs; fresh trees under $where"
 echo
 
+# 0. A page's first touch; a file of 256 pages for the last figure (not in the page cache at
+# first: its first run reads it).
+head -c $((256 * 4096)) /dev/zero >"$work/pages.dat"
+"$work/pages" "$work/pages.dat" >/dev/null
+for _ in 1 2 3 4 5; do "$work/pages" "$work/pages.dat"; done >"$work/pages.out"
+col() { awk -v c="$1" '{print $c}' "$work/pages.out" | sort -g | sed -n 3p; }
+echo "a page's first touch, median of 5 runs of 256 pages: fresh anonymous memory $(col 1) us," \
+	"the same populated beforehand $(col 2) us, a file's page $(col 3) us"
+echo
+
 # 1. One rollout, beside the empty program.
-k1=31
+k1=101
 gen 1 "$work/in1"
 one=$work/in1/svc-0.yaml
 "$bin" render -o "$fast/one-same" "$one"
