@@ -33,6 +33,7 @@ check | test | sanitize | valgrind)
 	need prometheus command -v promtool # promtool: tests/prom_rules.py
 	need mandoc command -v mandoc # tests/test_docs.c: mandoc -T lint on the manual page
 	need zsh command -v zsh # tests/test_docs.c: the zsh completion, in a real zsh
+	need strace command -v strace # tests/test_limits.c: the writes to stderr, counted
 	need nodejs command -v node # tests/yaml_lsp.js and yaml-language-server
 	need npm command -v npm
 	# tests/test_deb.c: dpkg-buildpackage -us -uc -b and lintian on the .deb; dpkg-buildpackage

@@ -45,8 +45,13 @@ main(int argc, char **argv)
 	    {"version", no_argument, NULL, 'V'},
 	    {NULL, 0, NULL, 0},
 	};
+	static char errbuf[1 << 16];
 	int c;
 
+	/* What goes to stderr outside diags_print() (check's list of stale files, the files a
+	 * render removes) is many short lines: buffered, they reach it in a few writes (exit
+	 * flushes) */
+	setvbuf(stderr, errbuf, _IOFBF, sizeof(errbuf));
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "+hV", opts, NULL)) != -1) {
 		switch (c) {

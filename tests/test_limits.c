@@ -690,6 +690,37 @@ put_many(const char *sub, int n)
 	}
 }
 
+/* Thousands of stale files: check lists them, render says it removes them; either way the
+ * lines reach stderr a hundred or more to a write, not one each (strace counts them). */
+Test(limits, thousands_of_lines_reach_stderr_in_a_few_writes, .timeout = 300)
+{
+	static const char *const cmd[] = {"check", "render"};
+	char *out = NULL;
+
+	if (!have_cmd("strace"))
+		test_skip("strace is not installed; the count of writes to stderr was not taken");
+	put_many("in", slowdown() > 1 ? 300 : 800); /* 2,770 or 7,770 stale files */
+	cr_assert_eq(run_cmd(NULL, "cd %s && '%s' render -o out in && rm in/svc-[1-7]*.yaml", dir,
+	                     meshroll_bin()),
+	             0);
+	for (int i = 0; i < 2; i++) {
+		int status =
+		    run_cmd(&out,
+		            "cd %s && strace -f -qq -e trace=write -o trace '%s' %s -o out in "
+		            ">/dev/null 2>err; echo $?; grep -c 'meshroll' err; "
+		            "grep -c '^[0-9]* *write(2,' trace",
+		            dir, meshroll_bin(), cmd[i]);
+		cr_assert_eq(status, 0);
+		int exit, lines, writes;
+		cr_assert_eq(sscanf(out, "%d %d %d", &exit, &lines, &writes), 3, "%s", out);
+		cr_expect_eq(exit, i == 0 ? 1 : 0, "%s: exit %d", cmd[i], exit);
+		cr_expect_gt(lines, 2700, "%s: %d lines on stderr", cmd[i], lines);
+		cr_expect_leq(100 * writes, lines, "%s: %d lines in %d writes", cmd[i], lines,
+		              writes);
+		free(out);
+	}
+}
+
 /* Runs meshroll with args in dir as a child of its own, under an RLIMIT_CPU of limit
  * seconds; returns its exit status, with the CPU seconds it took in *cpu and its peak
  * resident set in *rss (KiB), from wait4. */
