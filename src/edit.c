@@ -1,6 +1,7 @@
 /* edit.c: replacing one scalar of a YAML file in place, by its libyaml marks. */
 #include "edit.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -181,12 +182,32 @@ edit_insert(const struct source *src, const struct node *doc, const char *text, 
 	return 0;
 }
 
+/* Whether src holds U+0085, U+2028 or U+2029: libyaml reads each as a line break (YAML 1.1),
+ * where the editor, which counts lines by '\n', sees none. */
+static bool
+has_unicode_break(const struct source *src)
+{
+	static const char *const brk[] = {"\xC2\x85", "\xE2\x80\xA8", "\xE2\x80\xA9"};
+
+	for (size_t i = 0; i < sizeof(brk) / sizeof(brk[0]); i++)
+		if (memmem(src->data, src->len, brk[i], strlen(brk[i])))
+			return true;
+	return false;
+}
+
 int
 edit_active_stage(const struct source *src, const struct node *doc, const char *text,
                   struct buf *out, struct diags *d)
 {
-	const struct node *old = node_get(node_get(doc, "spec"), "activeStage");
+	const struct node *spec = node_get(doc, "spec"), *old = node_get(spec, "activeStage");
 
+	if (has_unicode_break(src))
+		return node_error(d,
+		                  old    ? old
+		                  : spec ? spec
+		                         : doc,
+		                  "promote cannot edit a file with a Unicode line break (U+0085, "
+		                  "U+2028 or U+2029); set spec.activeStage by hand");
 	return old ? edit_replace(src, doc, old, text, out, d)
 	           : edit_insert(src, doc, text, out, d);
 }

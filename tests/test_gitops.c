@@ -241,6 +241,30 @@ Test(gitops, promote_adds_a_line_with_the_files_line_breaks)
 	}
 }
 
+/* libyaml reads U+0085 as a line break where the editor sees none (fuzz_edit found a block
+ * scalar's header comment with one): promote refuses such a file, and leaves it as it was. */
+Test(gitops, promote_refuses_a_file_with_a_unicode_line_break)
+{
+	static const char text[] =
+	    "apiVersion: meshroll.dev/v1alpha1\nkind: Rollout\nmetadata:\n  name: reviews\n"
+	    "spec:\n  stable: v1\n  canary: v2\n"
+	    "  stages: [0, {weight: 10, name: smoke}, {weight: 100, name: done}]\n"
+	    "  activeStage: |-   # a block scalar\xC2\x85   smoke\n  mtls: STRICT\n";
+	char path[128], *err = NULL, *after;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/r.yaml", dir);
+	cr_assert(f = fopen(path, "w"));
+	fputs(text, f);
+	fclose(f);
+	cr_expect_eq(run_cmd(&err, "'%s' promote --to 000 %s 2>&1", meshroll_bin(), path), 1);
+	cr_expect(strstr(err, "promote cannot edit a file with a Unicode line break"), "%s", err);
+	after = slurp(path, NULL);
+	cr_expect_str_eq(after, text, "the file changed");
+	free(after);
+	free(err);
+}
+
 /* Where what promote prints cannot be written, the file is not changed: a retry promotes
  * once, not twice. */
 Test(gitops, promote_with_a_full_stdout_changes_nothing)
