@@ -22,29 +22,30 @@ frozen_find(const char *name)
 }
 
 static void
-frozen_node_fill(struct node *n, const struct frozen_node *f, const struct source *src,
-                 struct node **kids, uint32_t kid0 /* the file's kids, and the first's index */)
+frozen_node_fill(struct node *n, const struct frozen_node *f, const struct frozen_mark *m,
+                 const struct source *src, struct node **kids,
+                 uint32_t kid0 /* the file's kids, and the first's index */)
 {
 	*n = (struct node){
 	    .kind = f->kind,
 	    .type = f->type,
 	    .src = src,
-	    .line = f->line,
-	    .col = f->col,
-	    .span = f->span,
-	    .start = f->start,
-	    .end = f->end,
-	    .tag = f->tag ? frozen_pool + f->tag - 1 : NULL,
+	    .line = m->line,
+	    .col = m->col,
+	    .span = m->span,
+	    .start = m->start,
+	    .end = m->end,
+	    .tag = m->tag ? frozen_pool + m->tag - 1 : NULL,
 	    .str = frozen_pool + f->str,
 	    .len = f->len,
-	    .ival = f->ival,
+	    .ival = frozen_ival(f),
 	    .plain = f->flags & FROZEN_PLAIN,
 	    .nondecimal = f->flags & FROZEN_NONDECIMAL,
 	    .overflow = f->flags & FROZEN_OVERFLOW,
 	    .kids = f->n ? kids + (f->kids - kid0) : NULL,
 	    .n = f->n,
 	    .cap = f->n,
-	    .weight = f->weight,
+	    .weight = m->weight,
 	};
 }
 
@@ -60,12 +61,13 @@ frozen_load(const char *name, struct arena *a)
 	struct node *nodes = arena_alloc_raw(a, f->nnodes * sizeof(*nodes)); /* all filled */
 	struct node **kids = arena_alloc_raw(a, f->nkids * sizeof(*kids));
 	const struct frozen_node *fn = frozen_nodes + f->node;
+	const struct frozen_mark *fm = frozen_marks + f->node;
 	const uint32_t *fk = frozen_kids + f->kid;
 
 	/* the bytes stay embedded for a diagnostic's source line, as for a parsed file */
 	*src = (struct source){.path = frozen_pool + f->path, .data = e->data, .len = e->len};
 	for (uint32_t i = 0; i < f->nnodes; i++)
-		frozen_node_fill(&nodes[i], &fn[i], src, kids, f->kid);
+		frozen_node_fill(&nodes[i], &fn[i], &fm[i], src, kids, f->kid);
 	for (uint32_t i = 0; i < f->nkids; i++)
 		kids[i] = &nodes[fk[i] - f->node];
 	return nodes;

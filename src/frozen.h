@@ -21,18 +21,24 @@
 
 enum frozen_flag { FROZEN_PLAIN = 1, FROZEN_NONDECIMAL = 2, FROZEN_OVERFLOW = 4 };
 
-/* A node as struct node holds it, with indices for pointers. */
+/* A node as a reader in place needs it, with indices for pointers: 20 bytes, so that the
+ * schema's nodes a check walks lie on few pages. What only a node made from the tables needs
+ * is apart, in frozen_marks. */
 struct frozen_node {
-	uint32_t str, len;   /* the text: its offset in frozen_pool, its bytes ("" off scalars) */
-	uint32_t tag;        /* the tag's offset in frozen_pool plus 1; 0 for none */
-	uint32_t kids;       /* the first kid's index in frozen_kids */
-	uint32_t n;          /* items or pairs */
-	uint32_t weight;     /* nodes in the subtree */
-	uint32_t start, end; /* character offsets in the file */
-	long long ival;      /* as struct node: SCALAR_INT value, SCALAR_BOOL 0/1 */
-	uint16_t line, col, span;
+	uint32_t str, len;  /* the text: its offset in frozen_pool, its bytes ("" off scalars) */
+	uint32_t kids;      /* a map or list: its first kid's index in frozen_kids; a scalar: its
+	                       value's index in frozen_ints (0 for a scalar with none) */
+	uint32_t n;         /* items or pairs */
 	uint8_t kind, type; /* enum node_kind, enum scalar_type */
 	uint8_t flags;      /* enum frozen_flag */
+};
+
+/* The rest of frozen_nodes[i], in frozen_marks[i]. */
+struct frozen_mark {
+	uint32_t tag;        /* the tag's offset in frozen_pool plus 1; 0 for none */
+	uint32_t weight;     /* nodes in the subtree */
+	uint32_t start, end; /* character offsets in the file */
+	uint16_t line, col, span;
 };
 
 /* One file's part of the tables; its root is its first node. */
@@ -51,7 +57,9 @@ struct frozen_pattern {
 
 /* Made by tools/freeze.c (build/frozen_data.c). */
 extern const struct frozen_node frozen_nodes[];
+extern const struct frozen_mark frozen_marks[];
 extern const uint32_t frozen_kids[];
+extern const long long frozen_ints[]; /* as struct node's ival; [0] is 0 */
 extern const char frozen_pool[];
 extern const struct frozen_file frozen_files[];
 extern const size_t frozen_nfiles;
@@ -89,6 +97,20 @@ static inline const struct frozen_node *
 frozen_kid(const struct frozen_node *n, size_t i)
 {
 	return &frozen_nodes[frozen_kids[n->kids + i]];
+}
+
+/* The marks of a node: its line, column, tag, ... */
+static inline const struct frozen_mark *
+frozen_mark(const struct frozen_node *n)
+{
+	return &frozen_marks[n - frozen_nodes];
+}
+
+/* As struct node's ival: a SCALAR_INT's value, a SCALAR_BOOL's 0 or 1; 0 off scalars. */
+static inline long long
+frozen_ival(const struct frozen_node *n)
+{
+	return n->kind == NODE_SCALAR ? frozen_ints[n->kids] : 0;
 }
 
 /* The text of a node, NUL-terminated; "" off scalars. */

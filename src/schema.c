@@ -395,7 +395,7 @@ schema_regex(struct check *c, const struct frozen_node *pattern, struct pattern 
 	if (frozen_pattern(pattern, p))
 		return true;
 	diag_io(c->d, c->s->path, 0, "internal error: line %d: pattern %s was not compiled",
-	        pattern->line, frozen_str(pattern));
+	        frozen_mark(pattern)->line, frozen_str(pattern));
 	return false;
 }
 
@@ -438,14 +438,15 @@ check_string(struct check *c, const struct frozen_node *s, const struct node *v)
 	const struct frozen_node *msg = schema_get(c, s, W_ERROR_MESSAGE);
 	size_t chars = utf8_chars(v->str, v->len);
 
-	if (min && chars < (size_t)min->ival) {
+	if (min && chars < (size_t)frozen_ival(min)) {
 		check_error(
 		    c, v, chars == 0 ? "must not be empty" : "'%s' is shorter than %lld characters",
-		    v->str, min->ival);
+		    v->str, frozen_ival(min));
 		return;
 	}
-	if (max && chars > (size_t)max->ival) {
-		check_error(c, v, "is %zu characters long; the limit is %lld", chars, max->ival);
+	if (max && chars > (size_t)frozen_ival(max)) {
+		check_error(c, v, "is %zu characters long; the limit is %lld", chars,
+		            frozen_ival(max));
 		return;
 	}
 	struct pattern re;
@@ -474,16 +475,18 @@ check_number(struct check *c, const struct frozen_node *s, const struct node *v)
 			check_error(c, v, "%s is not a finite number", v->str);
 			return;
 		}
-		if (min && !(x >= (double)min->ival))
-			check_error(c, v, "%s is less than the minimum %lld", v->str, min->ival);
-		else if (max && !(x <= (double)max->ival))
-			check_error(c, v, "%s is greater than the maximum %lld", v->str, max->ival);
+		if (min && !(x >= (double)frozen_ival(min)))
+			check_error(c, v, "%s is less than the minimum %lld", v->str,
+			            frozen_ival(min));
+		else if (max && !(x <= (double)frozen_ival(max)))
+			check_error(c, v, "%s is greater than the maximum %lld", v->str,
+			            frozen_ival(max));
 		return;
 	}
-	if (min && v->ival < min->ival)
-		check_error(c, v, "%s is less than the minimum %lld", v->str, min->ival);
-	if (max && v->ival > max->ival)
-		check_error(c, v, "%s is greater than the maximum %lld", v->str, max->ival);
+	if (min && v->ival < frozen_ival(min))
+		check_error(c, v, "%s is less than the minimum %lld", v->str, frozen_ival(min));
+	if (max && v->ival > frozen_ival(max))
+		check_error(c, v, "%s is greater than the maximum %lld", v->str, frozen_ival(max));
 }
 
 /* The properties of object schema s, looking through one $ref. */
@@ -575,12 +578,14 @@ check_object(struct check *c, const struct frozen_node *s, const struct node *v)
 			check_error(c, v, "missing required field '%s'", name);
 	}
 	const struct frozen_node *msg = schema_get(c, s, W_ERROR_MESSAGE);
-	if (((minp && v->n < (size_t)minp->ival) || (maxp && v->n > (size_t)maxp->ival)) && msg)
+	if (((minp && v->n < (size_t)frozen_ival(minp)) ||
+	     (maxp && v->n > (size_t)frozen_ival(maxp))) &&
+	    msg)
 		check_error(c, v, "%s", frozen_str(msg));
-	else if (minp && v->n < (size_t)minp->ival)
-		check_error(c, v, "must have at least %lld entries", minp->ival);
-	else if (maxp && v->n > (size_t)maxp->ival)
-		check_error(c, v, "has %zu entries; the limit is %lld", v->n, maxp->ival);
+	else if (minp && v->n < (size_t)frozen_ival(minp))
+		check_error(c, v, "must have at least %lld entries", frozen_ival(minp));
+	else if (maxp && v->n > (size_t)frozen_ival(maxp))
+		check_error(c, v, "has %zu entries; the limit is %lld", v->n, frozen_ival(maxp));
 	for (size_t i = 0; i < v->n; i++) {
 		const struct node *key = v->kids[2 * i], *val = v->kids[2 * i + 1];
 		const struct frozen_node *ps = frozen_get(props, key->str);
@@ -592,7 +597,7 @@ check_object(struct check *c, const struct frozen_node *s, const struct node *v)
 			check_value(c, ps, val);
 		else if (extra && extra->kind == NODE_MAP)
 			check_value(c, extra, val);
-		else if (extra && extra->type == SCALAR_BOOL && !extra->ival) {
+		else if (extra && extra->type == SCALAR_BOOL && !frozen_ival(extra)) {
 			path_pop(c, old);
 			check_unknown_key(c, key);
 		}
@@ -608,11 +613,11 @@ check_array(struct check *c, const struct frozen_node *s, const struct node *v)
 	const struct frozen_node *min = schema_get(c, s, W_MIN_ITEMS),
 	                         *max = schema_get(c, s, W_MAX_ITEMS);
 
-	if (min && v->n < (size_t)min->ival)
+	if (min && v->n < (size_t)frozen_ival(min))
 		check_error(c, v, v->n == 0 ? "must not be empty" : "must have at least %lld items",
-		            min->ival);
-	if (max && v->n > (size_t)max->ival)
-		check_error(c, v, "has %zu items; the limit is %lld", v->n, max->ival);
+		            frozen_ival(min));
+	if (max && v->n > (size_t)frozen_ival(max))
+		check_error(c, v, "has %zu items; the limit is %lld", v->n, frozen_ival(max));
 	for (size_t i = 0; items && i < v->n; i++) {
 		size_t old = path_push_index(c, i);
 		check_value(c, items, v->kids[i]);

@@ -126,7 +126,8 @@ same_in_place(const struct frozen_node *f, const struct node *p, const char *pat
 		diff = "kind or type";
 	else if (f->len != p->len || memcmp(frozen_str(f), p->str, p->len + 1) != 0)
 		diff = "str or len";
-	else if (f->ival != p->ival || f->line != p->line || f->col != p->col)
+	else if (frozen_ival(f) != p->ival || frozen_mark(f)->line != p->line ||
+	         frozen_mark(f)->col != p->col)
 		diff = "ival, line or col";
 	else if (f->n != p->n)
 		diff = "n";
@@ -136,14 +137,16 @@ same_in_place(const struct frozen_node *f, const struct node *p, const char *pat
 		const char *key = p->kids[2 * i]->str;
 		const struct node *want = node_get(p, key);
 		const struct frozen_node *got = frozen_get(f, key);
-		if (!got || got->line != want->line || got->col != want->col)
+		if (!got || frozen_mark(got)->line != want->line ||
+		    frozen_mark(got)->col != want->col)
 			diff = "frozen_get()";
 	}
 	if (!diff && frozen_get(f, "no such key"))
 		diff = "frozen_get() of an absent key";
 	if (diff) {
 		cr_expect_fail("%s: %s differs (frozen '%s' at %d:%d, parsed '%s' at %d:%d)", path,
-		               diff, frozen_str(f), f->line, f->col, p->str, p->line, p->col);
+		               diff, frozen_str(f), frozen_mark(f)->line, frozen_mark(f)->col,
+		               p->str, p->line, p->col);
 		return false;
 	}
 	size_t nk = p->kind == NODE_MAP ? 2 * p->n : p->kind == NODE_SEQ ? p->n : 0;

@@ -23,12 +23,15 @@ enum { TABLE_BITS = 18 }; /* room for the nodes of every file, twice over */
 struct freezer {
 	const struct node **nodes; /* by index; the parsed trees, in the arena */
 	struct frozen_node *out;   /* the same, frozen */
+	struct frozen_mark *marks; /* and their marks */
 	size_t nnodes;
 	uint32_t *kids;
 	size_t nkids;
 	struct hash_table pool;         /* every string once: its keys are frozen_pool */
 	const struct node **node_slots; /* open addressing: a node -> its index in node_index */
 	uint32_t *node_index;
+	long long *ints; /* the scalars' values but 0, after a 0 */
+	size_t nints;
 	uint32_t *keys; /* the offset in pool of every map key, repeats and all */
 	size_t nkeys;
 	struct pattern_insn *insns; /* the programs of the schema's patterns */
@@ -101,57 +104,79 @@ narrow32(size_t v, const char *what)
 	return (uint32_t)v;
 }
 
-/* Adds the tree of root: its nodes in breadth-first order, so each node's kids are together
- * in the kids table and the root is the file's first node. Kids are indices in the whole
- * frozen_nodes, and a node's first kid an index in the whole frozen_kids, so that a reader
- * can walk a tree in place (frozen_kid()). */
+/* The index in frozen_ints of v: a new one, or 0 for 0 (frozen_ints[0]). */
+static uint32_t
+freeze_int(struct freezer *f, long long v)
+{
+	if (v == 0)
+		return 0;
+	f->ints = realloc(f->ints, (f->nints + 1) * sizeof(*f->ints));
+	if (!f->ints)
+		freeze_fail("out of memory");
+	f->ints[f->nints] = v;
+	return narrow32(f->nints++, "too many integers");
+}
+
+/* Fills node i, which has its index, gives its kids theirs, then does the same for each kid
+ * given a new one: a node's kids lie together and next come their subtrees, one after the
+ * other, so that a walk down one branch (the schema of spec.routes, say) stays on few pages.
+ * An alias's target, met again, keeps the index it got first. */
+static void
+freeze_subtree(struct freezer *f, uint32_t i)
+{
+	const struct node *n = f->nodes[i];
+	size_t nk = n->kind == NODE_MAP ? 2 * n->n : n->kind == NODE_SEQ ? n->n : 0;
+
+	if (n->cap != n->n)
+		freeze_fail("a parsed node with room to spare");
+	f->out[i] = (struct frozen_node){
+	    .str = freeze_str(f, n->str, n->len),
+	    .len = narrow32(n->len, "a string past 4 GiB"),
+	    .kids = n->kind == NODE_SCALAR ? freeze_int(f, n->ival)
+	                                   : narrow32(f->nkids, "too many kids"),
+	    .n = narrow32(n->n, "too many kids"),
+	    .kind = (uint8_t)n->kind,
+	    .type = (uint8_t)n->type,
+	    .flags =
+	        (uint8_t)((n->plain ? FROZEN_PLAIN : 0) | (n->nondecimal ? FROZEN_NONDECIMAL : 0) |
+	                  (n->overflow ? FROZEN_OVERFLOW : 0)),
+	};
+	f->marks[i] = (struct frozen_mark){
+	    .tag = n->tag ? freeze_str(f, n->tag, strlen(n->tag)) + 1 : 0,
+	    .weight = narrow32(n->weight, "too heavy a node"),
+	    .start = narrow32(n->start, "a file past 4 GiB"),
+	    .end = narrow32(n->end, "a file past 4 GiB"),
+	    .line = narrow16(n->line, "a line past 65535"),
+	    .col = narrow16(n->col, "a column past 65535"),
+	    .span = narrow16(n->span, "a span past 65535"),
+	};
+	uint32_t first = (uint32_t)f->nnodes;
+	for (size_t k = 0; k < nk; k++) {
+		f->kids = realloc(f->kids, (f->nkids + 1) * sizeof(*f->kids));
+		if (!f->kids)
+			freeze_fail("out of memory");
+		f->kids[f->nkids++] = freeze_node(f, n->kids[k]);
+	}
+	for (size_t k = 0; n->kind == NODE_MAP && k < n->n; k++) {
+		f->keys = realloc(f->keys, (f->nkeys + 1) * sizeof(*f->keys));
+		if (!f->keys)
+			freeze_fail("out of memory");
+		f->keys[f->nkeys++] = freeze_str(f, n->kids[2 * k]->str, n->kids[2 * k]->len);
+	}
+	for (uint32_t last = (uint32_t)f->nnodes, k = first; k < last; k++)
+		freeze_subtree(f, k);
+}
+
+/* Adds the tree of root, the file's first node. Kids are indices in the whole frozen_nodes,
+ * and a node's first kid an index in the whole frozen_kids, so that a reader can walk a tree
+ * in place (frozen_kid()). */
 static void
 freeze_tree(struct freezer *f, const struct node *root)
 {
 	/* a file's nodes are freed before the next file's, which may reuse their addresses */
 	memset(f->node_slots, 0, ((size_t)1 << TABLE_BITS) * sizeof(*f->node_slots));
 	f->file_node = f->nnodes;
-	freeze_node(f, root);
-	for (size_t i = f->file_node; i < f->nnodes; i++) {
-		const struct node *n = f->nodes[i];
-		size_t nk = n->kind == NODE_MAP ? 2 * n->n : n->kind == NODE_SEQ ? n->n : 0;
-		struct frozen_node *o = &f->out[i];
-
-		if (n->cap != n->n)
-			freeze_fail("a parsed node with room to spare");
-		*o = (struct frozen_node){
-		    .str = freeze_str(f, n->str, n->len),
-		    .len = narrow32(n->len, "a string past 4 GiB"),
-		    .tag = n->tag ? freeze_str(f, n->tag, strlen(n->tag)) + 1 : 0,
-		    .kids = narrow32(f->nkids, "too many kids"),
-		    .n = narrow32(n->n, "too many kids"),
-		    .weight = narrow32(n->weight, "too heavy a node"),
-		    .start = narrow32(n->start, "a file past 4 GiB"),
-		    .end = narrow32(n->end, "a file past 4 GiB"),
-		    .ival = n->ival,
-		    .line = narrow16(n->line, "a line past 65535"),
-		    .col = narrow16(n->col, "a column past 65535"),
-		    .span = narrow16(n->span, "a span past 65535"),
-		    .kind = (uint8_t)n->kind,
-		    .type = (uint8_t)n->type,
-		    .flags = (uint8_t)((n->plain ? FROZEN_PLAIN : 0) |
-		                       (n->nondecimal ? FROZEN_NONDECIMAL : 0) |
-		                       (n->overflow ? FROZEN_OVERFLOW : 0)),
-		};
-		for (size_t k = 0; k < nk; k++) {
-			f->kids = realloc(f->kids, (f->nkids + 1) * sizeof(*f->kids));
-			if (!f->kids)
-				freeze_fail("out of memory");
-			f->kids[f->nkids++] = freeze_node(f, n->kids[k]);
-		}
-		for (size_t k = 0; n->kind == NODE_MAP && k < n->n; k++) {
-			f->keys = realloc(f->keys, (f->nkeys + 1) * sizeof(*f->keys));
-			if (!f->keys)
-				freeze_fail("out of memory");
-			f->keys[f->nkeys++] =
-			    freeze_str(f, n->kids[2 * k]->str, n->kids[2 * k]->len);
-		}
-	}
+	freeze_subtree(f, freeze_node(f, root));
 }
 
 /* Adds the program of s, a pattern's text in the pool, unless one is there already. Returns
@@ -254,14 +279,27 @@ write_pool(FILE *out, const char *pool, size_t len)
 	fputs("\";\n\n", out);
 }
 
+static int
+offset_order(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return (x > y) - (x < y);
+}
+
 /* The map keys as a hash set of their offsets in the pool, open addressing by hash_str(), as
  * frozen_word() reads it: a key looked up in any map is one hash and one probe, then compares
- * of offsets. */
+ * of offsets. Sized for the keys once each, at most half full: one page for some 250 keys. */
 static void
-write_words(FILE *out, const struct freezer *f)
+write_words(FILE *out, struct freezer *f)
 {
-	size_t size = 16;
+	size_t size = 16, nkeys = 0;
 
+	qsort(f->keys, f->nkeys, sizeof(*f->keys), offset_order);
+	for (size_t k = 0; k < f->nkeys; k++)
+		if (k == 0 || f->keys[k] != f->keys[nkeys - 1])
+			f->keys[nkeys++] = f->keys[k];
+	f->nkeys = nkeys;
 	while (size < 2 * f->nkeys)
 		size *= 2;
 	uint32_t *slots = xcalloc(size, sizeof(*slots));
@@ -284,15 +322,21 @@ write_tables(FILE *out, struct freezer *f)
 	fputs("const struct frozen_node frozen_nodes[] = {\n", out);
 	for (size_t i = 0; i < f->nnodes; i++) {
 		const struct frozen_node *o = &f->out[i];
-		fprintf(out, "\t{%u, %u, %u, %u, %u, %u, %u, %u, ", o->str, o->len, o->tag, o->kids,
-		        o->n, o->weight, o->start, o->end);
-		if (o->ival == LLONG_MIN) /* no literal: 9223372036854775808 is past long long */
-			fputs("LLONG_MIN", out);
-		else
-			fprintf(out, "%lld", o->ival);
-		fprintf(out, ", %u, %u, %u, %u, %u, %u},\n", o->line, o->col, o->span, o->kind,
-		        o->type, o->flags);
+		fprintf(out, "\t{%u, %u, %u, %u, %u, %u, %u},\n", o->str, o->len, o->kids, o->n,
+		        o->kind, o->type, o->flags);
 	}
+	fputs("};\n\nconst struct frozen_mark frozen_marks[] = {\n", out);
+	for (size_t i = 0; i < f->nnodes; i++) {
+		const struct frozen_mark *m = &f->marks[i];
+		fprintf(out, "\t{%u, %u, %u, %u, %u, %u, %u},\n", m->tag, m->weight, m->start,
+		        m->end, m->line, m->col, m->span);
+	}
+	fputs("};\n\nconst long long frozen_ints[] = {\n", out);
+	for (size_t i = 0; i < f->nints; i++)
+		if (f->ints[i] == LLONG_MIN) /* no literal: 9223372036854775808 is past long long */
+			fputs("\tLLONG_MIN,\n", out);
+		else
+			fprintf(out, "\t%lld,\n", f->ints[i]);
 	fputs("};\n\nconst uint32_t frozen_kids[] = {\n", out);
 	for (size_t i = 0; i < f->nkids; i++)
 		fprintf(out, "%s%u,%s", i % 16 ? " " : "\t", f->kids[i], i % 16 == 15 ? "\n" : "");
@@ -361,6 +405,9 @@ main(int argc, char **argv)
 	}
 	f.nodes = xcalloc((size_t)1 << TABLE_BITS, sizeof(*f.nodes));
 	f.out = xcalloc((size_t)1 << TABLE_BITS, sizeof(*f.out));
+	f.marks = xcalloc((size_t)1 << TABLE_BITS, sizeof(*f.marks));
+	f.ints = xcalloc(1, sizeof(*f.ints));
+	f.nints = 1;
 	f.node_slots = xcalloc((size_t)1 << TABLE_BITS, sizeof(*f.node_slots));
 	f.node_index = xcalloc((size_t)1 << TABLE_BITS, sizeof(*f.node_index));
 	/* written aside and renamed: a failed run leaves no half file for make to take */
