@@ -28,10 +28,10 @@ struct conflict_error {
 };
 
 void
-conflicts_init(struct conflicts *c)
+conflicts_init(struct conflicts *c, struct arena *arena)
 {
 	memset(c, 0, sizeof(*c));
-	arena_init(&c->arena);
+	c->arena = arena;
 	c->last = &c->errors;
 }
 
@@ -39,7 +39,6 @@ void
 conflicts_release(struct conflicts *c)
 {
 	hash_release(&c->keys);
-	arena_release(&c->arena);
 }
 
 /* A host as Istio reads it in namespace ns: a short name means <name>.<ns>.svc.cluster.local. */
@@ -185,7 +184,7 @@ own_key(void *ctx, const char *key)
 static void
 conflict_error(struct conflicts *c, const struct conflict_rec *b, const char *msg)
 {
-	struct conflict_error *e = arena_alloc(&c->arena, sizeof(*e));
+	struct conflict_error *e = arena_alloc(c->arena, sizeof(*e));
 
 	*e = (struct conflict_error){.file = b->file, .line = b->line, .col = b->col, .msg = msg};
 	*c->last = e;
@@ -200,7 +199,7 @@ conflict_report(struct conflicts *c, const struct conflict_rec *b, const struct 
 {
 	const char *object = strcmp(a->ns, b->ns) ? NULL : shared_object(scratch, b, a);
 	long host = object ? -1 : shared_host(b, a);
-	struct arena *m = &c->arena;
+	struct arena *m = c->arena;
 
 	if (!strcmp(a->ns, b->ns) && !strcmp(a->name, b->name))
 		conflict_error(c, b,
@@ -227,7 +226,7 @@ conflict_report(struct conflicts *c, const struct conflict_rec *b, const struct 
 void
 conflicts_add(struct conflicts *c, const struct rollout *ro, struct arena *scratch)
 {
-	struct conflict_rec *b = rec_new(&c->arena, ro);
+	struct conflict_rec *b = rec_new(c->arena, ro);
 	struct keys_ctx probe = {c, NULL}, own = {c, b};
 
 	b->seq = c->n++;

@@ -19,7 +19,7 @@ struct conflict_rec;
 struct conflict_error;
 
 struct conflicts {
-	struct arena arena;     /* the records and the errors */
+	struct arena *arena;    /* the records and the errors; not owned */
 	size_t n;               /* the rollouts added */
 	struct hash_table keys; /* key -> the earliest record holding it */
 	/* the errors found, kept for conflicts_report(); in arena */
@@ -27,7 +27,9 @@ struct conflicts {
 	size_t nerrors;
 };
 
-void conflicts_init(struct conflicts *c);
+/* The records and errors go into arena, which outlives c: the run's own, so that a run of one
+ * rollout does not take a chunk (and its fresh pages) for a few hundred bytes. */
+void conflicts_init(struct conflicts *c, struct arena *arena);
 /* Finds an error on ro when it conflicts with a rollout added before: against the earliest
  * such rollout, a shared name first, then a shared object, then a shared host and gateway;
  * it is kept (nerrors counts it) for conflicts_report(). Then adds ro (copying what the

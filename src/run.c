@@ -24,7 +24,7 @@ run_init(struct run *r)
 	arena_init(&r->scratch);
 	arena_init(&r->model);
 	diags_init(&r->diags, &r->arena);
-	conflicts_init(&r->conflicts);
+	conflicts_init(&r->conflicts, &r->arena);
 }
 
 void
