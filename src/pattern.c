@@ -358,13 +358,15 @@ struct threads {
 struct vm {
 	const struct pattern *p;
 	size_t len;
-	size_t mark[PATTERN_MAX_STATES]; /* the step an instruction was last added in, plus 1 */
+	/* the step an instruction was last added in, plus 1; 32 bits keep the frame, and so the
+	   stack pages a check touches, small */
+	uint32_t mark[PATTERN_MAX_STATES];
 };
 
 /* Adds the thread at pc at offset pos (step gen), following jumps and assertions. Returns
  * whether it reaches MATCH. */
 static bool
-vm_add(struct vm *vm, struct threads *t, size_t pc, size_t pos, size_t gen)
+vm_add(struct vm *vm, struct threads *t, size_t pc, size_t pos, uint32_t gen)
 {
 	const struct pattern_insn *in = &vm->p->insn[pc];
 
@@ -395,6 +397,8 @@ pattern_match(const struct pattern *p, const char *s, size_t len)
 	struct vm vm;
 	struct threads lists[2], *cur = &lists[0], *next = &lists[1], *swap;
 
+	if (len > UINT32_MAX - 2)
+		return false;
 	vm.p = p, vm.len = len;
 	memset(vm.mark, 0, p->n * sizeof(vm.mark[0])); /* only the states p has */
 	cur->n = 0;
@@ -406,11 +410,11 @@ pattern_match(const struct pattern *p, const char *s, size_t len)
 		for (size_t k = 0; k < cur->n; k++) {
 			const struct pattern_insn *in = &p->insn[cur->pc[k]];
 			if (in->set[b >> 5] >> (b & 31) & 1 &&
-			    vm_add(&vm, next, cur->pc[k] + 1u, i + 1, i + 2))
+			    vm_add(&vm, next, cur->pc[k] + 1u, i + 1, (uint32_t)i + 2))
 				return true;
 		}
 		/* a search: a match may start at every offset, unless it must start at 0 */
-		if (!p->anchored && vm_add(&vm, next, 0, i + 1, i + 2))
+		if (!p->anchored && vm_add(&vm, next, 0, i + 1, (uint32_t)i + 2))
 			return true;
 		if (next->n == 0 && p->anchored)
 			return false;
