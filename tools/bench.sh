@@ -144,7 +144,7 @@ echo "a page's first touch, median of 5 runs of 256 pages: fresh anonymous memor
 echo
 
 # 1. One rollout, beside the empty program.
-k1=101
+k1=301 # the ratio of two medians near 3 ms: 101 runs left it 0.03 either way
 gen 1 "$work/in1"
 one=$work/in1/svc-0.yaml
 "$bin" render -o "$fast/one-same" "$one"
@@ -190,8 +190,7 @@ printf '%-36s %-24s %-24s %8s %12s\n' "N rollouts" "wall ms" "cpu ms" "RSS MiB" 
 rown() { # rown LABEL N [-p PREP] COMMAND...: one row; appends "N LABEL WALL CPU" to medians
 	label=$1 n=$2
 	shift 2
-	k=3
-	[ "$n" -le 1000 ] && k=5
+	k=5 # at 5,000 a run takes a second or two, and three gave medians 25% apart
 	[ "$n" -le 100 ] && k=11
 	case $label in *disk*) k=3 ;; esac
 	measure "$k" "$@"
