@@ -33,10 +33,11 @@ FAULT_BIN = $(B)/meshroll-faults
 endif
 # Relative relocations packed (DT_RELR: binutils 2.38 and glibc 2.36 on): the loader reads
 # some 100 bytes rather than 11 KiB of them for the pointers in meshroll's const tables. Left
-# out where the toolchain does not know the flag.
-RELR_LDFLAGS := $(shell echo 'int main(void) { return 0; }' | \
-	$(CC) -x c - -Wl,-z,pack-relative-relocs -o /dev/null 2>/dev/null && \
-	echo -Wl,-z,pack-relative-relocs)
+# out where the linker as configured (LDFLAGS, STATIC) fails or warns on the flag: GNU ld
+# before 2.38 and lld 14 only warn.
+RELR_LDFLAGS := $(shell out=$$(echo 'int main(void) { return 0; }' | \
+	$(CC) $(LDFLAGS) $(STATIC_LDFLAGS) -x c - -Wl,-z,pack-relative-relocs -o /dev/null 2>&1) && \
+	[ -z "$$out" ] && echo -Wl,-z,pack-relative-relocs)
 LINK = $(CC) $(LDFLAGS) $(STATIC_LDFLAGS) $(RELR_LDFLAGS)
 
 all: $(B)/meshroll

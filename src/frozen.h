@@ -2,12 +2,13 @@
  *
  * tools/freeze.c parses schemas/rollout.schema.json and the templates once, when meshroll
  * is built (checking the templates as template_parse() does), and writes build/frozen_data.c:
- * every node of every file in one table (its marks, which only frozen_load() reads, in a
- * second), the kids of every map and list in another, and every string in one pool, all
- * joined by indices rather than pointers, so the tables are read-only data the loader needs
- * no relocation for. frozen_load() turns a file's part of them back into
- * nodes, in one pass and without a parser; a reader that only looks (schema.c) walks them in
- * place, touching only the pages it reads. */
+ * every node of every file in one table (its marks, which a reader in place needs only for
+ * an error message, in a second; a scalar's integer in a third), the kids of every map and
+ * list in another, and every string in one pool, all joined by indices rather than
+ * pointers, so the tables are read-only data the loader needs no relocation for.
+ * frozen_load() turns a file's part of them back into nodes, in one pass and without a
+ * parser; a reader that only looks (schema.c) walks them in place, touching only the pages
+ * it reads. */
 #ifndef MESHROLL_FROZEN_H
 #define MESHROLL_FROZEN_H
 

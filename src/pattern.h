@@ -39,8 +39,8 @@ struct pattern {
  * NULL with *err set to why (a static string) and *at to the offset in re it concerns. */
 struct pattern *pattern_compile(const char *re, const char **err, size_t *at);
 /* Whether p matches somewhere in the len bytes at s, as regexec() would say of them; s holds
- * no NUL (regexec() would stop there), as schema.c makes sure. len is below 4 GiB (a file
- * meshroll reads is at most 1 MiB): longer, nothing matches. */
+ * no NUL (regexec() would stop there), as schema.c makes sure. len is below 4 GiB (what
+ * meshroll reads is at most 64 MiB, meshroll fn's input): longer, nothing matches. */
 bool pattern_match(const struct pattern *p, const char *s, size_t len);
 /* Frees p; NULL is fine. */
 void pattern_free(struct pattern *p);

@@ -289,7 +289,7 @@ offset_order(const void *a, const void *b)
 
 /* The map keys as a hash set of their offsets in the pool, open addressing by hash_str(), as
  * frozen_word() reads it: a key looked up in any map is one hash and one probe, then compares
- * of offsets. Sized for the keys once each, at most half full: one page for some 250 keys. */
+ * of offsets. Sized for the keys once each, at most half full: 2 KiB for 245 keys. */
 static void
 write_words(FILE *out, struct freezer *f)
 {
