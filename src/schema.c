@@ -137,23 +137,6 @@ schema_get(const struct check *c, const struct frozen_node *s, enum schema_word 
 	return frozen_get_word(s, c->s->word[w]);
 }
 
-__attribute__((format(printf, 3, 4))) static void
-check_error(struct check *c, const struct node *at, const char *fmt, ...)
-{
-	va_list ap;
-
-	c->failed++;
-	if (c->quiet)
-		return;
-	va_start(ap, fmt);
-	char *msg = arena_vprintf(c->d->arena, fmt, ap);
-	va_end(ap);
-	if (c->pathlen)
-		node_error(c->d, at, "%s: %s", c->path, msg);
-	else
-		node_error(c->d, at, "%s", msg);
-}
-
 /* A failure in a oneOf branch being tried is counted, not described (check_error() would
  * not show it): true then, and the caller builds no message. */
 static bool
@@ -163,6 +146,23 @@ failed_quietly(struct check *c)
 		return false;
 	c->failed++;
 	return true;
+}
+
+__attribute__((format(printf, 3, 4))) static void
+check_error(struct check *c, const struct node *at, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (failed_quietly(c))
+		return;
+	c->failed++;
+	va_start(ap, fmt);
+	char *msg = arena_vprintf(c->d->arena, fmt, ap);
+	va_end(ap);
+	if (c->pathlen)
+		node_error(c->d, at, "%s: %s", c->path, msg);
+	else
+		node_error(c->d, at, "%s", msg);
 }
 
 /* Appends n bytes of s to the field path, as many as fit. */
