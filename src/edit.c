@@ -1,7 +1,6 @@
 /* edit.c: replacing one scalar of a YAML file in place, by its libyaml marks. */
 #include "edit.h"
 
-#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -17,17 +16,29 @@ stage_unnamed(const struct stage *s)
 	return strcmp(buf, s->id) == 0;
 }
 
-static int
-is_space(char c)
+/* The length of the space or line break at at, or of the one ending there; 0 for none. The
+ * breaks are libyaml's (source_break_len()): U+2028 ends a line as LF does. */
+static size_t
+space_at(const struct source *src, size_t at)
 {
-	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+	char c = at < src->len ? src->data[at] : 0;
+
+	return c == ' ' || c == '\t' ? 1 : source_break_len(src, at);
 }
 
-/* Where the line holding at ends: its line break (CR, LF or CRLF), or the end of the file. */
+static size_t
+space_before(const struct source *src, size_t at)
+{
+	char c = at > 0 ? src->data[at - 1] : 0;
+
+	return c == ' ' || c == '\t' ? 1 : source_break_before(src, at);
+}
+
+/* Where the line holding at ends: its line break, or the end of the file. */
 static size_t
 line_end(const struct source *src, size_t at)
 {
-	while (at < src->len && src->data[at] != '\n' && src->data[at] != '\r')
+	while (at < src->len && !source_break_len(src, at))
 		at++;
 	return at;
 }
@@ -40,10 +51,10 @@ text_start(const struct source *src, const struct node *n)
 	size_t at = source_offset(src, n->start), end = source_offset(src, n->end);
 
 	while (at < end && (src->data[at] == '&' || src->data[at] == '!')) {
-		while (at < end && !is_space(src->data[at]))
+		while (at < end && !space_at(src, at))
 			at++;
-		while (at < end && (is_space(src->data[at]) || src->data[at] == '#'))
-			at = src->data[at] == '#' ? line_end(src, at) : at + 1;
+		while (at < end && (space_at(src, at) || src->data[at] == '#'))
+			at = src->data[at] == '#' ? line_end(src, at) : at + space_at(src, at);
 	}
 	return at;
 }
@@ -111,8 +122,8 @@ edit_replace(const struct source *src, const struct node *doc, const struct node
 		                  "promote");
 	if (is_block_scalar(src->data[from])) { /* its one line of text, below its header */
 		from = line_end(src, from);
-		while (from < to && is_space(src->data[from]))
-			from++;
+		while (from < to && space_at(src, from))
+			from += space_at(src, from);
 		to = line_end(src, from);
 	}
 	buf_add(out, src->data, from);
@@ -138,16 +149,20 @@ last_node(const struct source *src, const struct node *n)
 static const char *
 line_break(const struct source *src, size_t at)
 {
-	const char *p = src->data;
+	static const char *const breaks[] = {"\n",       "\r\n",         "\r",
+	                                     "\xC2\x85", "\xE2\x80\xA8", "\xE2\x80\xA9"};
 
 	if (at == src->len) {
-		while (at > 0 && p[at - 1] != '\n' && p[at - 1] != '\r')
+		while (at > 0 && !source_break_before(src, at))
 			at--;
 		if (at == 0)
 			return "\n";
-		at -= at > 1 && p[at - 2] == '\r' && p[at - 1] == '\n' ? 2 : 1;
+		at -= source_break_before(src, at);
 	}
-	return p[at] == '\n' ? "\n" : p[at + 1] == '\n' ? "\r\n" : "\r";
+	for (size_t i = 0; i < sizeof(breaks) / sizeof(breaks[0]); i++)
+		if (!strncmp(src->data + at, breaks[i], strlen(breaks[i])))
+			return breaks[i];
+	return "\n"; /* not reached: at is a break */
 }
 
 static int
@@ -166,8 +181,8 @@ edit_insert(const struct source *src, const struct node *doc, const char *text, 
 	/* the end of the line of stages' last text; a block scalar's end mark is past the blank
 	 * lines after it */
 	size_t at = source_offset(src, last->end);
-	while (at > source_offset(src, last->start) && is_space(src->data[at - 1]))
-		at--;
+	while (at > source_offset(src, last->start) && space_before(src, at))
+		at -= space_before(src, at);
 	at = line_end(src, at);
 	const char *eol = line_break(src, at);
 	size_t brk = at < src->len ? strlen(eol) : 0;
@@ -182,32 +197,12 @@ edit_insert(const struct source *src, const struct node *doc, const char *text, 
 	return 0;
 }
 
-/* Whether src holds U+0085, U+2028 or U+2029: libyaml reads each as a line break (YAML 1.1),
- * where the editor, which counts lines by '\n', sees none. */
-static bool
-has_unicode_break(const struct source *src)
-{
-	static const char *const brk[] = {"\xC2\x85", "\xE2\x80\xA8", "\xE2\x80\xA9"};
-
-	for (size_t i = 0; i < sizeof(brk) / sizeof(brk[0]); i++)
-		if (memmem(src->data, src->len, brk[i], strlen(brk[i])))
-			return true;
-	return false;
-}
-
 int
 edit_active_stage(const struct source *src, const struct node *doc, const char *text,
                   struct buf *out, struct diags *d)
 {
-	const struct node *spec = node_get(doc, "spec"), *old = node_get(spec, "activeStage");
+	const struct node *old = node_get(node_get(doc, "spec"), "activeStage");
 
-	if (has_unicode_break(src))
-		return node_error(d,
-		                  old    ? old
-		                  : spec ? spec
-		                         : doc,
-		                  "promote cannot edit a file with a Unicode line break (U+0085, "
-		                  "U+2028 or U+2029); set spec.activeStage by hand");
 	return old ? edit_replace(src, doc, old, text, out, d)
 	           : edit_insert(src, doc, text, out, d);
 }

@@ -24,6 +24,31 @@ break_len(const unsigned char *p, const unsigned char *end)
 	return 0;
 }
 
+size_t
+source_break_len(const struct source *src, size_t at)
+{
+	const unsigned char *p = (const unsigned char *)src->data;
+
+	return at < src->len ? break_len(p + at, p + src->len) : 0;
+}
+
+size_t
+source_break_before(const struct source *src, size_t at)
+{
+	const unsigned char *p = (const unsigned char *)src->data;
+
+	if (at >= 2 && p[at - 2] == '\r' && p[at - 1] == '\n')
+		return 2;
+	if (at >= 1 && (p[at - 1] == '\n' || p[at - 1] == '\r'))
+		return 1;
+	if (at >= 2 && p[at - 2] == 0xC2 && p[at - 1] == 0x85)
+		return 2;
+	if (at >= 3 && p[at - 3] == 0xE2 && p[at - 2] == 0x80 &&
+	    (p[at - 1] == 0xA8 || p[at - 1] == 0xA9))
+		return 3;
+	return 0;
+}
+
 static size_t
 bom_len(const struct source *src)
 {

@@ -37,6 +37,11 @@ int source_from_bytes(struct source *src, const char *path, const char *data, si
 int source_check(struct source *src, struct arena *a, struct diags *d);
 /* The line and character column (both 1-based) of a byte offset, counted as libyaml does. */
 void source_locate(const struct source *src, size_t offset, int *line, int *col);
+/* The length in bytes of the line break at byte offset at, or of the one ending there: CR, LF,
+ * CRLF, and U+0085, U+2028 and U+2029, which libyaml reads as line breaks too (YAML 1.1).
+ * 0 when there is none. */
+size_t source_break_len(const struct source *src, size_t at);
+size_t source_break_before(const struct source *src, size_t at);
 /* The byte offset of a character offset (a libyaml mark index), past a byte-order mark. */
 size_t source_offset(const struct source *src, size_t chars);
 /* Where the characters of one source start, for many character offsets into it in constant

@@ -241,29 +241,52 @@ Test(gitops, promote_adds_a_line_with_the_files_line_breaks)
 	}
 }
 
-/* libyaml reads U+0085 as a line break where the editor sees none (fuzz_edit found a block
- * scalar's header comment with one): promote refuses such a file, and leaves it as it was. */
-Test(gitops, promote_refuses_a_file_with_a_unicode_line_break)
+/* libyaml reads U+0085, U+2028 and U+2029 as line breaks (fuzz_edit found a block scalar's
+ * header comment ended by one), and so does the editor: promote edits such a file where
+ * libyaml has the value, and a line it adds ends as the line before it. */
+#define STAGES "  stages: [0, {weight: 10, name: smoke}, {weight: 100, name: done}]"
+Test(gitops, promote_edits_a_file_with_unicode_line_breaks)
 {
-	static const char text[] =
+	static const struct {
+		const char *to, *spec, *want; /* spec's keys after canary, before and after */
+	} cases[] = {
+	    /* a block scalar whose header line ends at U+0085: its text is the next line */
+	    {"000",
+	     STAGES "\n  activeStage: |-   # a block scalar\xC2\x85   smoke\n  mtls: STRICT\n",
+	     STAGES "\n  activeStage: |-   # a block scalar\xC2\x85   000\n  mtls: STRICT\n"},
+	    /* an anchor, then a comment ended by U+2029 */
+	    {"done", STAGES "\n  activeStage: &a # here\xE2\x80\xA9    smoke\n  mtls: STRICT\n",
+	     STAGES "\n  activeStage: &a # here\xE2\x80\xA9    done\n  mtls: STRICT\n"},
+	    /* added after stages, whose line ends at U+2028: the new line ends the same way */
+	    {"done", "  mtls: STRICT\n" STAGES "\xE2\x80\xA8",
+	     "  mtls: STRICT\n" STAGES "\xE2\x80\xA8  activeStage: done\xE2\x80\xA8"},
+	};
+	static const char head[] =
 	    "apiVersion: meshroll.dev/v1alpha1\nkind: Rollout\nmetadata:\n  name: reviews\n"
-	    "spec:\n  stable: v1\n  canary: v2\n"
-	    "  stages: [0, {weight: 10, name: smoke}, {weight: 100, name: done}]\n"
-	    "  activeStage: |-   # a block scalar\xC2\x85   smoke\n  mtls: STRICT\n";
-	char path[128], *err = NULL, *after;
-	FILE *f;
+	    "spec:\n  stable: v1\n  canary: v2\n";
 
-	snprintf(path, sizeof(path), "%s/r.yaml", dir);
-	cr_assert(f = fopen(path, "w"));
-	fputs(text, f);
-	fclose(f);
-	cr_expect_eq(run_cmd(&err, "'%s' promote --to 000 %s 2>&1", meshroll_bin(), path), 1);
-	cr_expect(strstr(err, "promote cannot edit a file with a Unicode line break"), "%s", err);
-	after = slurp(path, NULL);
-	cr_expect_str_eq(after, text, "the file changed");
-	free(after);
-	free(err);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char path[128], *err = NULL, *after;
+		FILE *f;
+
+		snprintf(path, sizeof(path), "%s/r%zu.yaml", dir, i);
+		cr_assert(f = fopen(path, "w"));
+		fprintf(f, "%s%s", head, cases[i].spec);
+		fclose(f);
+		cr_expect_eq(run_cmd(&err, "'%s' promote --to %s %s 2>&1", meshroll_bin(),
+		                     cases[i].to, path),
+		             0, "case %zu: %s", i, err);
+		free(err);
+		after = slurp(path, NULL);
+		cr_expect(!strncmp(after, head, strlen(head)), "case %zu: %s", i, after);
+		cr_expect_str_eq(after + strlen(head), cases[i].want, "case %zu", i);
+		free(after);
+		cr_expect_eq(run_cmd(&err, "'%s' lint %s 2>&1", meshroll_bin(), path), 0,
+		             "case %zu: %s", i, err);
+		free(err);
+	}
 }
+#undef STAGES
 
 /* Where what promote prints cannot be written, the file is not changed: a retry promotes
  * once, not twice. */
